@@ -1,0 +1,133 @@
+/**
+ * The ports: what core needs from the outside world. Providers, CRM adapters and the store
+ * implement these; core imports no SDK and no SQL.
+ */
+import type { Account, Contact, CrmUser, Deal, Lead, MessageBody, MessageMeta } from './types.js';
+
+/**
+ * Lookups the association cascade makes, synchronous because they sit on the hot path and are
+ * served from memory (the SQLite-backed index keeps an LRU in front of the database).
+ * Keys are already normalised: addresses lower-cased with plus-tags folded, domains registrable
+ * and ASCII.
+ */
+export interface DomainIndex {
+  contactsByEmail(address: string): readonly Contact[];
+  /** Accounts whose (normalised) domains include this registrable domain. */
+  accountsByDomain(domain: string): readonly Account[];
+  /** Account ids of contacts whose address is on this registrable domain. */
+  contactAccountIdsByDomain(domain: string): readonly string[];
+  leadsByEmail(address: string): readonly Lead[];
+  leadsByDomain(domain: string): readonly Lead[];
+  dealsByAccount(accountId: string): readonly Deal[];
+  account(id: string): Account | undefined;
+  userByEmail(address: string): CrmUser | undefined;
+}
+
+/** A mailbox as a provider lists it. */
+export interface Mailbox {
+  /** Provider id of the user (Graph user id, Gmail address). */
+  id: string;
+  /** Primary SMTP address, lower-cased. */
+  address: string;
+  displayName?: string;
+}
+
+/** The two folders the scan reads (DESIGN §1.2); drafts, deleted and spam never. */
+export type ScanFolder = 'inbox' | 'sent';
+
+/** One page of a mailbox scan. `cursor` resumes right after this page. */
+export interface ScanPage {
+  messages: MessageMeta[];
+  /** Ids the provider reports as removed since the last cursor. */
+  removedIds: string[];
+  /** Opaque resume point to save once every message of this page is handled. */
+  cursor: string;
+}
+
+export interface ScanOptions {
+  /** First-run backfill start (DESIGN §3); ignored when a cursor is given. */
+  since: Date;
+}
+
+export interface MailProvider {
+  readonly kind: 'graph' | 'gmail';
+  listMailboxes(): Promise<Mailbox[]>;
+  /** Pages of metadata since `cursor` (null: first run from `opts.since`). */
+  scan(mailbox: Mailbox, folder: ScanFolder, cursor: string | null, opts: ScanOptions): AsyncIterable<ScanPage>;
+  /** Bodies of the given messages, batched by the provider; a missing id is simply absent. */
+  fetchBodies(mailbox: Mailbox, ids: readonly string[]): Promise<Map<string, MessageBody>>;
+}
+
+export type CrmEntityKind = 'user' | 'account' | 'contact' | 'lead' | 'deal';
+
+/** A slice of CRM changes; apply in order, then save `cursor`. */
+export interface CrmChangeBatch {
+  users?: CrmUser[];
+  accounts?: Account[];
+  contacts?: Contact[];
+  leads?: Lead[];
+  deals?: Deal[];
+  /** Replaces the contact-role set of each named deal. */
+  contactRoles?: { dealId: string; contactIds: string[] }[];
+  deleted?: { kind: CrmEntityKind; id: string }[];
+  cursor: string;
+}
+
+/** One email as it is written to the CRM (DESIGN §1.8). */
+export interface ActivityDraft {
+  /** Dedupe key: the idempotency key carried by the activity. */
+  key: string;
+  direction: 'inbound' | 'outbound';
+  sentAt: string;
+  from: { name: string; address: string };
+  to: { name: string; address: string }[];
+  cc: { name: string; address: string }[];
+  subject: string;
+  text: string;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  contactIds: string[];
+  accountIds: string[];
+  leadIds: string[];
+  dealIds: string[];
+  /** CRM users among the participants. */
+  userIds: string[];
+  ownerId: string | null;
+  /** The record the activity hangs on: the chosen deal, else the first account, else null. */
+  relatedToId: string | null;
+  explanation: string;
+}
+
+export type WriteOutcome =
+  | { key: string; ok: true; crmId: string }
+  | { key: string; ok: false; error: string; retryable: boolean };
+
+export interface CrmLimits {
+  /** Calls used and allowed in the current daily window, when the CRM reports them. */
+  dailyUsed: number | null;
+  dailyMax: number | null;
+}
+
+export interface CrmAdapter {
+  readonly kind: 'salesforce' | 'hubspot';
+  /** Changes since `cursor` (null: full load), streamed in batches. */
+  pullChanges(cursor: string | null): AsyncIterable<CrmChangeBatch>;
+  /** Idempotent on `key`: writing the same key twice never makes a second activity. */
+  writeActivities(batch: readonly ActivityDraft[]): Promise<WriteOutcome[]>;
+  deleteActivities(crmIds: readonly string[]): Promise<void>;
+  limits(): CrmLimits;
+}
+
+/** Injected time, so date rules are tested with a fixed clock. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Structured logging; implementations must never receive secrets or rejected-mail data. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
