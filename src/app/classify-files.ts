@@ -1,0 +1,119 @@
+/**
+ * `classify` (DESIGN §5): the sync's engine fed from files. A CRM snapshot is loaded into an
+ * in-memory index (the same SQLite index the sync uses), then every message of a folder, mbox
+ * or maildir is classified. Unparseable messages are reported and the run goes on.
+ */
+import { readFile } from 'node:fs/promises';
+import { classifyMessage, skipDecision, type EmailDecision } from '../core/classify.js';
+import { normalizeMessageId } from '../core/dedupe.js';
+import { parseRawMessage, UnparseableMessageError } from '../core/parse-message.js';
+import { buildRules } from '../core/rules.js';
+import { parseBlocklist, parseSnapshot } from '../core/snapshot.js';
+import type { Blocklist, CrmSnapshot, Reason } from '../core/types.js';
+import { readMailSource } from '../mail-files/read-mail-source.js';
+import { openDatabase } from '../store/database.js';
+import { SqliteDomainIndex } from '../store/domain-index.js';
+import { migrate } from '../store/migrations.js';
+
+/** One line of `classify --json`: exactly the fields of DESIGN §5. */
+export interface ClassifyLine {
+  file: string;
+  messageId: string | null;
+  decision: 'import' | 'skip';
+  reason: Reason;
+  contacts: string[];
+  accounts: string[];
+  leads: string[];
+  deals: string[];
+  owner: string | null;
+  explanation: string;
+}
+
+export interface ClassifyFilesOptions {
+  snapshot: CrmSnapshot;
+  mailPath: string;
+  owner?: string | null;
+  /** Replaces the snapshot's company domains when given. */
+  companyDomains?: string[];
+  /** Added to the snapshot's blocklist. */
+  blocklist?: Blocklist;
+  timeZone?: string;
+  now?: Date;
+}
+
+/** Reads and validates a snapshot file; errors name the file and the bad field. */
+export async function loadSnapshotFile(path: string): Promise<CrmSnapshot> {
+  return parseSnapshot(await readJson(path), path);
+}
+
+export async function loadBlocklistFile(path: string): Promise<Blocklist> {
+  return parseBlocklist(await readJson(path), path);
+}
+
+export class InputFileError extends Error {
+  override name = 'InputFileError';
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputFileError(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputFileError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function toLine(file: string, messageId: string | null, d: EmailDecision): ClassifyLine {
+  return {
+    file,
+    messageId,
+    decision: d.decision,
+    reason: d.reason,
+    contacts: d.contacts,
+    accounts: d.accounts,
+    leads: d.leads,
+    deals: d.deals,
+    owner: d.owner,
+    explanation: d.explanation,
+  };
+}
+
+export async function* classifyFiles(opts: ClassifyFilesOptions): AsyncGenerator<ClassifyLine> {
+  const { snapshot } = opts;
+  const rules = buildRules({
+    companyDomains: opts.companyDomains ?? snapshot.companyDomains,
+    blocklist: {
+      addresses: [...snapshot.blocklist.addresses, ...(opts.blocklist?.addresses ?? [])],
+      domains: [...snapshot.blocklist.domains, ...(opts.blocklist?.domains ?? [])],
+      phrases: [...snapshot.blocklist.phrases, ...(opts.blocklist?.phrases ?? [])],
+    },
+    ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
+  });
+  const db = openDatabase({ path: ':memory:' });
+  try {
+    migrate(db);
+    const index = new SqliteDomainIndex(db);
+    index.loadSnapshot(snapshot);
+    const ctx = { rules, index };
+    const decideOpts = { mailboxOwner: opts.owner ?? null, now: opts.now ?? new Date() };
+    for await (const mail of readMailSource(opts.mailPath)) {
+      let parsed;
+      try {
+        parsed = await parseRawMessage(mail.raw, mail.file, { folder: mail.folder, isDraft: mail.isDraft });
+      } catch (err) {
+        if (!(err instanceof UnparseableMessageError)) throw err;
+        yield toLine(mail.file, null, skipDecision('unparseable', err.message));
+        continue;
+      }
+      const decision = classifyMessage(parsed.meta, parsed.body, ctx, decideOpts);
+      yield toLine(mail.file, normalizeMessageId(parsed.meta.messageId), decision);
+    }
+  } finally {
+    db.close();
+  }
+}

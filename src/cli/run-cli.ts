@@ -1,0 +1,33 @@
+/**
+ * Runs a commander program and turns errors into exit codes: 2 for bad input the user can fix
+ * (it names the file and field), 1 for anything else.
+ */
+import { Command, CommanderError } from 'commander';
+import { InputFileError } from '../app/classify-files.js';
+import { SnapshotError } from '../core/snapshot.js';
+
+export const EXIT_BAD_INPUT = 2;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function isBadInput(err: unknown): boolean {
+  if (err instanceof SnapshotError || err instanceof InputFileError || err instanceof UsageError) return true;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || err instanceof RangeError;
+}
+
+export async function runCli(program: Command, argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`mailbridge: ${message}\n`);
+    process.exitCode = isBadInput(err) ? EXIT_BAD_INPUT : 1;
+  }
+}

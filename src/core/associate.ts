@@ -1,0 +1,113 @@
+/**
+ * The association cascade of DESIGN §2, per external participant:
+ * 1. entities already attached to the conversation are kept, and the search goes on;
+ * 2. a contact with the same address → the contact and its account;
+ * 3. otherwise an account whose domain is the participant's registrable domain
+ *    (`mail.acme.co.uk` → `acme.co.uk`);
+ * 4. otherwise another contact on that domain with an account → that account;
+ * 5. otherwise (no contact and no account) a lead with that address, else on that domain;
+ * 6. otherwise the participant is unassociated.
+ * Free-mail domains never match by domain, only by exact address. Results are the union over
+ * participants; every step that matched leaves a short reason for the explanation.
+ */
+import { isFreeMailDomain } from './address.js';
+import type { Participant } from './participants.js';
+import type { DomainIndex } from './ports.js';
+
+/** Entities the conversation already carries (e.g. a reply in a thread that was logged). */
+export interface AttachedEntities {
+  contactIds?: readonly string[];
+  accountIds?: readonly string[];
+  leadIds?: readonly string[];
+  dealIds?: readonly string[];
+}
+
+export interface Association {
+  contactIds: string[];
+  accountIds: string[];
+  leadIds: string[];
+  /** Explicitly attached deals; eligible deals are added by the deal ranking. */
+  attachedDealIds: string[];
+  /** One reason per association step that matched, in participant order. */
+  reasons: string[];
+}
+
+export function isEmptyAssociation(a: Association): boolean {
+  return !a.contactIds.length && !a.accountIds.length && !a.leadIds.length && !a.attachedDealIds.length;
+}
+
+function accountLabel(index: DomainIndex, id: string): string {
+  return index.account(id)?.name ?? id;
+}
+
+/**
+ * Associates the external participants (not internal, not CRM users) with CRM records.
+ * `external` must already exclude company-domain addresses and CRM users.
+ */
+export function associate(external: readonly Participant[], index: DomainIndex, attached?: AttachedEntities): Association {
+  const contacts = new Set<string>(attached?.contactIds ?? []);
+  const accounts = new Set<string>(attached?.accountIds ?? []);
+  const leads = new Set<string>(attached?.leadIds ?? []);
+  const reasons: string[] = [];
+  if (attached && (contacts.size || accounts.size || leads.size || attached.dealIds?.length)) {
+    reasons.push('records already attached to the conversation');
+  }
+
+  for (const p of external) {
+    const byDomain = p.registrable !== null && !isFreeMailDomain(p.registrable);
+    let foundContact = false;
+    let foundAccount = false;
+
+    const matchedContacts = index.contactsByEmail(p.address);
+    for (const c of matchedContacts) {
+      foundContact = true;
+      contacts.add(c.id);
+      if (c.accountId) {
+        foundAccount = true;
+        accounts.add(c.accountId);
+        reasons.push(`contact ${p.address} → account ${accountLabel(index, c.accountId)}`);
+      } else {
+        reasons.push(`contact ${p.address}`);
+      }
+    }
+
+    if (!foundAccount && byDomain) {
+      for (const a of index.accountsByDomain(p.registrable!)) {
+        foundAccount = true;
+        accounts.add(a.id);
+        reasons.push(`${p.address} → account ${a.name} by domain ${p.registrable}`);
+      }
+    }
+
+    if (!foundAccount && byDomain) {
+      for (const accountId of index.contactAccountIdsByDomain(p.registrable!)) {
+        foundAccount = true;
+        accounts.add(accountId);
+        reasons.push(`${p.address} → account ${accountLabel(index, accountId)} via a contact on ${p.registrable}`);
+      }
+    }
+
+    if (!foundContact && !foundAccount) {
+      let matchedLead = false;
+      for (const l of index.leadsByEmail(p.address)) {
+        matchedLead = true;
+        leads.add(l.id);
+        reasons.push(`lead ${p.address}`);
+      }
+      if (!matchedLead && byDomain) {
+        for (const l of index.leadsByDomain(p.registrable!)) {
+          leads.add(l.id);
+          reasons.push(`${p.address} → lead ${l.company ?? l.name ?? l.id} by domain ${p.registrable}`);
+        }
+      }
+    }
+  }
+
+  return {
+    contactIds: [...contacts],
+    accountIds: [...accounts],
+    leadIds: [...leads],
+    attachedDealIds: [...(attached?.dealIds ?? [])],
+    reasons,
+  };
+}

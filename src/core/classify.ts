@@ -1,0 +1,136 @@
+/**
+ * The engine's decision for one message: qualify on metadata, then (with the body) the
+ * body-level automated check, deals, owner and the explanation. `mailbridge classify` and the
+ * sync call these same functions; there is no second implementation.
+ */
+import { normalizeAddress } from './address.js';
+import type { AttachedEntities } from './associate.js';
+import { automatedByBody } from './automated.js';
+import { dayInZone, describeDeal, rankDeals, type RankedDeal } from './deal-window.js';
+import { dedupeKey } from './dedupe.js';
+import { qualify, type EngineContext, type Qualified } from './qualify.js';
+import type { Deal, MessageBody, MessageMeta, Reason } from './types.js';
+
+export type { EngineContext } from './qualify.js';
+
+export interface DecideOptions {
+  /** Address of the mailbox owner (the fallback owner, DESIGN §1.7). */
+  mailboxOwner: string | null;
+  /** Used as the send date when the message has none. */
+  now: Date;
+}
+
+export interface EmailDecision {
+  decision: 'import' | 'skip';
+  reason: Reason;
+  contacts: string[];
+  accounts: string[];
+  leads: string[];
+  deals: string[];
+  /** CRM user id that owns the activity. */
+  owner: string | null;
+  explanation: string;
+  /** Dedupe key (import only). */
+  key: string | null;
+  direction: 'inbound' | 'outbound' | null;
+  /** CRM users among the participants (import only). */
+  userIds: string[];
+  /** The record the activity hangs on: the chosen deal, else the first account. */
+  relatedToId: string | null;
+}
+
+export function skipDecision(reason: Reason, explanation: string): EmailDecision {
+  return {
+    decision: 'skip',
+    reason,
+    contacts: [],
+    accounts: [],
+    leads: [],
+    deals: [],
+    owner: null,
+    explanation,
+    key: null,
+    direction: null,
+    userIds: [],
+    relatedToId: null,
+  };
+}
+
+function chooseDeals(meta: MessageMeta, q: Qualified, ctx: EngineContext, now: Date): RankedDeal[] {
+  const candidates = new Map<string, Deal>();
+  for (const accountId of q.association.accountIds) {
+    for (const deal of ctx.index.dealsByAccount(accountId)) candidates.set(deal.id, deal);
+  }
+  if (!candidates.size) return [];
+  const sent = meta.sentAt ? new Date(meta.sentAt) : now;
+  const sentDay = dayInZone(sent, ctx.rules.timeZone);
+  const ranked = rankDeals(
+    [...candidates.values()],
+    sentDay,
+    { timeZone: ctx.rules.timeZone, windowDays: ctx.rules.dealWindowDays },
+    new Set(q.association.contactIds),
+    q.userIds,
+  );
+  return ranked.slice(0, ctx.rules.maxDeals);
+}
+
+/**
+ * Completes a qualified message with its body: the body-level automated check (nothing is kept
+ * of a message it rejects), deal choice, owner and explanation.
+ */
+export function decide(meta: MessageMeta, q: Qualified, body: MessageBody | null, ctx: EngineContext, opts: DecideOptions): EmailDecision {
+  if (body) {
+    const bulk = automatedByBody(body);
+    if (bulk) return skipDecision('automated', bulk);
+  }
+  const chosen = chooseDeals(meta, q, ctx, opts.now);
+  const dealIds = [...new Set([...q.association.attachedDealIds, ...chosen.map((r) => r.deal.id)])];
+
+  const explanation = [...q.association.reasons];
+  for (const r of chosen) explanation.push(describeDeal(r));
+  if (!chosen.length && q.association.accountIds.length) explanation.push('no eligible deal: logged on the account');
+
+  let owner: string | null;
+  const top = chosen[0];
+  if (top?.deal.ownerId && q.userIds.has(top.deal.ownerId)) {
+    owner = top.deal.ownerId;
+    explanation.push('owner: deal owner on the thread');
+  } else {
+    const mailboxOwner = normalizeAddress(opts.mailboxOwner);
+    owner = mailboxOwner ? (ctx.index.userByEmail(mailboxOwner)?.id ?? null) : null;
+    if (owner) explanation.push('owner: mailbox owner');
+  }
+
+  const from = q.participants.find((p) => p.role === 'from');
+  // Outbound when one of ours wrote it: a company address, a CRM user, or the mailbox owner.
+  const outbound =
+    !!from && (from.internal || !!ctx.index.userByEmail(from.address) || from.address === normalizeAddress(opts.mailboxOwner));
+
+  return {
+    decision: 'import',
+    reason: 'matched',
+    contacts: q.association.contactIds,
+    accounts: q.association.accountIds,
+    leads: q.association.leadIds,
+    deals: dealIds,
+    owner,
+    explanation: explanation.join('; '),
+    key: dedupeKey(meta),
+    direction: outbound ? 'outbound' : 'inbound',
+    userIds: [...q.userIds],
+    relatedToId: dealIds[0] ?? q.association.accountIds[0] ?? null,
+  };
+}
+
+/** Metadata and body in, decision out: the whole engine for one message. */
+export function classifyMessage(
+  meta: MessageMeta,
+  body: MessageBody | null,
+  ctx: EngineContext,
+  opts: DecideOptions,
+  attached?: AttachedEntities,
+): EmailDecision {
+  const q = qualify(meta, ctx, attached);
+  if (!q.ok) return skipDecision(q.reason, q.why);
+  return decide(meta, q, body, ctx, opts);
+}
