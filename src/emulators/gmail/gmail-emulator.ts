@@ -1,0 +1,203 @@
+/**
+ * The Gmail API emulator: Google's token endpoint (service-account JWT with `sub`, refresh and
+ * code grants), users.* mail resources, the batch endpoint, per-user quota units and
+ * concurrency, fault injection and request counters, over mailboxes seeded from a description.
+ */
+import type { Folder } from '../../core/types.js';
+import type { FaultRule } from '../common/faults.js';
+import { serveControl } from '../common/control-routes.js';
+import { startHttpEmulator, type EmulatorRequest, type EmulatorResponse, type RunningEmulator } from '../common/http-emulator.js';
+import { MailStore, type MailboxDescription, type SeedMessage } from '../common/mail-store.js';
+import { GmailApi, gmailRoute } from './gmail-api.js';
+import { GmailAuthority, type OAuthClientCredentials, type ServiceAccountKey } from './gmail-auth.js';
+import { batchResponse, batchTooLarge, parseBatchRequest } from './gmail-batch.js';
+import { gmailError, gmailFaultBody } from './gmail-errors.js';
+import { gmailId } from './gmail-message-view.js';
+import { DEFAULT_GMAIL_LIMITS, UserQuota, methodCost, type GmailLimits } from './gmail-quota.js';
+
+export interface GmailEmulatorOptions {
+  mailboxes?: MailboxDescription[];
+  port?: number;
+  limits?: Partial<GmailLimits>;
+  /** Simulated service time per request (default 0). */
+  latencyMs?: number;
+}
+
+export interface GmailEmulatorControl {
+  addMessage(address: string, message: SeedMessage): string;
+  deleteMessage(address: string, gmailId: string): boolean;
+  messageIds(address: string, folder?: Folder): string[];
+  /** Drops retained history: older `startHistoryId`s answer 404. */
+  expireHistory(address?: string): void;
+  setLimits(limits: Partial<GmailLimits>): void;
+  setLatency(ms: number): void;
+  expireTokens(): void;
+  revokeUser(address: string): void;
+  restoreUser(address: string): void;
+  issueAuthCode(address: string, codeChallenge?: string): string;
+  /** Messages served in `full` or `raw` format, in order. */
+  bodyRequests(): { mailbox: string; id: string }[];
+  /** Quota units charged per user, with when, for rate proofs. */
+  unitLog(address: string): readonly { at: number; units: number }[];
+  injectFault(rule: FaultRule): void;
+  clearFaults(): void;
+}
+
+export interface GmailEmulator {
+  emulator: RunningEmulator;
+  /** Origin; pass `${url}/` as the Gmail client's `rootUrl`. */
+  url: string;
+  tokenUrl: string;
+  /** Service-account key for domain-wide delegation (company-wide mode). */
+  serviceAccount: ServiceAccountKey;
+  /** OAuth client for the per-user web flow. */
+  oauthClient: OAuthClientCredentials;
+  store: MailStore;
+  control: GmailEmulatorControl;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Starts a Gmail emulator on 127.0.0.1 (random port unless given). */
+export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promise<GmailEmulator> {
+  const store = new MailStore(opts.mailboxes ?? []);
+  const auth = new GmailAuthority(store);
+  const api = new GmailApi(store);
+  const quota = new UserQuota({ ...DEFAULT_GMAIL_LIMITS, ...opts.limits });
+  const unitLog = new Map<string, { at: number; units: number }[]>();
+  let latencyMs = opts.latencyMs ?? 0;
+  const self: { running?: RunningEmulator } = {};
+
+  const charge = (user: string, kind: string): EmulatorResponse | null => {
+    const units = methodCost(kind, quota.limits);
+    const decision = quota.charge(user, units);
+    if (!decision.ok) {
+      self.running!.counters.count('throttled');
+      return gmailError(403, 'User Rate Limit Exceeded', 'userRateLimitExceeded', 'usageLimits');
+    }
+    const log = unitLog.get(user) ?? [];
+    log.push({ at: Date.now(), units });
+    unitLog.set(user, log);
+    return null;
+  };
+
+  /** One users.* call: auth, quota, then the resource. */
+  const serveOne = (req: EmulatorRequest, counted: boolean): EmulatorResponse => {
+    const tokenUser = auth.authenticate(req);
+    if (!tokenUser) return gmailError(401, 'Invalid Credentials', 'authError');
+    const route = gmailRoute(req.path, tokenUser);
+    if (!route.user || route.kind === 'unknown') return gmailError(404, 'Not Found', 'notFound');
+    if (route.user !== tokenUser) return gmailError(403, 'Delegation denied for ' + tokenUser, 'forbidden');
+    if (counted) {
+      const refused = charge(route.user, route.kind);
+      if (refused) return refused;
+    }
+    return api.serve(req, route.kind, route.user);
+  };
+
+  const handler = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    if (req.path.startsWith('/__mock/')) return controlRoute(req);
+    const identity = auth.handle(req);
+    if (identity) return identity;
+    const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+    const counters = self.running!.counters;
+    if (gmailRoute(req.path, null).kind === 'batch') {
+      const inner = parseBatchRequest(req, origin);
+      if (!inner) return gmailError(400, 'Invalid multipart request', 'invalidArgument');
+      if (inner.length > 100) return batchTooLarge();
+      const user = auth.authenticate(req) ?? '';
+      const gate = quota.enter(user);
+      if (!gate.ok) {
+        counters.count('throttled');
+        return gmailError(429, 'Too many concurrent requests for user', 'rateLimitExceeded', 'usageLimits');
+      }
+      counters.enter(user);
+      try {
+        if (latencyMs > 0) await sleep(latencyMs);
+        const answers = inner.map(({ contentId, request }) => {
+          const kind = gmailRoute(request.path, user).kind;
+          counters.count(`batch:${kind}`);
+          const fault = self.running!.faults.take(request, kind);
+          if (fault?.type === 'status') {
+            return { contentId, response: { status: fault.status, headers: fault.headers, body: fault.body ?? gmailFaultBody(fault.status) } };
+          }
+          return { contentId, response: serveOne(request, true) };
+        });
+        return batchResponse(answers);
+      } finally {
+        quota.leave(user);
+        counters.leave(user);
+      }
+    }
+    const tokenUser = auth.authenticate(req);
+    const route = gmailRoute(req.path, tokenUser);
+    if (!tokenUser || !route.user) return serveOne(req, true);
+    const gate = quota.enter(route.user);
+    if (!gate.ok) {
+      counters.count('throttled');
+      return gmailError(429, 'Too many concurrent requests for user', 'rateLimitExceeded', 'usageLimits');
+    }
+    counters.enter(route.user);
+    try {
+      if (latencyMs > 0) await sleep(latencyMs);
+      return serveOne(req, true);
+    } finally {
+      quota.leave(route.user);
+      counters.leave(route.user);
+    }
+  };
+
+  const control: GmailEmulatorControl = {
+    addMessage: (address, message) => gmailId(store.addMessage(address, message).key),
+    deleteMessage: (address, id) => {
+      const m = store.liveAt(address).find((x) => gmailId(x.key) === id);
+      return m ? store.deleteMessage(address, m.key) : false;
+    },
+    messageIds: (address, folder) => store.liveAt(address).filter((m) => !folder || m.folder === folder).map((m) => gmailId(m.key)),
+    expireHistory: (address) => api.expireHistory(address),
+    setLimits: (limits) => {
+      quota.limits = { ...quota.limits, ...limits };
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    expireTokens: () => auth.expireAccessTokens(),
+    revokeUser: (address) => auth.revokeUser(address),
+    restoreUser: (address) => auth.restoreUser(address),
+    issueAuthCode: (address, challenge) => auth.issueCode(address, challenge ?? null),
+    bodyRequests: () => [...api.bodyRequests],
+    unitLog: (address) => unitLog.get(address.toLowerCase()) ?? [],
+    injectFault: (rule) => self.running!.faults.add(rule),
+    clearFaults: () => self.running!.faults.clear(),
+  };
+
+  function controlRoute(req: EmulatorRequest): EmulatorResponse {
+    return serveControl(req, { ...control, expireCursors: (address) => api.expireHistory(address) }, self.running!.counters);
+  }
+
+  const running = await startHttpEmulator({
+    name: 'gmail',
+    handler,
+    port: opts.port,
+    classify: (req) => {
+      if (req.path.startsWith('/__mock/')) return 'control';
+      if (req.path === '/token') return 'token';
+      if (req.path.startsWith('/o/oauth2')) return 'authorize';
+      return gmailRoute(req.path, auth.authenticate(req)).kind;
+    },
+    faultBody: (status) => gmailFaultBody(status),
+  });
+  self.running = running;
+
+  return {
+    emulator: running,
+    url: running.url,
+    tokenUrl: `${running.url}/token`,
+    serviceAccount: auth.serviceAccount,
+    oauthClient: auth.oauthClient,
+    store,
+    control,
+    close: () => running.close(),
+  };
+}

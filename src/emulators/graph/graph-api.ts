@@ -1,0 +1,313 @@
+/**
+ * Graph's mail resources over the shared store: `/users`, mail folders, messages with `$select`,
+ * `$top`, `$filter` on `receivedDateTime`, folder delta with next/delta links and `@removed`
+ * rows, single messages and their MIME (`/$value`).
+ */
+import type { Folder } from '../../core/types.js';
+import type { EmulatorRequest, EmulatorResponse } from '../common/http-emulator.js';
+import type { MailStore, StoredMessage } from '../common/mail-store.js';
+import { PageTokens } from '../common/page-tokens.js';
+import { buildRawMessage } from '../common/raw-message.js';
+import type { GraphPrincipal } from './graph-auth.js';
+import { graphError } from './graph-errors.js';
+import {
+  FOLDER_NAMES,
+  WELL_KNOWN_FOLDERS,
+  folderId,
+  graphMessageId,
+  parseSelect,
+  preferredBodyType,
+  preferredPageSize,
+  projectMessage,
+  storeKey,
+  type GraphQuirks,
+} from './graph-message-view.js';
+
+interface ReceivedFilter {
+  op: 'ge' | 'gt';
+  at: string;
+}
+
+interface DeltaState {
+  mailbox: string;
+  folder: Folder;
+  select: string | null;
+  filter: ReceivedFilter | null;
+  fromSeq: number;
+  toSeq: number;
+  offset: number;
+  pageSize: number;
+  epoch: number;
+}
+
+interface ListState {
+  mailbox: string;
+  folder: Folder | null;
+  select: string | null;
+  filter: ReceivedFilter | null;
+  offset: number;
+  top: number;
+}
+
+export interface GraphApiOptions {
+  /** Delta page size when no `Prefer: odata.maxpagesize` is sent. */
+  defaultDeltaPageSize: number;
+  quirks?: GraphQuirks;
+}
+
+/** Parsed route of a Graph request under `/v1.0`. */
+export interface GraphRoute {
+  kind: string;
+  /** Mailbox (address) the request touches, for throttling; undefined for tenant-wide calls. */
+  mailbox?: string;
+}
+
+const USER_PATH = /^\/(?:users\/([^/]+)|me)(\/.*)?$/i;
+const FOLDER_SEGMENT = /^\/mailfolders(?:\/([^/]+)|\('([^']+)'\))(\/.*)?$/i;
+
+function parseFilter(value: string | null): ReceivedFilter | null | 'invalid' {
+  if (!value) return null;
+  const m = /^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$/i.exec(value);
+  if (!m || Number.isNaN(Date.parse(m[2] ?? ''))) return 'invalid';
+  return { op: m[1]!.toLowerCase() as 'ge' | 'gt', at: new Date(m[2]!).toISOString() };
+}
+
+function matchesFilter(m: StoredMessage, filter: ReceivedFilter | null): boolean {
+  if (!filter) return true;
+  const at = Date.parse(m.receivedAt);
+  const limit = Date.parse(filter.at);
+  return filter.op === 'ge' ? at >= limit : at > limit;
+}
+
+/** The resource handlers; the emulator adds auth, throttling and faults around them. */
+export class GraphApi {
+  private readonly deltaTokens = new PageTokens<DeltaState>('');
+  private readonly listTokens = new PageTokens<ListState>('');
+  private readonly userTokens = new PageTokens<{ offset: number; top: number; select: string | null }>('');
+  /** Delta epoch per mailbox/folder: bumping it invalidates every token issued before (expiry). */
+  private readonly epochs = new Map<string, number>();
+  /** Message ids whose body was served, per mailbox, in order. */
+  readonly bodyRequests: { mailbox: string; id: string }[] = [];
+
+  constructor(
+    private readonly store: MailStore,
+    private readonly options: GraphApiOptions,
+  ) {}
+
+  /** Invalidates delta tokens of a mailbox (all folders unless given), as a sync-state loss does. */
+  expireDelta(mailbox?: string, folder?: Folder): void {
+    const boxes = mailbox ? [mailbox.toLowerCase()] : this.store.mailboxes().map((b) => b.address);
+    const folders: Folder[] = folder ? [folder] : ['inbox', 'sent', 'drafts', 'deleted', 'junk', 'other'];
+    for (const b of boxes) for (const f of folders) this.epochs.set(`${b}/${f}`, this.epoch(b, f) + 1);
+  }
+
+  private epoch(mailbox: string, folder: Folder): number {
+    return this.epochs.get(`${mailbox}/${folder}`) ?? 0;
+  }
+
+  /** Classifies a request path (under `/v1.0`) and names the mailbox it touches. */
+  route(path: string, principal: GraphPrincipal | null): GraphRoute {
+    if (/^\/\$batch$/i.test(path)) return { kind: 'batch' };
+    if (/^\/users\/?$/i.test(path)) return { kind: 'users.list' };
+    const user = USER_PATH.exec(path);
+    if (!user) return { kind: 'unknown' };
+    const who = user[1] ? decodeURIComponent(user[1]) : principal?.kind === 'user' ? principal.address : '';
+    const mailbox = this.store.mailbox(who)?.address ?? who.toLowerCase();
+    const rest = user[2] ?? '';
+    let kind = 'user.get';
+    if (/\/messages\/delta$/i.test(rest)) kind = 'messages.delta';
+    else if (/^\/mailfolders\/?$/i.test(rest)) kind = 'folders.list';
+    else if (/\/messages\/?$/i.test(rest)) kind = 'messages.list';
+    else if (/\/messages\/[^/]+\/\$value$/i.test(rest)) kind = 'message.value';
+    else if (/\/messages\/[^/]+$/i.test(rest)) kind = 'message.get';
+    else if (rest) kind = 'unknown';
+    return { kind, mailbox };
+  }
+
+  /** Serves one request under `/v1.0`; `origin` builds absolute next/delta links. */
+  serve(req: EmulatorRequest, path: string, principal: GraphPrincipal, origin: string): EmulatorResponse {
+    if (/^\/users\/?$/i.test(path)) {
+      if (principal.kind !== 'app') return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', req);
+      return this.listUsers(req, origin);
+    }
+    const user = USER_PATH.exec(path);
+    if (!user) return graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`, req);
+    const who = user[1] ? decodeURIComponent(user[1]) : principal.kind === 'user' ? principal.address : null;
+    if (who === null) return graphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.', req);
+    const box = this.store.mailbox(who);
+    if (!box) return graphError(404, 'ErrorInvalidUser', `The requested user '${who}' is invalid.`, req);
+    if (principal.kind === 'user' && principal.address !== box.address) {
+      return graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.', req);
+    }
+    const rest = user[2] ?? '';
+    if (rest === '' || rest === '/') {
+      return { status: 200, body: { id: box.id, mail: box.address, userPrincipalName: box.address, displayName: box.displayName } };
+    }
+    if (/^\/mailfolders\/?$/i.test(rest)) return this.listFolders(box.address);
+    const message = /^\/messages\/([^/]+)(\/\$value)?$/i.exec(rest);
+    if (message) return this.getMessage(req, box.address, decodeURIComponent(message[1]!), Boolean(message[2]));
+    const folderMatch = FOLDER_SEGMENT.exec(rest);
+    if (folderMatch) {
+      const name = decodeURIComponent(folderMatch[1] ?? folderMatch[2] ?? '');
+      const folder = this.resolveFolder(box.address, name);
+      if (!folder) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.', req);
+      const tail = (folderMatch[3] ?? '').toLowerCase();
+      if (tail === '/messages/delta') return this.delta(req, box.address, folder, origin, path);
+      if (tail === '/messages' || tail === '/messages/') return this.listMessages(req, box.address, folder, origin, path);
+    }
+    return graphError(400, 'BadRequest', `Unsupported segment in '${path}'.`, req);
+  }
+
+  private resolveFolder(mailbox: string, name: string): Folder | undefined {
+    const wellKnown = WELL_KNOWN_FOLDERS[name.toLowerCase()];
+    if (wellKnown) return wellKnown;
+    return (Object.keys(FOLDER_NAMES) as Folder[]).find((f) => folderId(mailbox, f) === name);
+  }
+
+  private listUsers(req: EmulatorRequest, origin: string): EmulatorResponse {
+    const skip = req.query.get('$skiptoken');
+    let state = { offset: 0, top: 100, select: req.query.get('$select') };
+    if (skip) {
+      const found = this.userTokens.resolve(skip);
+      if (!found) return graphError(400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.', req);
+      state = found;
+    } else if (req.query.has('$top')) {
+      const top = Number(req.query.get('$top'));
+      if (!Number.isInteger(top) || top < 1 || top > 999) {
+        return graphError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${req.query.get('$top')}'. Must be between 1 and 999 inclusive.`, req);
+      }
+      state.top = top;
+    }
+    const all = this.store.mailboxes();
+    const select = parseSelect(state.select);
+    const value = all.slice(state.offset, state.offset + state.top).map((b) => {
+      const full: Record<string, unknown> = {
+        id: b.id, mail: b.address, userPrincipalName: b.address, displayName: b.displayName, accountEnabled: true,
+      };
+      if (!select) return full;
+      return Object.fromEntries(Object.entries(full).filter(([k]) => k === 'id' || select.has(k)));
+    });
+    const body: Record<string, unknown> = { '@odata.context': `${origin}/v1.0/$metadata#users`, value };
+    if (state.offset + state.top < all.length) {
+      const token = this.userTokens.issue({ ...state, offset: state.offset + state.top });
+      body['@odata.nextLink'] = `${origin}/v1.0/users?$skiptoken=${token}`;
+    }
+    return { status: 200, body };
+  }
+
+  private listFolders(mailbox: string): EmulatorResponse {
+    const value = (Object.keys(FOLDER_NAMES) as Folder[]).map((f) => ({
+      id: folderId(mailbox, f),
+      displayName: FOLDER_NAMES[f],
+      totalItemCount: this.store.liveAt(mailbox).filter((m) => m.folder === f).length,
+    }));
+    return { status: 200, body: { value } };
+  }
+
+  private getMessage(req: EmulatorRequest, mailbox: string, id: string, raw: boolean): EmulatorResponse {
+    const m = this.store.message(mailbox, storeKey(id));
+    if (!m) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.', req);
+    if (raw) {
+      this.bodyRequests.push({ mailbox, id });
+      return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: buildRawMessage(m) };
+    }
+    const select = parseSelect(req.query.get('$select'));
+    if (!select || select.has('body') || select.has('uniqueBody')) this.bodyRequests.push({ mailbox, id });
+    const type = preferredBodyType(req.headers.prefer);
+    const headers: Record<string, string> = {};
+    if (type === 'text') headers['Preference-Applied'] = 'outlook.body-content-type="text"';
+    return { status: 200, headers, body: projectMessage(m, select, type, this.options.quirks) };
+  }
+
+  private listMessages(req: EmulatorRequest, mailbox: string, folder: Folder, origin: string, path: string): EmulatorResponse {
+    const skip = req.query.get('$skiptoken');
+    let state: ListState;
+    if (skip) {
+      const found = this.listTokens.resolve(skip);
+      if (!found) return graphError(400, 'BadRequest', 'The skip token is invalid.', req);
+      state = found;
+    } else {
+      const top = req.query.has('$top') ? Number(req.query.get('$top')) : 10;
+      if (!Number.isInteger(top) || top < 1 || top > 1000) {
+        return graphError(400, 'ErrorInvalidArgument', `Invalid page size specified: '${req.query.get('$top')}'. Must be between 1 and 1000 inclusive.`, req);
+      }
+      const filter = parseFilter(req.query.get('$filter'));
+      if (filter === 'invalid') return graphError(400, 'InefficientFilter', 'The restriction or sort order is too complex for this operation.', req);
+      state = { mailbox, folder, select: req.query.get('$select'), filter, offset: 0, top };
+    }
+    const items = this.store
+      .liveAt(mailbox)
+      .filter((m) => m.folder === state.folder && matchesFilter(m, state.filter))
+      .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.createdSeq - a.createdSeq);
+    const select = parseSelect(state.select);
+    const value = items.slice(state.offset, state.offset + state.top).map((m) => projectMessage(m, select, 'html', this.options.quirks));
+    const body: Record<string, unknown> = { '@odata.context': `${origin}/v1.0/$metadata#messages`, value };
+    if (state.offset + state.top < items.length) {
+      const token = this.listTokens.issue({ ...state, offset: state.offset + state.top });
+      body['@odata.nextLink'] = `${origin}/v1.0${path}?$skiptoken=${token}`;
+    }
+    return { status: 200, body };
+  }
+
+  private delta(req: EmulatorRequest, mailbox: string, folder: Folder, origin: string, path: string): EmulatorResponse {
+    const skip = req.query.get('$skiptoken');
+    const deltaToken = req.query.get('$deltatoken');
+    let state: DeltaState;
+    const gone = () =>
+      graphError(410, 'SyncStateNotFound', `The sync state generation is not found; generation=${this.epoch(mailbox, folder)}.`, req, {
+        Location: `${origin}/v1.0${path}?$deltatoken=`,
+      });
+    if (skip || deltaToken) {
+      const found = skip ? this.deltaTokens.resolve(skip) : this.deltaTokens.resolve(deltaToken ?? '');
+      if (!found || found.mailbox !== mailbox || found.folder !== folder || found.epoch !== this.epoch(mailbox, folder)) return gone();
+      // A delta token starts a new round: changes since it up to now.
+      state = deltaToken ? { ...found, fromSeq: found.toSeq, toSeq: this.store.sequence, offset: 0 } : found;
+      const size = preferredPageSize(req.headers.prefer);
+      if (deltaToken && size) state.pageSize = Math.min(size, 1000);
+    } else {
+      const filter = parseFilter(req.query.get('$filter'));
+      if (filter === 'invalid') return graphError(400, 'BadRequest', 'Only receivedDateTime ge/gt filters are supported on delta.', req);
+      state = {
+        mailbox, folder, select: req.query.get('$select'), filter, fromSeq: 0, toSeq: this.store.sequence, offset: 0,
+        pageSize: Math.min(preferredPageSize(req.headers.prefer) ?? this.options.defaultDeltaPageSize, 1000),
+        epoch: this.epoch(mailbox, folder),
+      };
+    }
+    const rows = this.deltaRows(state);
+    const select = parseSelect(state.select);
+    const value = rows.slice(state.offset, state.offset + state.pageSize).map((row) =>
+      row.removed
+        ? { '@odata.type': '#microsoft.graph.message', id: graphMessageId(row.message.key), '@removed': { reason: 'deleted' } }
+        : { '@odata.type': '#microsoft.graph.message', ...projectMessage(row.message, select, 'html', this.options.quirks) },
+    );
+    // Links use the OData key syntax, as the service does, whatever form the request used.
+    const linkBase = `${origin}/v1.0/users/${this.store.mailbox(mailbox)?.id}/mailFolders('${folderId(mailbox, folder)}')/messages/delta`;
+    const body: Record<string, unknown> = { '@odata.context': `${origin}/v1.0/$metadata#Collection(message)`, value };
+    if (state.offset + state.pageSize < rows.length) {
+      body['@odata.nextLink'] = `${linkBase}?$skiptoken=${this.deltaTokens.issue({ ...state, offset: state.offset + state.pageSize })}`;
+    } else {
+      body['@odata.deltaLink'] = `${linkBase}?$deltatoken=${this.deltaTokens.issue({ ...state, offset: 0 })}`;
+    }
+    return { status: 200, body };
+  }
+
+  /** Rows of one delta round: everything live at `toSeq` on the first round, else the changes. */
+  private deltaRows(state: DeltaState): { message: StoredMessage; removed: boolean }[] {
+    const inFolder = (m: StoredMessage) => m.folder === state.folder;
+    if (state.fromSeq === 0) {
+      return this.store
+        .liveAt(state.mailbox, state.toSeq)
+        .filter((m) => inFolder(m) && matchesFilter(m, state.filter))
+        .map((message) => ({ message, removed: false }));
+    }
+    const rows: { message: StoredMessage; removed: boolean }[] = [];
+    for (const change of this.store.changes(state.mailbox, state.fromSeq, state.toSeq)) {
+      const m = this.store.anyMessage(state.mailbox, change.key);
+      if (!m || !inFolder(m)) continue;
+      const aliveAtEnd = m.deletedSeq === null || m.deletedSeq > state.toSeq;
+      if (change.type === 'added' && aliveAtEnd && matchesFilter(m, state.filter)) rows.push({ message: m, removed: false });
+      if (change.type === 'deleted' && m.createdSeq <= state.fromSeq) rows.push({ message: m, removed: true });
+    }
+    return rows;
+  }
+}

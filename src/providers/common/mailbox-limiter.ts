@@ -1,0 +1,91 @@
+/**
+ * Client-side limits per mailbox with bottleneck: a leaky bucket at 75% of the documented rate
+ * and a concurrency cap, plus a pause honouring the service's `Retry-After`.
+ *
+ * The bucket holds 25% of the limit and refills at 75% of it per window, so no sliding window
+ * ever sees more than the limit: 0.25·L + 0.75·L = L.
+ */
+import Bottleneck from 'bottleneck';
+
+export interface RateLimit {
+  /** Requests (or quota units) the service allows per window. */
+  limit: number;
+  windowMs: number;
+  /** Concurrent requests per mailbox. */
+  concurrency: number;
+  /** Share of the documented rate to use (default 0.75). */
+  share?: number;
+}
+
+/** Reservoir settings for a leaky bucket at `share` of `limit` per `windowMs` (250 ms granularity). */
+export function leakyBucket(rate: RateLimit): { capacity: number; interval: number; amount: number } {
+  const share = rate.share ?? 0.75;
+  const capacity = Math.max(1, Math.floor(rate.limit * (1 - share)));
+  const perTick = (share * rate.limit * 250) / rate.windowMs;
+  const amount = Math.max(1, Math.floor(perTick));
+  const interval = 250 * Math.max(1, Math.ceil((amount * rate.windowMs) / (share * rate.limit * 250)));
+  return { capacity, interval, amount };
+}
+
+class MailboxGate {
+  readonly rate: Bottleneck;
+  readonly slots: Bottleneck;
+  pausedUntil = 0;
+
+  constructor(rate: RateLimit) {
+    const bucket = leakyBucket(rate);
+    this.rate = new Bottleneck({
+      reservoir: bucket.capacity,
+      reservoirIncreaseInterval: bucket.interval,
+      reservoirIncreaseAmount: bucket.amount,
+      reservoirIncreaseMaximum: bucket.capacity,
+    });
+    this.slots = new Bottleneck({ maxConcurrent: rate.concurrency });
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One gate per mailbox; each request takes `cost` from the bucket and `slots` concurrent slots. */
+export class MailboxLimiter {
+  private readonly gates = new Map<string, MailboxGate>();
+
+  constructor(private readonly rate: RateLimit) {}
+
+  private gate(mailbox: string): MailboxGate {
+    let gate = this.gates.get(mailbox);
+    if (!gate) {
+      gate = new MailboxGate(this.rate);
+      this.gates.set(mailbox, gate);
+    }
+    return gate;
+  }
+
+  /** Runs `fn` once the mailbox's bucket, concurrency and any pause allow it. */
+  async run<T>(mailbox: string, fn: () => Promise<T>, opts: { cost?: number; slots?: number } = {}): Promise<T> {
+    const gate = this.gate(mailbox);
+    // A job heavier than the bucket could never start; it is charged a full bucket instead.
+    const cost = Math.min(opts.cost ?? 1, Math.max(1, Math.floor(this.rate.limit * (1 - (this.rate.share ?? 0.75)))));
+    const slots = Math.min(opts.slots ?? 1, this.rate.concurrency);
+    await gate.rate.schedule({ weight: cost }, async () => undefined);
+    return gate.slots.schedule({ weight: slots }, async () => {
+      const wait = gate.pausedUntil - Date.now();
+      if (wait > 0) await sleep(wait);
+      return fn();
+    });
+  }
+
+  /** Holds every request of the mailbox until `ms` from now (a `Retry-After`). */
+  pause(mailbox: string, ms: number): void {
+    const gate = this.gate(mailbox);
+    gate.pausedUntil = Math.max(gate.pausedUntil, Date.now() + ms);
+  }
+
+  /** Stops every limiter (test teardown, shutdown). */
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.gates.values()].flatMap((g) => [g.rate.stop({ dropWaitingJobs: true }), g.slots.stop({ dropWaitingJobs: true })]),
+    );
+    this.gates.clear();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Retrying one API call: `Retry-After` when the service gives one, else exponential backoff with
+ * full jitter; only errors the mapper marked retryable are retried.
+ */
+import { ProviderError } from './provider-errors.js';
+
+export interface RetryOptions {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Source of randomness for jitter (injectable for tests). */
+  random?: () => number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 60_000 };
+
+/** Delay before retry number `attempt` (1-based). */
+export function backoffDelay(attempt: number, error: ProviderError, opts: RetryOptions): number {
+  if (error.retryAfterMs !== null) return Math.min(error.retryAfterMs, opts.maxDelayMs);
+  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
+  const random = opts.random ?? Math.random;
+  // Half fixed, half random: spreads retries out without ever retrying instantly.
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls `attempt` until it succeeds, fails with a non-retryable error, or attempts run out.
+ * `onRetry` sees each retryable failure first (to pause the mailbox on a `Retry-After`).
+ */
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  toError: (error: unknown) => ProviderError,
+  opts: RetryOptions,
+  onRetry?: (error: ProviderError, delayMs: number) => void,
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (raw) {
+      const error = toError(raw);
+      if (!error.retryable || n >= opts.maxAttempts) throw error;
+      const delay = backoffDelay(n, error, opts);
+      onRetry?.(error, delay);
+      await sleep(delay);
+    }
+  }
+}

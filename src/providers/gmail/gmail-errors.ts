@@ -1,0 +1,56 @@
+/**
+ * gaxios / Google failures → ProviderError. Google's envelope names the reason
+ * (`error.errors[].reason`): rate reasons on 403 are throttling, not a permission problem.
+ */
+import { ProviderError, parseRetryAfter } from '../common/provider-errors.js';
+
+const RATE_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'dailyLimitExceeded', 'quotaExceeded']);
+
+function headerOf(headers: unknown, name: string): string | null {
+  if (headers instanceof Headers) return headers.get(name);
+  if (headers && typeof headers === 'object') {
+    const hit = Object.entries(headers as Record<string, string>).find(([k]) => k.toLowerCase() === name);
+    return hit ? String(hit[1]) : null;
+  }
+  return null;
+}
+
+/** Maps a status, Google error body and headers (also used for batch parts). */
+export function googleStatusError(status: number, body: unknown, headers: unknown, cause?: unknown): ProviderError {
+  const error = (body as { error?: unknown } | null)?.error;
+  const reason =
+    typeof error === 'string' ? error : ((error as { errors?: { reason?: string }[] } | undefined)?.errors?.[0]?.reason ?? null);
+  const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'));
+  const message = `google ${status}${reason ? ` ${reason}` : ''}`;
+  if (status === 401 || reason === 'invalid_grant' || reason === 'unauthorized_client' || reason === 'invalid_client') {
+    return new ProviderError('auth', message, { status, retryable: false, cause });
+  }
+  if (status === 429 || (status === 403 && reason && RATE_REASONS.has(reason))) {
+    return new ProviderError('rate-limited', message, { status, retryAfterMs, cause });
+  }
+  if (status === 403) return new ProviderError('permission', message, { status, cause });
+  if (status === 404) return new ProviderError('not-found', message, { status, cause });
+  if (status >= 500 || status < 200) return new ProviderError('transient', message, { status, retryAfterMs, cause });
+  return new ProviderError('bad-input', message, { status, cause });
+}
+
+/** Any error thrown around a Gmail call. */
+export function toProviderError(error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const e = error as { status?: number; response?: { status?: number; data?: unknown; headers?: unknown } };
+  const status = e.response?.status ?? e.status;
+  if (typeof status === 'number') {
+    let body = e.response?.data ?? null;
+    // Calls made with responseType 'text' (batches) carry the envelope unparsed.
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        body = null;
+      }
+    }
+    return googleStatusError(status, body, e.response?.headers, error);
+  }
+  // Timeouts, resets, truncated bodies (zod rejects them at the edge): try again.
+  return new ProviderError('transient', error instanceof Error ? `${error.name}: ${error.message}` : String(error), { cause: error });
+}

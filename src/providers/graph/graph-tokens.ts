@@ -1,0 +1,177 @@
+/**
+ * Access tokens for Graph through MSAL: app-only (client credentials) for company-wide mode, and
+ * delegated (authorization code with PKCE, then silent refresh) for user-by-user mode, the MSAL
+ * cache of each user persisted through a TokenStore.
+ */
+import {
+  ConfidentialClientApplication,
+  CryptoProvider,
+  type Configuration,
+  type ICachePlugin,
+  type INetworkModule,
+  type TokenCacheContext,
+} from '@azure/msal-node';
+import { ProviderError } from '../common/provider-errors.js';
+import type { TokenStore } from '../common/token-store.js';
+
+export interface GraphAuthConfig {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Default `https://login.microsoftonline.com`. */
+  authorityHost?: string;
+  /** MSAL network module; set to reach an emulator (see RedirectingNetworkClient). */
+  networkClient?: INetworkModule;
+}
+
+/** A token for one mailbox's calls; `refresh` bypasses every cache. */
+export interface TokenSource {
+  token(): Promise<string>;
+  refresh(): Promise<string>;
+}
+
+const APP_SCOPES = ['https://graph.microsoft.com/.default'];
+export const DELEGATED_SCOPES = ['Mail.Read', 'User.Read', 'offline_access'];
+
+function msalConfig(config: GraphAuthConfig, cachePlugin?: ICachePlugin): Configuration {
+  return {
+    auth: {
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      authority: `${config.authorityHost ?? 'https://login.microsoftonline.com'}/${config.tenantId}`,
+    },
+    system: config.networkClient ? { networkClient: config.networkClient } : {},
+    cache: cachePlugin ? { cachePlugin } : undefined,
+  };
+}
+
+/** Maps an MSAL failure: a refused grant is `auth` (not retryable), anything else transient. */
+export function msalError(error: unknown): ProviderError {
+  const e = error as { errorCode?: string; name?: string; message?: string };
+  const refused =
+    e.name === 'InteractionRequiredAuthError' ||
+    /invalid_grant|invalid_client|unauthorized_client|no_tokens_found|no_account/i.test(`${e.errorCode ?? ''} ${e.message ?? ''}`);
+  return refused
+    ? new ProviderError('auth', `token refused: ${e.errorCode ?? e.name ?? 'unknown'}`, { retryable: false, cause: error })
+    : new ProviderError('transient', `token request failed: ${e.errorCode ?? e.name ?? 'unknown'}`, { cause: error });
+}
+
+/** App-only tokens (client credentials), shared by every mailbox. */
+export class AppTokenSource implements TokenSource {
+  private readonly app: ConfidentialClientApplication;
+  private cached: Promise<string> | null = null;
+
+  constructor(config: GraphAuthConfig) {
+    this.app = new ConfidentialClientApplication(msalConfig(config));
+  }
+
+  token(): Promise<string> {
+    this.cached ??= this.acquire(false);
+    return this.cached;
+  }
+
+  refresh(): Promise<string> {
+    this.cached = this.acquire(true);
+    return this.cached;
+  }
+
+  private async acquire(skipCache: boolean): Promise<string> {
+    try {
+      const result = await this.app.acquireTokenByClientCredential({ scopes: APP_SCOPES, skipCache });
+      if (!result?.accessToken) throw new Error('no access token');
+      return result.accessToken;
+    } catch (error) {
+      this.cached = null;
+      throw msalError(error);
+    }
+  }
+}
+
+/** Persists one user's MSAL cache (which holds their refresh token) in the TokenStore. */
+function storeCachePlugin(store: TokenStore, key: string): ICachePlugin {
+  return {
+    async beforeCacheAccess(ctx: TokenCacheContext) {
+      const saved = await store.get(key);
+      if (saved) ctx.tokenCache.deserialize(saved);
+    },
+    async afterCacheAccess(ctx: TokenCacheContext) {
+      if (ctx.cacheHasChanged) await store.set(key, ctx.tokenCache.serialize());
+    },
+  };
+}
+
+/** Delegated (user-by-user) consent and tokens. */
+export class DelegatedAuth {
+  private readonly apps = new Map<string, ConfidentialClientApplication>();
+  private readonly crypto = new CryptoProvider();
+
+  constructor(
+    private readonly config: GraphAuthConfig,
+    private readonly store: TokenStore,
+  ) {}
+
+  private key(address: string): string {
+    return `graph:msal-cache:${address.toLowerCase()}`;
+  }
+
+  private app(address: string): ConfidentialClientApplication {
+    const lower = address.toLowerCase();
+    let app = this.apps.get(lower);
+    if (!app) {
+      app = new ConfidentialClientApplication(msalConfig(this.config, storeCachePlugin(this.store, this.key(lower))));
+      this.apps.set(lower, app);
+    }
+    return app;
+  }
+
+  /** The consent URL to send the user to, and the PKCE verifier to keep until they come back. */
+  async authorizationUrl(address: string, redirectUri: string, state?: string): Promise<{ url: string; codeVerifier: string }> {
+    const { verifier, challenge } = await this.crypto.generatePkceCodes();
+    const url = await this.app(address).getAuthCodeUrl({
+      scopes: DELEGATED_SCOPES,
+      redirectUri,
+      codeChallenge: challenge,
+      codeChallengeMethod: 'S256',
+      loginHint: address,
+      state,
+    });
+    return { url, codeVerifier: verifier };
+  }
+
+  /** Redeems the code the redirect carried; the refresh token lands in the TokenStore. */
+  async completeAuthorization(address: string, code: string, codeVerifier: string, redirectUri: string): Promise<void> {
+    try {
+      await this.app(address).acquireTokenByCode({ code, codeVerifier, redirectUri, scopes: DELEGATED_SCOPES });
+    } catch (error) {
+      throw msalError(error);
+    }
+  }
+
+  /** Whether consent was given (a cache with an account is stored). */
+  async isConnected(address: string): Promise<boolean> {
+    const accounts = await this.app(address).getTokenCache().getAllAccounts();
+    return accounts.length > 0;
+  }
+
+  /** Tokens for one user's calls. */
+  source(address: string): TokenSource {
+    let cached: Promise<string> | null = null;
+    const acquire = async (forceRefresh: boolean): Promise<string> => {
+      try {
+        const app = this.app(address);
+        const accounts = await app.getTokenCache().getAllAccounts();
+        const account = accounts.find((a) => a.username.toLowerCase() === address.toLowerCase()) ?? accounts[0];
+        if (!account) throw new ProviderError('auth', 'user has not connected', { retryable: false });
+        const result = await app.acquireTokenSilent({ account, scopes: DELEGATED_SCOPES, forceRefresh });
+        return result.accessToken;
+      } catch (error) {
+        cached = null;
+        throw error instanceof ProviderError ? error : msalError(error);
+      }
+    };
+    return {
+      token: () => (cached ??= acquire(false)),
+      refresh: () => (cached = acquire(true)),
+    };
+  }
+}
