@@ -1,0 +1,219 @@
+/**
+ * `CrmAdapter` for Salesforce through jsforce 3. Pointed at the real service or the emulator by
+ * configuration only (`loginUrl`, or `instanceUrl` + `accessToken`). Every call goes through a
+ * bottleneck limiter (concurrency) and the daily `CallBudget` fed by `Sforce-Limit-Info`.
+ */
+import { createSign } from 'node:crypto';
+import Bottleneck from 'bottleneck';
+import { Connection } from 'jsforce';
+import type { ActivityDraft, CrmAdapter, CrmChangeBatch, CrmLimits, WriteOutcome } from '../../core/ports.js';
+import { CallBudget, withBudget } from '../call-budget.js';
+import { SyncError } from '../sync-error.js';
+import { toSyncError } from './salesforce-errors.js';
+import { queryPage } from './salesforce-mapping.js';
+import { pullSalesforce } from './salesforce-pull.js';
+import { soqlString } from './soql-literal.js';
+import { SF_BATCH, writeSalesforceBatch, type RelationIndex, type SfWriteApi } from './salesforce-write.js';
+
+export interface SalesforceAdapterOptions {
+  /** OAuth host (`https://login.salesforce.com`, a My Domain, or the emulator's URL). */
+  loginUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Integration user, for the JWT bearer flow. */
+  username?: string;
+  /** PEM private key: selects the JWT bearer flow; otherwise client credentials. */
+  privateKey?: string;
+  /** JWT audience (default `https://login.salesforce.com`). */
+  audience?: string;
+  /** Or an existing session. */
+  instanceUrl?: string;
+  accessToken?: string;
+  apiVersion?: string;
+  /** Extra Account fields holding domains beside Website. */
+  accountDomainFields?: string[];
+  /** Pull overlap (ms); 0 resumes exactly after the last record. */
+  overlapMs?: number;
+  queryBatchSize?: number;
+  /** Share of the daily allocation this connection may use (default 0.75). */
+  dailyShare?: number;
+  /** Pause when the daily allocation is spent (Salesforce's window is rolling; default 15 min). */
+  dailyPauseMs?: number;
+  maxPauseMs?: number;
+  maxConcurrent?: number;
+  /** First backoff step when a write chunk is retried (default: what the error suggests). */
+  retryBaseMs?: number;
+  /** Index used to tie matched ids to participant addresses without extra queries. */
+  relationIndex?: RelationIndex;
+}
+
+const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** An RS256 JWT assertion for the bearer flow (valid 3 minutes). */
+export function jwtAssertion(clientId: string, username: string, audience: string, privateKey: string, now = Date.now()): string {
+  const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const body = `${enc({ alg: 'RS256', typ: 'JWT' })}.${enc({ iss: clientId, sub: username, aud: audience, exp: Math.floor(now / 1000) + 180 })}`;
+  return `${body}.${createSign('RSA-SHA256').update(body).sign(privateKey).toString('base64url')}`;
+}
+
+export class SalesforceAdapter implements CrmAdapter {
+  readonly kind = 'salesforce' as const;
+  private readonly conn: Connection;
+  private readonly limiter: Bottleneck;
+  private readonly budget: CallBudget;
+  private authorized: Promise<void> | null = null;
+
+  constructor(private readonly opts: SalesforceAdapterOptions) {
+    const version = opts.apiVersion ?? '62.0';
+    this.conn = new Connection({
+      version,
+      ...(opts.loginUrl ? { loginUrl: opts.loginUrl } : {}),
+      ...(opts.instanceUrl ? { instanceUrl: opts.instanceUrl } : {}),
+      ...(opts.accessToken ? { accessToken: opts.accessToken } : {}),
+      oauth2: { loginUrl: opts.loginUrl, clientId: opts.clientId, clientSecret: opts.privateKey ? undefined : opts.clientSecret },
+      // Server-to-server flows have no refresh token: a 401 re-mints a token with the same grant.
+      refreshFn: (conn, callback) => {
+        this.grant()
+          .then((token) => callback(undefined, token.access_token, token as never))
+          .catch((error: Error) => callback(error));
+      },
+    });
+    this.limiter = new Bottleneck({ maxConcurrent: opts.maxConcurrent ?? 8 });
+    this.budget = new CallBudget({ share: opts.dailyShare, pauseMs: opts.dailyPauseMs ?? 15 * 60_000, maxPauseMs: opts.maxPauseMs });
+  }
+
+  private async grant(): Promise<{ access_token: string; instance_url: string }> {
+    const o = this.opts;
+    if (!o.clientId || !o.loginUrl) throw new SyncError('auth', 'salesforce: no client id / login URL configured', { retryable: false });
+    const params: { grant_type: string; [name: string]: string } =
+      o.privateKey && o.username
+        ? { grant_type: JWT_GRANT, assertion: jwtAssertion(o.clientId, o.username, o.audience ?? 'https://login.salesforce.com', o.privateKey) }
+        : { grant_type: 'client_credentials' };
+    const token = (await this.conn.oauth2.requestToken(params)) as { access_token: string; instance_url: string };
+    this.conn.accessToken = token.access_token;
+    this.conn.instanceUrl = token.instance_url;
+    return token;
+  }
+
+  private ensureSession(): Promise<void> {
+    if (this.conn.accessToken) return Promise.resolve();
+    this.authorized ??= this.grant().then(
+      () => undefined,
+      (error: unknown) => {
+        this.authorized = null;
+        throw error instanceof SyncError ? error : new SyncError('auth', `salesforce: token request failed: ${String((error as Error)?.message ?? error)}`, { cause: error, retryable: false });
+      },
+    );
+    return this.authorized;
+  }
+
+  /** One budgeted call; `attempts` 1 leaves transient retries to the caller. */
+  private async call<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+    await this.ensureSession();
+    const pause = this.opts.dailyPauseMs ?? 15 * 60_000;
+    return withBudget(
+      this.budget,
+      async () => {
+        try {
+          return await this.limiter.schedule(fn);
+        } finally {
+          const usage = this.conn.limitInfo?.apiUsage;
+          if (usage) this.budget.observe(usage.used, usage.limit);
+        }
+      },
+      (error) => toSyncError(error, pause),
+      attempts,
+    );
+  }
+
+  private get = (url: string, headers?: Record<string, string>): Promise<unknown> =>
+    this.call(() => this.conn.request({ method: 'GET', url, headers }));
+
+  async *pullChanges(cursor: string | null): AsyncIterable<CrmChangeBatch> {
+    yield* pullSalesforce(this.get, cursor, {
+      accountDomainFields: this.opts.accountDomainFields ?? ['Mailbridge_Domains__c'],
+      overlapMs: this.opts.overlapMs ?? 0,
+      batchSize: this.opts.queryBatchSize ?? 2000,
+    });
+  }
+
+  private writeApi(): SfWriteApi {
+    return {
+      upsert: (type, records, extIdField) => this.call(() => this.conn.upsert(type, records as never, extIdField, { allOrNone: false }) as Promise<unknown>, 1),
+      create: (type, records) => this.call(() => this.conn.create(type, records as never, { allOrNone: false }) as Promise<unknown>, 1),
+      query: async (soql) => {
+        const out: Record<string, unknown>[] = [];
+        let url: string | undefined = `/query?q=${encodeURIComponent(soql)}`;
+        while (url) {
+          const page = queryPage.parse(await this.call(() => this.conn.request({ method: 'GET', url: url! }), 1));
+          out.push(...page.records);
+          url = page.done ? undefined : page.nextRecordsUrl;
+        }
+        return out;
+      },
+    };
+  }
+
+  async writeActivities(batch: readonly ActivityDraft[]): Promise<WriteOutcome[]> {
+    const outcomes: WriteOutcome[] = [];
+    for (let i = 0; i < batch.length; i += SF_BATCH) {
+      const chunk = batch.slice(i, i + SF_BATCH);
+      outcomes.push(...(await this.writeChunk(chunk)));
+    }
+    return outcomes;
+  }
+
+  /** Retries a whole chunk on a transient failure: every step of it is idempotent. */
+  private async writeChunk(chunk: readonly ActivityDraft[]): Promise<WriteOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await writeSalesforceBatch(this.writeApi(), chunk, this.opts.relationIndex);
+      } catch (error) {
+        const mapped = toSyncError(error, this.opts.dailyPauseMs);
+        // The budget already waited as long as allowed: the caller must stop and come back later.
+        if (mapped.code === 'rate-limited' || mapped.code === 'auth' || mapped.code === 'permission') throw mapped;
+        if (!mapped.retryable || attempt >= 5) {
+          return chunk.map((d) => ({ key: d.key, ok: false as const, error: mapped.message, retryable: mapped.retryable }));
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min((this.opts.retryBaseMs ?? mapped.retryAfterMs ?? 500) * 2 ** (attempt - 1), 30_000) + Math.random() * 100));
+      }
+    }
+  }
+
+  async deleteActivities(crmIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < crmIds.length; i += SF_BATCH) {
+      const ids = crmIds.slice(i, i + SF_BATCH);
+      const results = (await this.call(() => this.conn.destroy('EmailMessage', [...ids], { allOrNone: false }) as Promise<unknown>)) as {
+        success: boolean;
+        errors?: { statusCode?: string; message?: string }[];
+      }[];
+      const failed = results.find((r) => !r.success && !['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY'].includes(r.errors?.[0]?.statusCode ?? ''));
+      // Already gone counts as deleted: purge and erase must be repeatable.
+      if (failed) throw toSyncError({ errorCode: failed.errors?.[0]?.statusCode, message: failed.errors?.[0]?.message ?? 'delete failed' });
+    }
+  }
+
+  /**
+   * Contacts, leads and users holding `address` (for access requests and live checks). The
+   * address is always a quoted literal: `o'brien@acme.com` cannot change the query.
+   */
+  async findPeopleByEmail(address: string): Promise<{ kind: 'contact' | 'lead' | 'user'; id: string }[]> {
+    const api = this.writeApi();
+    const out: { kind: 'contact' | 'lead' | 'user'; id: string }[] = [];
+    for (const [object, kind] of [['Contact', 'contact'], ['Lead', 'lead'], ['User', 'user']] as const) {
+      const rows = await api.query(`SELECT Id FROM ${object} WHERE Email = ${soqlString(address)} ORDER BY Id`);
+      for (const row of rows) out.push({ kind, id: String(row.Id) });
+    }
+    return out;
+  }
+
+  limits(): CrmLimits {
+    const usage = this.conn.limitInfo?.apiUsage;
+    return { dailyUsed: usage?.used ?? null, dailyMax: usage?.limit ?? null };
+  }
+
+  /** How many times calls were paused for the daily budget. */
+  budgetPauses(): number {
+    return this.budget.pauses;
+  }
+}

@@ -1,0 +1,506 @@
+/**
+ * A loopback HubSpot CRM API: private-app bearer auth, CRM search (filter groups, one sort,
+ * offset paging, the 10,000-result cap returning 400), list with `archived`, batch read, email
+ * engagements (single and batch create of 100 with inline associations, batch archive), v4
+ * associations, owners, deal pipelines; ten-secondly, daily and search limits with
+ * `X-HubSpot-RateLimit-*` headers and the real 429 bodies. Seeded from a snapshot or a generated
+ * tenant; with an in-process and HTTP (`/__mock/`) control surface.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CrmSnapshot } from '../../core/types.js';
+import type { FaultRule } from '../common/faults.js';
+import { startHttpEmulator, type EmulatorRequest, type EmulatorResponse, type RunningEmulator } from '../common/http-emulator.js';
+import { generateTenant, type TenantSource, type TenantSpec } from '../salesforce/tenant-generator.js';
+import { HubspotRateLimits, type HubspotLimitOptions } from './hubspot-rate-limits.js';
+import {
+  DEFAULT_SEARCH_LIMITS,
+  MODIFIED_PROPERTIES,
+  compareIds,
+  lowerBound,
+  matchesGroups,
+  sortKey,
+  sortObjects,
+  validateSearch,
+  type SearchLimits,
+  type SearchRequest,
+} from './hubspot-search.js';
+import { seedHubspot } from './hubspot-seed.js';
+import { ASSOCIATION_TYPES, HubspotStore, objectType, type HsObject, type ObjectType } from './hubspot-store.js';
+
+export interface HubspotEmulatorOptions {
+  port?: number;
+  snapshot?: CrmSnapshot;
+  tenant?: TenantSource;
+  generate?: TenantSpec;
+  accessToken?: string;
+  limits?: Partial<HubspotLimitOptions>;
+  search?: Partial<SearchLimits>;
+  /** Newly written objects stay out of search results this long (eventual consistency). */
+  searchLagMs?: number;
+  /** Base time source; `control.advanceClock` adds to it. */
+  now?: () => number;
+}
+
+/** An email engagement as written, with its associations: what read-back tests compare. */
+export interface WrittenEngagement {
+  id: string;
+  properties: Record<string, string | null>;
+  associations: { contacts: string[]; companies: string[]; deals: string[] };
+  typeIds: number[];
+}
+
+export interface HubspotControl {
+  store: HubspotStore;
+  now(): number;
+  advanceClock(ms: number): void;
+  expireToken(): void;
+  limits: HubspotRateLimits;
+  createObject(type: ObjectType, properties: Record<string, string | null>): string;
+  updateObject(type: ObjectType, id: string, properties: Record<string, string | null>): void;
+  archiveObject(type: ObjectType, id: string): void;
+  merge(type: ObjectType, winnerId: string, loserId: string): void;
+  associate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string, typeId: number): void;
+  dissociate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string): void;
+  emails(): WrittenEngagement[];
+  addFault(rule: FaultRule): void;
+}
+
+export interface RunningHubspotEmulator extends RunningEmulator {
+  credentials: { accessToken: string; basePath: string };
+  control: HubspotControl;
+}
+
+const DEFAULT_PROPERTIES: Record<ObjectType, string[]> = {
+  contacts: ['createdate', 'email', 'firstname', 'lastname', 'lastmodifieddate', 'hs_object_id'],
+  companies: ['createdate', 'domain', 'name', 'hs_lastmodifieddate', 'hs_object_id'],
+  deals: ['amount', 'closedate', 'createdate', 'dealname', 'dealstage', 'hs_lastmodifieddate', 'hs_object_id', 'pipeline'],
+  emails: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id', 'hs_timestamp'],
+};
+
+const EMAIL_PROPERTIES = new Set([
+  'hs_timestamp',
+  'hubspot_owner_id',
+  'hs_email_direction',
+  'hs_email_status',
+  'hs_email_subject',
+  'hs_email_text',
+  'hs_email_html',
+  'hs_email_headers',
+  'hs_attachment_ids',
+  'mailbridge_key',
+  'mailbridge_explanation',
+]);
+const EMAIL_DIRECTIONS = new Set(['EMAIL', 'INCOMING_EMAIL', 'FORWARDED_EMAIL']);
+const EMAIL_STATUSES = new Set(['BOUNCED', 'FAILED', 'SCHEDULED', 'SENDING', 'SENT']);
+
+const hsError = (status: number, category: string, message: string, extra: Record<string, unknown> = {}): EmulatorResponse => ({
+  status,
+  body: { status: 'error', message, correlationId: randomUUID(), category, ...extra },
+});
+
+/** Request kinds, for counters and fault targeting. */
+export function classifyHubspot(req: EmulatorRequest): string {
+  const p = req.path;
+  if (p.startsWith('/__mock/')) return 'control';
+  if (p.startsWith('/crm/v3/owners')) return 'owners';
+  if (p.startsWith('/crm/v3/pipelines')) return 'pipelines';
+  const v4 = /^\/crm\/v4\/associations\/[^/]+\/[^/]+\/batch\/(\w+)/.exec(p);
+  if (v4) return `associations-batch-${v4[1]}`;
+  if (p.startsWith('/crm/v4/')) return 'associations';
+  const m = /^\/crm\/v3\/objects\/([^/]+)(\/.*)?$/.exec(p);
+  if (!m) return 'other';
+  const type = objectType(m[1]!) ?? m[1]!;
+  const rest = m[2] ?? '';
+  if (rest === '/search') return `search-${type}`;
+  if (rest.startsWith('/batch/')) return `batch-${rest.slice(7)}-${type}`;
+  if (rest === '') return req.method === 'GET' ? `list-${type}` : `create-${type}`;
+  return `${req.method.toLowerCase()}-${type}`;
+}
+
+function faultBody(status: number): unknown {
+  if (status === 401) return { status: 'error', message: 'Authentication credentials not found.', correlationId: randomUUID(), category: 'INVALID_AUTHENTICATION' };
+  if (status === 429) {
+    return { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName: 'TEN_SECONDLY_ROLLING' };
+  }
+  return { status: 'error', message: 'internal error', correlationId: randomUUID(), category: 'INTERNAL_ERROR' };
+}
+
+/** Starts a seeded HubSpot emulator on 127.0.0.1. */
+export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): Promise<RunningHubspotEmulator> {
+  let offset = 0;
+  const baseNow = opts.now ?? Date.now;
+  const now = () => baseNow() + offset;
+  let token = opts.accessToken ?? `pat-na1-${randomUUID()}`;
+  const store = new HubspotStore(now);
+  const tenant = opts.tenant ?? opts.snapshot ?? generateTenant(opts.generate ?? { accounts: 5, contactsPerAccount: 3, dealsPerAccount: 2 });
+  seedHubspot(store, tenant, now() - 86_400_000);
+  const limits = new HubspotRateLimits(
+    { tenSecondlyMax: 190, intervalMs: 10_000, daily: 1_000_000, searchPerSecond: 5, searchCountsTenSecondly: false, ...opts.limits },
+    Date.now,
+  );
+  const searchLimits: SearchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
+  const searchCache = new Map<string, { version: number; results: HsObject[] }>();
+  const sortedIndex = new Map<string, { version: number; objects: HsObject[] }>();
+
+  const view = (type: ObjectType, o: HsObject, requested: readonly string[] | undefined) => {
+    const properties: Record<string, string | null> = {};
+    for (const p of [...DEFAULT_PROPERTIES[type], ...(requested ?? [])]) properties[p] = o.properties[p] ?? null;
+    return {
+      id: o.id,
+      properties,
+      createdAt: new Date(o.createdAt).toISOString(),
+      updatedAt: new Date(o.updatedAt).toISOString(),
+      archived: o.archived,
+      ...(o.archived ? { archivedAt: new Date(o.archivedAt ?? o.updatedAt).toISOString() } : {}),
+    };
+  };
+
+  /** Live objects sorted by modification stamp, rebuilt only after a change. */
+  const byModified = (type: ObjectType): HsObject[] => {
+    const cached = sortedIndex.get(type);
+    if (cached?.version === store.version) return cached.objects;
+    const objects = [...store.objects[type].values()].filter((o) => !o.archived).sort((a, b) => a.updatedAt - b.updatedAt || compareIds(a.id, b.id));
+    sortedIndex.set(type, { version: store.version, objects });
+    return objects;
+  };
+
+  const runSearch = (type: ObjectType, req: SearchRequest): HsObject[] => {
+    const lag = opts.searchLagMs ?? 0;
+    const key = `${type}|${JSON.stringify([req.filterGroups ?? [], req.sorts ?? [], req.query ?? ''])}`;
+    const cached = searchCache.get(key);
+    if (!lag && cached?.version === store.version) return cached.results;
+    const sort = sortKey(req);
+    const visibleBefore = now() - lag;
+    const visible = (o: HsObject) => !o.archived && (!lag || o.updatedAt <= visibleBefore);
+    let results: HsObject[];
+    const bound = MODIFIED_PROPERTIES.has(sort.property) && !sort.descending ? lowerBound(req, sort.property) : null;
+    if (bound !== null) {
+      const sorted = byModified(type);
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid]!.updatedAt < bound) lo = mid + 1;
+        else hi = mid;
+      }
+      results = [];
+      // The incremental-sync shape (one GT/GTE filter on the sort property) needs no matching.
+      const groups = req.filterGroups ?? [];
+      const only = groups.length === 1 && groups[0]?.filters?.length === 1 ? groups[0].filters[0] : undefined;
+      const plain = only?.propertyName === sort.property && (only.operator === 'GTE' || only.operator === 'GT') ? only.operator : null;
+      for (let i = lo; i < sorted.length; i++) {
+        const o = sorted[i]!;
+        if (!visible(o)) continue;
+        if (plain === 'GTE' || (plain === 'GT' && o.updatedAt > bound) || (!plain && matchesGroups(o, req))) results.push(o);
+      }
+    } else {
+      results = sortObjects([...store.objects[type].values()].filter((o) => visible(o) && matchesGroups(o, req)), sort.property, sort.descending);
+    }
+    if (searchCache.size > 50) searchCache.clear();
+    if (!lag) searchCache.set(key, { version: store.version, results });
+    return results;
+  };
+
+  const search = (type: ObjectType, req: EmulatorRequest): EmulatorResponse => {
+    let body: SearchRequest;
+    try {
+      body = req.json<SearchRequest>() ?? {};
+    } catch {
+      return hsError(400, 'VALIDATION_ERROR', 'Invalid input JSON');
+    }
+    const problem = validateSearch(body, searchLimits);
+    if (problem) return hsError(400, 'VALIDATION_ERROR', problem);
+    let results: HsObject[];
+    try {
+      results = runSearch(type, body);
+    } catch (error) {
+      return hsError(400, 'VALIDATION_ERROR', String((error as Error).message));
+    }
+    const limit = body.limit ?? 10;
+    const after = Number(body.after ?? 0);
+    const page = results.slice(after, after + limit);
+    const next = after + page.length;
+    return {
+      status: 200,
+      body: {
+        total: results.length,
+        results: page.map((o) => view(type, o, body.properties)),
+        ...(next < results.length ? { paging: { next: { after: String(next) } } } : {}),
+      },
+    };
+  };
+
+  const list = (type: ObjectType, req: EmulatorRequest): EmulatorResponse => {
+    const limit = Math.min(Number(req.query.get('limit') ?? 10), 100);
+    const after = Number(req.query.get('after') ?? 0);
+    const archived = req.query.get('archived') === 'true';
+    const properties = (req.query.get('properties') ?? '').split(',').filter(Boolean);
+    const all = [...store.objects[type].values()].filter((o) => o.archived === archived).sort((a, b) => compareIds(a.id, b.id));
+    const page = all.slice(after, after + limit);
+    const next = after + page.length;
+    return { status: 200, body: { results: page.map((o) => view(type, o, properties)), ...(next < all.length ? { paging: { next: { after: String(next), link: '' } } } : {}) } };
+  };
+
+  type Input = { properties?: Record<string, unknown>; associations?: { to?: { id?: string }; types?: { associationCategory?: string; associationTypeId?: number }[] }[] };
+
+  /** Validates and creates one input; returns the object or a StandardError. */
+  const createOne = (type: ObjectType, input: Input): HsObject | Record<string, unknown> => {
+    const props: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(input.properties ?? {})) props[k] = v === null || v === undefined ? null : String(v);
+    const fail = (category: string, message: string, context: Record<string, unknown> = {}) => ({ status: 'error', category, message, context });
+    if (type === 'emails') {
+      const unknown = Object.keys(props).filter((p) => !EMAIL_PROPERTIES.has(p));
+      if (unknown.length) return fail('VALIDATION_ERROR', `Property values were not valid: ${unknown.join(', ')} does not exist`, { propertyName: unknown });
+      if (!props.hs_timestamp) return fail('VALIDATION_ERROR', 'Property values were not valid: hs_timestamp is required', { propertyName: ['hs_timestamp'] });
+      if (props.hs_email_direction && !EMAIL_DIRECTIONS.has(props.hs_email_direction)) return fail('VALIDATION_ERROR', `${props.hs_email_direction} was not a valid hs_email_direction`);
+      if (props.hs_email_status && !EMAIL_STATUSES.has(props.hs_email_status)) return fail('VALIDATION_ERROR', `${props.hs_email_status} was not a valid hs_email_status`);
+      if (props.hubspot_owner_id && !store.owners.has(props.hubspot_owner_id)) return fail('VALIDATION_ERROR', `${props.hubspot_owner_id} is not a valid owner id`);
+      const existing = props.mailbridge_key ? store.byUnique('emails', 'mailbridge_key', props.mailbridge_key) : undefined;
+      if (existing) return fail('CONFLICT', `An object with mailbridge_key ${props.mailbridge_key} already exists. Existing ID: ${existing.id}`, { id: [existing.id] });
+    }
+    const links: { toType: ObjectType; toId: string; typeId: number }[] = [];
+    for (const a of input.associations ?? []) {
+      for (const t of a.types ?? []) {
+        const toId = a.to?.id ?? '';
+        const entry = Object.entries(ASSOCIATION_TYPES).find(([pair, types]) => pair.startsWith(`${type}→`) && types.some((x) => x.id === t.associationTypeId));
+        const toType = entry?.[0].split('→')[1] as ObjectType | undefined;
+        if (!toType || t.associationCategory !== 'HUBSPOT_DEFINED') return fail('VALIDATION_ERROR', `invalid association type ${String(t.associationTypeId)}`);
+        if (!store.live(toType, toId)) return fail('VALIDATION_ERROR', `${toType} ${toId} is not valid`, { id: [toId] });
+        links.push({ toType, toId, typeId: t.associationTypeId! });
+      }
+    }
+    const object = store.create(type, props);
+    for (const l of links) store.associate(type, object.id, l.toType, l.toId, l.typeId);
+    return object;
+  };
+
+  const objects = (req: EmulatorRequest, type: ObjectType, rest: string): EmulatorResponse => {
+    if (rest === '/search' && req.method === 'POST') return search(type, req);
+    if (rest === '' && req.method === 'GET') return list(type, req);
+    if (rest === '' && req.method === 'POST') {
+      const result = createOne(type, req.json<Input>());
+      if ('id' in result && 'properties' in result) return { status: 201, body: view(type, result as HsObject, Object.keys((result as HsObject).properties)) };
+      return { status: result.category === 'CONFLICT' ? 409 : 400, body: { ...result, correlationId: randomUUID() } };
+    }
+    if (rest === '/batch/create' && req.method === 'POST') {
+      const inputs = req.json<{ inputs?: Input[] }>()?.inputs;
+      if (!Array.isArray(inputs) || inputs.length === 0) return hsError(400, 'VALIDATION_ERROR', 'inputs is required');
+      if (inputs.length > 100) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 100');
+      const startedAt = new Date(now()).toISOString();
+      const created: HsObject[] = [];
+      const errors: Record<string, unknown>[] = [];
+      for (const input of inputs) {
+        const result = createOne(type, input);
+        if ('id' in result && 'properties' in result) created.push(result as HsObject);
+        else errors.push(result);
+      }
+      // HubSpot does not promise input order in batch results; newest first makes that visible.
+      const results = created.reverse().map((o) => view(type, o, Object.keys(o.properties)));
+      const body = { status: 'COMPLETE', results, startedAt, completedAt: new Date(now()).toISOString(), ...(errors.length ? { numErrors: errors.length, errors } : {}) };
+      return { status: errors.length ? 207 : 201, body };
+    }
+    if (rest === '/batch/read' && req.method === 'POST') {
+      const body = req.json<{ inputs?: { id: string }[]; properties?: string[]; idProperty?: string }>();
+      const inputs = body?.inputs ?? [];
+      if (inputs.length > 100) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 100');
+      const found = inputs.map((i) => (body.idProperty ? store.byUnique(type, body.idProperty, i.id) : store.live(type, i.id))).filter((o): o is HsObject => !!o);
+      return { status: 200, body: { status: 'COMPLETE', results: found.map((o) => view(type, o, body.properties)), startedAt: new Date(now()).toISOString(), completedAt: new Date(now()).toISOString() } };
+    }
+    if (rest === '/batch/archive' && req.method === 'POST') {
+      const inputs = req.json<{ inputs?: { id: string }[] }>()?.inputs ?? [];
+      if (inputs.length > 100) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 100');
+      for (const { id } of inputs) {
+        const o = store.live(type, String(id));
+        if (o) store.archive(type, o);
+      }
+      return { status: 204 };
+    }
+    const one = /^\/([^/]+)$/.exec(rest);
+    if (one) {
+      const o = store.live(type, one[1]!);
+      if (req.method === 'DELETE') {
+        if (o) store.archive(type, o);
+        return { status: 204 };
+      }
+      if (req.method === 'GET') {
+        if (!o) return hsError(404, 'OBJECT_NOT_FOUND', 'resource not found');
+        return { status: 200, body: view(type, o, (req.query.get('properties') ?? '').split(',').filter(Boolean)) };
+      }
+    }
+    return hsError(404, 'NOT_FOUND', 'Not found');
+  };
+
+  const associationsApi = (req: EmulatorRequest): EmulatorResponse => {
+    const batch = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/read$/.exec(req.path);
+    if (batch && req.method === 'POST') {
+      const from = objectType(batch[1]!);
+      const to = objectType(batch[2]!);
+      if (!from || !to) return hsError(400, 'VALIDATION_ERROR', 'unknown object type');
+      const inputs = req.json<{ inputs?: { id: string }[] }>()?.inputs ?? [];
+      if (inputs.length > 1000) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 1000');
+      const results: Record<string, unknown>[] = [];
+      const errors: Record<string, unknown>[] = [];
+      for (const { id } of inputs) {
+        const links = store.live(from, String(id)) ? store.associations(from, String(id), to) : [];
+        if (!links.length) {
+          errors.push({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${to} is associated with ${from} ${id}.`, context: { fromObjectId: [String(id)] } });
+          continue;
+        }
+        results.push({
+          from: { id: String(id) },
+          to: links.map((l) => ({ toObjectId: l.id, associationTypes: l.typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: null })) })),
+        });
+      }
+      const stamp = new Date(now()).toISOString();
+      return { status: errors.length ? 207 : 200, body: { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp, ...(errors.length ? { numErrors: errors.length, errors } : {}) } };
+    }
+    const single = /^\/crm\/v4\/objects\/([^/]+)\/([^/]+)\/associations\/([^/]+)$/.exec(req.path);
+    if (single && req.method === 'GET') {
+      const from = objectType(single[1]!);
+      const to = objectType(single[3]!);
+      if (!from || !to) return hsError(400, 'VALIDATION_ERROR', 'unknown object type');
+      const links = store.associations(from, single[2]!, to);
+      return { status: 200, body: { results: links.map((l) => ({ toObjectId: l.id, associationTypes: l.typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: null })) })) } };
+    }
+    const put = /^\/crm\/v4\/objects\/([^/]+)\/([^/]+)\/associations\/default\/([^/]+)\/([^/]+)$/.exec(req.path);
+    if (put && req.method === 'PUT') {
+      const from = objectType(put[1]!);
+      const to = objectType(put[3]!);
+      const type = from && to ? ASSOCIATION_TYPES[`${from}→${to}`]?.[0] : undefined;
+      if (!from || !to || !type || !store.live(from, put[2]!) || !store.live(to, put[4]!)) return hsError(400, 'VALIDATION_ERROR', 'invalid association');
+      store.associate(from, put[2]!, to, put[4]!, type.id);
+      return { status: 200, body: { status: 'COMPLETE', results: [] } };
+    }
+    return hsError(404, 'NOT_FOUND', 'Not found');
+  };
+
+  const owners = (req: EmulatorRequest): EmulatorResponse => {
+    const limit = Math.min(Number(req.query.get('limit') ?? 100), 500);
+    const after = Number(req.query.get('after') ?? 0);
+    const email = req.query.get('email');
+    const all = [...store.owners.values()].filter((o) => !o.archived && (!email || o.email.toLowerCase() === email.toLowerCase()));
+    const page = all.slice(after, after + limit);
+    const next = after + page.length;
+    return {
+      status: 200,
+      body: {
+        results: page.map((o) => ({ ...o, createdAt: new Date(o.createdAt).toISOString(), updatedAt: new Date(o.updatedAt).toISOString() })),
+        ...(next < all.length ? { paging: { next: { after: String(next) } } } : {}),
+      },
+    };
+  };
+
+  const control = (req: EmulatorRequest): EmulatorResponse => {
+    if (req.path === '/__mock/faults' && req.method === 'POST') {
+      running.faults.add(req.json<FaultRule>());
+      return { status: 204 };
+    }
+    if (req.path === '/__mock/faults' && req.method === 'DELETE') {
+      running.faults.clear();
+      return { status: 204 };
+    }
+    if (req.path === '/__mock/counters') return { status: 200, body: running.counters.byKind() };
+    if (req.path === '/__mock/emails') return { status: 200, body: controlSurface.emails() };
+    if (req.path === '/__mock/clock' && req.method === 'POST') {
+      controlSurface.advanceClock(Number(req.json<{ advanceMs?: number }>()?.advanceMs ?? 0));
+      return { status: 200, body: { now: new Date(now()).toISOString() } };
+    }
+    return { status: 404, body: { error: 'unknown control path' } };
+  };
+
+  const handler = (req: EmulatorRequest): EmulatorResponse => {
+    if (req.path.startsWith('/__mock/')) return control(req);
+    if (req.headers.authorization !== `Bearer ${token}`) {
+      return hsError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication.');
+    }
+    const isSearch = req.path.endsWith('/search');
+    const verdict = limits.admit(isSearch);
+    if (!verdict.ok) return { status: verdict.status, body: verdict.body, headers: verdict.headers };
+    const answer = route(req);
+    return { ...answer, headers: { ...verdict.headers, ...(answer.headers ?? {}) } };
+  };
+
+  const route = (req: EmulatorRequest): EmulatorResponse => {
+    if (req.path.startsWith('/crm/v3/owners')) return owners(req);
+    if (req.path === '/crm/v3/pipelines/deals') {
+      return {
+        status: 200,
+        body: {
+          results: [
+            {
+              id: 'default',
+              label: 'Sales Pipeline',
+              archived: false,
+              displayOrder: 0,
+              stages: [
+                { id: 'appointmentscheduled', label: 'Appointment Scheduled', metadata: { isClosed: 'false', probability: '0.2' } },
+                { id: 'closedwon', label: 'Closed Won', metadata: { isClosed: 'true', probability: '1.0' } },
+                { id: 'closedlost', label: 'Closed Lost', metadata: { isClosed: 'true', probability: '0.0' } },
+              ],
+            },
+          ],
+        },
+      };
+    }
+    if (req.path.startsWith('/crm/v4/')) return associationsApi(req);
+    const m = /^\/crm\/v3\/objects\/([^/]+)(\/.*)?$/.exec(req.path);
+    const type = m ? objectType(m[1]!) : undefined;
+    if (!m || !type) return hsError(404, 'NOT_FOUND', 'Not found');
+    return objects(req, type, m[2] ?? '');
+  };
+
+  const emulator = await startHttpEmulator({ name: 'hubspot', handler, port: opts.port, classify: classifyHubspot, faultBody });
+
+  const must = (type: ObjectType, id: string) => {
+    const o = store.live(type, id);
+    if (!o) throw new Error(`${type} ${id} not found`);
+    return o;
+  };
+  const controlSurface: HubspotControl = {
+    store,
+    now,
+    advanceClock: (ms) => {
+      offset += ms;
+    },
+    expireToken: () => {
+      token = `expired-${randomUUID()}`;
+    },
+    limits,
+    createObject: (type, properties) => store.create(type, properties).id,
+    updateObject: (type, id, properties) => store.update(type, must(type, id), properties),
+    archiveObject: (type, id) => store.archive(type, must(type, id)),
+    merge: (type, winnerId, loserId) => store.merge(type, must(type, winnerId), must(type, loserId)),
+    associate: (fromType, fromId, toType, toId, typeId) => {
+      if (!store.associate(fromType, fromId, toType, toId, typeId)) throw new Error(`bad association type ${typeId}`);
+      // An association change shows up as a modification of both records (❓ in the real API).
+      store.update(fromType, must(fromType, fromId), {});
+      store.update(toType, must(toType, toId), {});
+    },
+    dissociate: (fromType, fromId, toType, toId) => {
+      store.dissociate(fromType, fromId, toType, toId);
+      store.update(fromType, must(fromType, fromId), {});
+      store.update(toType, must(toType, toId), {});
+    },
+    emails: () =>
+      [...store.objects.emails.values()]
+        .filter((o) => !o.archived)
+        .map((o) => {
+          const of = (to: ObjectType) => store.associations('emails', o.id, to);
+          return {
+            id: o.id,
+            properties: { ...o.properties },
+            associations: { contacts: of('contacts').map((l) => l.id), companies: of('companies').map((l) => l.id), deals: of('deals').map((l) => l.id) },
+            typeIds: [...of('contacts'), ...of('companies'), ...of('deals')].flatMap((l) => l.typeIds).sort((a, b) => a - b),
+          };
+        }),
+    addFault: (rule) => running.faults.add(rule),
+  };
+
+  const running: RunningHubspotEmulator = {
+    ...emulator,
+    close: () => emulator.close(),
+    credentials: { accessToken: token, basePath: emulator.url },
+    control: controlSurface,
+  };
+  return running;
+}
