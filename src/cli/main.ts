@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerClassify } from './commands/classify.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEmulate } from './commands/emulate.js';
 import { runCli } from './run-cli.js';
 
 const program = new Command()
@@ -20,5 +21,6 @@ const program = new Command()
 
 registerClassify(program);
 registerDemo(program);
+registerEmulate(program);
 
 await runCli(program, process.argv);
