@@ -21,7 +21,7 @@ import { SalesforceAdapter } from '../src/crm-adapters/salesforce/salesforce-ada
 import type { RelationIndex } from '../src/crm-adapters/salesforce/salesforce-write.js';
 import { startHubspotEmulator } from '../src/emulators/hubspot/hubspot-emulator.js';
 import { startSalesforceEmulator } from '../src/emulators/salesforce/salesforce-emulator.js';
-import { generateTenant, type TenantSpec } from '../src/emulators/salesforce/tenant-generator.js';
+import { generateTenant, type TenantSpec } from '../src/emulators/common/tenant-generator.js';
 
 type Crm = 'salesforce' | 'hubspot';
 const args = process.argv.slice(2);

@@ -4,6 +4,7 @@
  */
 import type { Folder } from '../../core/types.js';
 import type { MailboxDescription, RawHeader, SeedMessage } from './mail-store.js';
+import { prng } from './prng.js';
 
 export interface GeneratorOptions {
   /** Number of mailboxes (users of the company). */
@@ -27,18 +28,6 @@ export interface GeneratedMail {
   mailboxes: MailboxDescription[];
   customerDomains: string[];
   companyDomain: string;
-}
-
-/** mulberry32: small, fast, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FIRST = ['ann', 'bob', 'carla', 'dev', 'erin', 'farid', 'gina', 'hugo', 'ines', 'jon', 'kim', 'lena'];

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { CrmSnapshot } from '../../core/types.js';
 import type { FaultRule } from '../common/faults.js';
 import { startHttpEmulator, type EmulatorRequest, type EmulatorResponse, type RunningEmulator } from '../common/http-emulator.js';
-import { generateTenant, type TenantSource, type TenantSpec } from '../salesforce/tenant-generator.js';
+import { generateTenant, type TenantSource, type TenantSpec } from '../common/tenant-generator.js';
 import { HubspotRateLimits, type HubspotLimitOptions } from './hubspot-rate-limits.js';
 import {
   DEFAULT_SEARCH_LIMITS,
@@ -26,6 +26,7 @@ import {
 } from './hubspot-search.js';
 import { seedHubspot } from './hubspot-seed.js';
 import { ASSOCIATION_TYPES, HubspotStore, objectType, type HsObject, type ObjectType } from './hubspot-store.js';
+import { serveCrmControl } from '../common/crm-control-routes.js';
 
 export interface HubspotEmulatorOptions {
   port?: number;
@@ -390,23 +391,12 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     };
   };
 
-  const control = (req: EmulatorRequest): EmulatorResponse => {
-    if (req.path === '/__mock/faults' && req.method === 'POST') {
-      running.faults.add(req.json<FaultRule>());
-      return { status: 204 };
-    }
-    if (req.path === '/__mock/faults' && req.method === 'DELETE') {
-      running.faults.clear();
-      return { status: 204 };
-    }
-    if (req.path === '/__mock/counters') return { status: 200, body: running.counters.byKind() };
-    if (req.path === '/__mock/emails') return { status: 200, body: controlSurface.emails() };
-    if (req.path === '/__mock/clock' && req.method === 'POST') {
-      controlSurface.advanceClock(Number(req.json<{ advanceMs?: number }>()?.advanceMs ?? 0));
-      return { status: 200, body: { now: new Date(now()).toISOString() } };
-    }
-    return { status: 404, body: { error: 'unknown control path' } };
-  };
+  const control = (req: EmulatorRequest): EmulatorResponse =>
+    serveCrmControl(req, running, {
+      emails: () => controlSurface.emails(),
+      advanceClock: (ms) => controlSurface.advanceClock(ms),
+      now,
+    });
 
   const handler = (req: EmulatorRequest): EmulatorResponse => {
     if (req.path.startsWith('/__mock/')) return control(req);

@@ -5,7 +5,7 @@
  * to their company and contact-role contacts. Leads have no HubSpot counterpart here.
  */
 import type { HubspotStore } from './hubspot-store.js';
-import type { TenantSource } from '../salesforce/tenant-generator.js';
+import type { TenantSource } from '../common/tenant-generator.js';
 
 /** `https://www.acme.co.uk/about` → `acme.co.uk`, the way HubSpot stores a company domain. */
 function bareHost(value: string): string {

@@ -16,7 +16,8 @@ import { SalesforceStore, type SfRecord } from './salesforce-store.js';
 import { applyDeletes, applyWrites, type WriteOp } from './salesforce-writes.js';
 import { projectRecord, resolveQuery, runQuery, wireValue, type ResolvedQuery } from './soql-engine.js';
 import { SoqlSyntaxError, parseSoql } from './soql-parser.js';
-import { generateTenant, type TenantSource, type TenantSpec } from './tenant-generator.js';
+import { generateTenant, type TenantSource, type TenantSpec } from '../common/tenant-generator.js';
+import { serveCrmControl } from '../common/crm-control-routes.js';
 
 export interface SalesforceEmulatorOptions {
   port?: number;
@@ -284,27 +285,13 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     return { status: 200, body: applyWrites(store, ops, allOrNone) };
   };
 
-  const control = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
-    if (req.path === '/__mock/faults' && req.method === 'POST') {
-      running.faults.add(req.json<FaultRule>());
-      return { status: 204 };
-    }
-    if (req.path === '/__mock/faults' && req.method === 'DELETE') {
-      running.faults.clear();
-      return { status: 204 };
-    }
-    if (req.path === '/__mock/counters') return { status: 200, body: running.counters.byKind() };
-    if (req.path === '/__mock/emails') return { status: 200, body: controlSurface.emails() };
-    if (req.path === '/__mock/clock' && req.method === 'POST') {
-      controlSurface.advanceClock(Number(req.json<{ advanceMs?: number }>()?.advanceMs ?? 0));
-      return { status: 200, body: { now: new Date(now()).toISOString() } };
-    }
-    if (req.path === '/__mock/expire-tokens' && req.method === 'POST') {
-      tokens.expireAll();
-      return { status: 204 };
-    }
-    return { status: 404, body: { error: 'unknown control path' } };
-  };
+  const control = (req: EmulatorRequest): EmulatorResponse =>
+    serveCrmControl(req, running, {
+      emails: () => controlSurface.emails(),
+      advanceClock: (ms) => controlSurface.advanceClock(ms),
+      now,
+      expireTokens: () => tokens.expireAll(),
+    });
 
   const handler = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     if (req.path.startsWith('/__mock/')) return control(req);

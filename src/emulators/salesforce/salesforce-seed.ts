@@ -6,7 +6,7 @@
  */
 import { ACCOUNT_DOMAINS_FIELD, SF_OBJECTS, parseSfDatetime } from './salesforce-schema.js';
 import type { SalesforceStore } from './salesforce-store.js';
-import type { TenantSource } from './tenant-generator.js';
+import type { TenantSource } from '../common/tenant-generator.js';
 
 const DAY = 86_400_000;
 

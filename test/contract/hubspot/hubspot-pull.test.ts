@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmChangeBatch } from '../../../src/core/ports.js';
 import { HubspotAdapter } from '../../../src/crm-adapters/hubspot/hubspot-adapter.js';
 import { startHubspotEmulator, type RunningHubspotEmulator } from '../../../src/emulators/hubspot/hubspot-emulator.js';
-import { generateTenant } from '../../../src/emulators/salesforce/tenant-generator.js';
+import { generateTenant } from '../../../src/emulators/common/tenant-generator.js';
 import { smallSnapshot } from '../salesforce/crm-fixtures.js';
 
 async function collect(adapter: HubspotAdapter, cursor: string | null): Promise<CrmChangeBatch[]> {

@@ -7,6 +7,7 @@
  * `company1.example`, `company2.example`, and contacts `contact-1@company1.example` … .
  */
 import type { Account, Contact, CrmSnapshot, CrmUser, Deal, Lead } from '../../core/types.js';
+import { prng } from './prng.js';
 
 /** The entities of a tenant, each as a re-iterable sequence. */
 export interface TenantSource {
@@ -33,18 +34,6 @@ export interface TenantSpec {
   companyDomain?: string;
   /** Creation date of every generated entity; modification times follow it by the entity index. */
   epoch?: string;
-}
-
-/** A small fast PRNG (mulberry32): deterministic per seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const iterable = <T>(make: () => Generator<T>): Iterable<T> => ({ [Symbol.iterator]: make });
