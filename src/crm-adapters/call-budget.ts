@@ -7,7 +7,7 @@
  * Example: allocation 100,000, share 0.75 → after 75,000 reported calls every caller waits
  * `pauseMs`, then one call probes; if the CRM now reports 40,000 used, work resumes.
  */
-import { SyncError } from './sync-error.js';
+import { SyncError } from '../core/sync-error.js';
 
 export interface CallBudgetOptions {
   /** Fraction of the reported daily allocation this connection may use (default 0.75). */

@@ -5,7 +5,7 @@
  * "…daily limit." waits for the daily reset, "…secondly limit." (search) a second, anything
  * else (ten-secondly) the interval the headers give.
  */
-import { SyncError } from '../sync-error.js';
+import { SyncError } from '../../core/sync-error.js';
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
 

@@ -7,7 +7,7 @@
  * `hs_object_id` instead. Deletions come from `archived=true` lists and `hs_merged_object_ids`.
  */
 import type { CrmChangeBatch, CrmEntityKind } from '../../core/ports.js';
-import { SyncError } from '../sync-error.js';
+import { SyncError } from '../../core/sync-error.js';
 import { hsObject, mergedIds, toAccount, toContact, toDeal, toUser, type HsObject } from './hubspot-mapping.js';
 
 export interface HsSearchPage {

@@ -8,7 +8,7 @@ import Bottleneck from 'bottleneck';
 import { Connection } from 'jsforce';
 import type { ActivityDraft, CrmAdapter, CrmChangeBatch, CrmLimits, WriteOutcome } from '../../core/ports.js';
 import { CallBudget, withBudget } from '../call-budget.js';
-import { SyncError } from '../sync-error.js';
+import { SyncError } from '../../core/sync-error.js';
 import { toSyncError } from './salesforce-errors.js';
 import { queryPage } from './salesforce-mapping.js';
 import { pullSalesforce } from './salesforce-pull.js';

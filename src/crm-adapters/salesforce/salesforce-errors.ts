@@ -6,7 +6,7 @@
  * Example: a 403 `[{"errorCode":"REQUEST_LIMIT_EXCEEDED","message":"TotalRequests Limit exceeded."}]`
  * → `SyncError('rate-limited', retryable, retryAfterMs = the daily pause)`.
  */
-import { SyncError } from '../sync-error.js';
+import { SyncError } from '../../core/sync-error.js';
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
 

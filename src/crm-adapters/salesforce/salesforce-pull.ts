@@ -8,7 +8,7 @@
  * by timestamp (re-delivered records are harmless: applying a batch is idempotent).
  */
 import type { CrmChangeBatch, CrmEntityKind } from '../../core/ports.js';
-import { SyncError } from '../sync-error.js';
+import { SyncError } from '../../core/sync-error.js';
 import {
   asPulledRecord,
   isConvertedLead,

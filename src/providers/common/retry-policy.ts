@@ -2,7 +2,7 @@
  * Retrying one API call: `Retry-After` when the service gives one, else exponential backoff with
  * full jitter; only errors the mapper marked retryable are retried.
  */
-import { ProviderError } from './provider-errors.js';
+import { SyncError } from '../../core/sync-error.js';
 
 export interface RetryOptions {
   maxAttempts: number;
@@ -15,7 +15,7 @@ export interface RetryOptions {
 export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 60_000 };
 
 /** Delay before retry number `attempt` (1-based). */
-export function backoffDelay(attempt: number, error: ProviderError, opts: RetryOptions): number {
+export function backoffDelay(attempt: number, error: SyncError, opts: RetryOptions): number {
   if (error.retryAfterMs !== null) return Math.min(error.retryAfterMs, opts.maxDelayMs);
   const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
   const random = opts.random ?? Math.random;
@@ -31,9 +31,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
-  toError: (error: unknown) => ProviderError,
+  toError: (error: unknown) => SyncError,
   opts: RetryOptions,
-  onRetry?: (error: ProviderError, delayMs: number) => void,
+  onRetry?: (error: SyncError, delayMs: number) => void,
 ): Promise<T> {
   for (let n = 1; ; n++) {
     try {

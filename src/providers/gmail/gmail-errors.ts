@@ -1,8 +1,9 @@
 /**
- * gaxios / Google failures → ProviderError. Google's envelope names the reason
+ * gaxios / Google failures → SyncError. Google's envelope names the reason
  * (`error.errors[].reason`): rate reasons on 403 are throttling, not a permission problem.
  */
-import { ProviderError, parseRetryAfter } from '../common/provider-errors.js';
+import { SyncError } from '../../core/sync-error.js';
+import { parseRetryAfter } from '../common/retry-after.js';
 
 const RATE_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'dailyLimitExceeded', 'quotaExceeded']);
 
@@ -16,27 +17,27 @@ function headerOf(headers: unknown, name: string): string | null {
 }
 
 /** Maps a status, Google error body and headers (also used for batch parts). */
-export function googleStatusError(status: number, body: unknown, headers: unknown, cause?: unknown): ProviderError {
+export function googleStatusError(status: number, body: unknown, headers: unknown, cause?: unknown): SyncError {
   const error = (body as { error?: unknown } | null)?.error;
   const reason =
     typeof error === 'string' ? error : ((error as { errors?: { reason?: string }[] } | undefined)?.errors?.[0]?.reason ?? null);
   const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'));
   const message = `google ${status}${reason ? ` ${reason}` : ''}`;
   if (status === 401 || reason === 'invalid_grant' || reason === 'unauthorized_client' || reason === 'invalid_client') {
-    return new ProviderError('auth', message, { status, retryable: false, cause });
+    return new SyncError('auth', message, { status, retryable: false, cause });
   }
   if (status === 429 || (status === 403 && reason && RATE_REASONS.has(reason))) {
-    return new ProviderError('rate-limited', message, { status, retryAfterMs, cause });
+    return new SyncError('rate-limited', message, { status, retryAfterMs, cause });
   }
-  if (status === 403) return new ProviderError('permission', message, { status, cause });
-  if (status === 404) return new ProviderError('not-found', message, { status, cause });
-  if (status >= 500 || status < 200) return new ProviderError('transient', message, { status, retryAfterMs, cause });
-  return new ProviderError('bad-input', message, { status, cause });
+  if (status === 403) return new SyncError('permission', message, { status, cause });
+  if (status === 404) return new SyncError('not-found', message, { status, cause });
+  if (status >= 500 || status < 200) return new SyncError('transient', message, { status, retryAfterMs, cause });
+  return new SyncError('bad-input', message, { status, cause });
 }
 
 /** Any error thrown around a Gmail call. */
-export function toProviderError(error: unknown): ProviderError {
-  if (error instanceof ProviderError) return error;
+export function toProviderError(error: unknown): SyncError {
+  if (error instanceof SyncError) return error;
   const e = error as { status?: number; response?: { status?: number; data?: unknown; headers?: unknown } };
   const status = e.response?.status ?? e.status;
   if (typeof status === 'number') {
@@ -52,5 +53,5 @@ export function toProviderError(error: unknown): ProviderError {
     return googleStatusError(status, body, e.response?.headers, error);
   }
   // Timeouts, resets, truncated bodies (zod rejects them at the edge): try again.
-  return new ProviderError('transient', error instanceof Error ? `${error.name}: ${error.message}` : String(error), { cause: error });
+  return new SyncError('transient', error instanceof Error ? `${error.name}: ${error.message}` : String(error), { cause: error });
 }

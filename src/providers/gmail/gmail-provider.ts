@@ -10,7 +10,7 @@ import type { Mailbox, MailProvider, ScanFolder, ScanOptions, ScanPage } from '.
 import type { MessageBody, MessageMeta } from '../../core/types.js';
 import { ConnectionStatuses, type ConnectionStatus, type StatusListener } from '../common/connection-status.js';
 import { MailboxLimiter, type RateLimit } from '../common/mailbox-limiter.js';
-import { ProviderError } from '../common/provider-errors.js';
+import { SyncError } from '../../core/sync-error.js';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from '../common/retry-policy.js';
 import { MemoryTokenStore, type TokenStore } from '../common/token-store.js';
 import { buildBatch, parseBatch } from './gmail-batch.js';
@@ -76,11 +76,11 @@ export class GmailProvider implements MailProvider {
     this.statuses = new ConnectionStatuses(config.onStatus);
     this.rootUrl = (config.rootUrl ?? 'https://gmail.googleapis.com/').replace(/\/?$/, '/');
     if (config.mode === 'user') {
-      if (!config.oauthClient) throw new ProviderError('bad-input', 'user mode needs an OAuth client');
+      if (!config.oauthClient) throw new SyncError('bad-input', 'user mode needs an OAuth client');
       this.userAuth = new GmailUserAuth(config.oauthClient, config.tokenStore ?? new MemoryTokenStore(), config.tokenOrigin);
       for (const u of config.users) this.statuses.set(u, 'invited');
     } else {
-      if (!config.serviceAccount) throw new ProviderError('bad-input', 'company mode needs a service account');
+      if (!config.serviceAccount) throw new SyncError('bad-input', 'company mode needs a service account');
       this.userAuth = null;
     }
   }
@@ -90,12 +90,12 @@ export class GmailProvider implements MailProvider {
   }
 
   async authorizationUrl(address: string, redirectUri: string, state?: string): Promise<{ url: string; codeVerifier: string }> {
-    if (!this.userAuth) throw new ProviderError('bad-input', 'authorization is for user-by-user mode');
+    if (!this.userAuth) throw new SyncError('bad-input', 'authorization is for user-by-user mode');
     return this.userAuth.authorizationUrl(address, redirectUri, state);
   }
 
   async completeAuthorization(address: string, code: string, codeVerifier: string, redirectUri: string): Promise<void> {
-    if (!this.userAuth) throw new ProviderError('bad-input', 'authorization is for user-by-user mode');
+    if (!this.userAuth) throw new SyncError('bad-input', 'authorization is for user-by-user mode');
     await this.userAuth.completeAuthorization(address, code, codeVerifier, redirectUri);
     this.sessions.delete(address.toLowerCase());
     this.statuses.set(address, 'connected');
@@ -108,7 +108,7 @@ export class GmailProvider implements MailProvider {
     let auth: OAuth2Client;
     if (this.userAuth) {
       const client = await this.userAuth.userClient(key);
-      if (!client) throw new ProviderError('auth', 'user has not connected', { retryable: false });
+      if (!client) throw new SyncError('auth', 'user has not connected', { retryable: false });
       auth = client;
     } else {
       auth = delegatedJwt(this.config.serviceAccount!, key, this.config.tokenOrigin);
@@ -147,7 +147,7 @@ export class GmailProvider implements MailProvider {
             } catch (refreshError) {
               throw toProviderError(refreshError);
             }
-            throw new ProviderError('transient', 'retrying with a refreshed token', { retryAfterMs: 0 });
+            throw new SyncError('transient', 'retrying with a refreshed token', { retryAfterMs: 0 });
           }
         },
         toProviderError,
@@ -213,14 +213,14 @@ export class GmailProvider implements MailProvider {
               return;
             }
           }
-          const error = part ? googleStatusError(part.status, part.body, part.headers) : new ProviderError('transient', 'batch part missing');
+          const error = part ? googleStatusError(part.status, part.body, part.headers) : new SyncError('transient', 'batch part missing');
           if (error.code === 'not-found') return;
           if (part?.status === 200) retry.push(id);
           else if (!error.retryable || attempt >= this.retry.maxAttempts) throw error;
           else retry.push(id);
           waitMs = Math.max(waitMs, error.retryAfterMs ?? this.retry.baseDelayMs * 2 ** (attempt - 1));
         });
-        if (retry.length > 0 && attempt >= this.retry.maxAttempts) throw new ProviderError('transient', 'batch items kept failing');
+        if (retry.length > 0 && attempt >= this.retry.maxAttempts) throw new SyncError('transient', 'batch items kept failing');
         pending = retry;
         if (pending.length > 0) this.limiter.pause(address, waitMs);
       }

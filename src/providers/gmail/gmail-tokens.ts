@@ -6,7 +6,7 @@
  * the assertion, grant and response handling stay the library's.
  */
 import { CodeChallengeMethod, JWT, OAuth2Client, type AuthClient } from 'google-auth-library';
-import { ProviderError } from '../common/provider-errors.js';
+import { SyncError } from '../../core/sync-error.js';
 import type { TokenStore } from '../common/token-store.js';
 
 export const GMAIL_SCOPES = ['https://www.googleapis.com/auth/gmail.readonly'];
@@ -82,11 +82,11 @@ export class GmailUserAuth {
   async completeAuthorization(address: string, code: string, codeVerifier: string, redirectUri: string): Promise<void> {
     try {
       const { tokens } = await this.oauth(redirectUri).getToken({ code, codeVerifier, redirect_uri: redirectUri });
-      if (!tokens.refresh_token) throw new ProviderError('auth', 'no refresh token granted (offline access missing)', { retryable: false });
+      if (!tokens.refresh_token) throw new SyncError('auth', 'no refresh token granted (offline access missing)', { retryable: false });
       await this.store.set(this.key(address), tokens.refresh_token);
     } catch (error) {
-      if (error instanceof ProviderError) throw error;
-      throw new ProviderError('auth', 'authorization code refused', { retryable: false, cause: error });
+      if (error instanceof SyncError) throw error;
+      throw new SyncError('auth', 'authorization code refused', { retryable: false, cause: error });
     }
   }
 

@@ -1,9 +1,10 @@
 /**
- * Graph SDK failures → ProviderError. The SDK throws `GraphError` with the HTTP status (or -1 for
+ * Graph SDK failures → SyncError. The SDK throws `GraphError` with the HTTP status (or -1 for
  * network, timeout and unreadable-body failures), the envelope's `code` and the response headers.
  */
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import { ProviderError, parseRetryAfter } from '../common/provider-errors.js';
+import { SyncError } from '../../core/sync-error.js';
+import { parseRetryAfter } from '../common/retry-after.js';
 
 function header(headers: unknown, name: string): string | null {
   if (headers instanceof Headers) return headers.get(name);
@@ -15,26 +16,26 @@ function header(headers: unknown, name: string): string | null {
 }
 
 /** Maps a status, envelope code and headers (also used for `$batch` items). */
-export function graphStatusError(status: number, code: string | null, headers: unknown, cause?: unknown): ProviderError {
+export function graphStatusError(status: number, code: string | null, headers: unknown, cause?: unknown): SyncError {
   const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'));
   const message = `graph ${status}${code ? ` ${code}` : ''}`;
   // A 2xx whose body could not be read (truncated JSON) is as transient as a dropped connection.
-  if (status < 300 || code === 'SyntaxError') return new ProviderError('transient', message, { status, cause });
-  if (status === 401) return new ProviderError('auth', message, { status, retryable: false, cause });
-  if (status === 403) return new ProviderError('permission', message, { status, cause });
-  if (status === 404) return new ProviderError('not-found', message, { status, cause });
+  if (status < 300 || code === 'SyntaxError') return new SyncError('transient', message, { status, cause });
+  if (status === 401) return new SyncError('auth', message, { status, retryable: false, cause });
+  if (status === 403) return new SyncError('permission', message, { status, cause });
+  if (status === 404) return new SyncError('not-found', message, { status, cause });
   if (status === 410 || code === 'SyncStateNotFound' || code === 'syncStateNotFound') {
-    return new ProviderError('invalid-cursor', message, { status, cause });
+    return new SyncError('invalid-cursor', message, { status, cause });
   }
-  if (status === 429) return new ProviderError('rate-limited', message, { status, retryAfterMs, cause });
-  if (status >= 500) return new ProviderError('transient', message, { status, retryAfterMs, cause });
-  return new ProviderError('bad-input', message, { status, cause });
+  if (status === 429) return new SyncError('rate-limited', message, { status, retryAfterMs, cause });
+  if (status >= 500) return new SyncError('transient', message, { status, retryAfterMs, cause });
+  return new SyncError('bad-input', message, { status, cause });
 }
 
 /** Any error thrown around a Graph SDK call. */
-export function toProviderError(error: unknown): ProviderError {
-  if (error instanceof ProviderError) return error;
+export function toProviderError(error: unknown): SyncError {
+  if (error instanceof SyncError) return error;
   if (error instanceof GraphError) return graphStatusError(error.statusCode, error.code, error.headers, error);
   // Timeouts, connection resets and truncated JSON are all worth another try.
-  return new ProviderError('transient', error instanceof Error ? `${error.name}: ${error.message}` : String(error), { cause: error });
+  return new SyncError('transient', error instanceof Error ? `${error.name}: ${error.message}` : String(error), { cause: error });
 }

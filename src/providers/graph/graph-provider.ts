@@ -8,7 +8,7 @@ import type { Mailbox, MailProvider, ScanFolder, ScanOptions, ScanPage } from '.
 import type { MessageBody, MessageMeta } from '../../core/types.js';
 import { ConnectionStatuses, type ConnectionStatus, type StatusListener } from '../common/connection-status.js';
 import { MailboxLimiter, type RateLimit } from '../common/mailbox-limiter.js';
-import { ProviderError } from '../common/provider-errors.js';
+import { SyncError } from '../../core/sync-error.js';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from '../common/retry-policy.js';
 import { MemoryTokenStore, type TokenStore } from '../common/token-store.js';
 import { graphStatusError, toProviderError } from './graph-errors.js';
@@ -82,13 +82,13 @@ export class GraphProvider implements MailProvider {
 
   /** User mode: the consent URL for one user (PKCE verifier to keep until the redirect). */
   async authorizationUrl(address: string, redirectUri: string, state?: string): Promise<{ url: string; codeVerifier: string }> {
-    if (!this.delegated) throw new ProviderError('bad-input', 'authorization is for user-by-user mode');
+    if (!this.delegated) throw new SyncError('bad-input', 'authorization is for user-by-user mode');
     return this.delegated.authorizationUrl(address, redirectUri, state);
   }
 
   /** User mode: redeems the redirect's code; the user becomes `connected`. */
   async completeAuthorization(address: string, code: string, codeVerifier: string, redirectUri: string): Promise<void> {
-    if (!this.delegated) throw new ProviderError('bad-input', 'authorization is for user-by-user mode');
+    if (!this.delegated) throw new SyncError('bad-input', 'authorization is for user-by-user mode');
     await this.delegated.completeAuthorization(address, code, codeVerifier, redirectUri);
     this.clients.delete(address.toLowerCase());
     this.statuses.set(address, 'connected');
@@ -126,7 +126,7 @@ export class GraphProvider implements MailProvider {
             if (error.code !== 'auth' || refreshed) throw error;
             refreshed = true;
             await session.tokens.refresh();
-            throw new ProviderError('transient', 'retrying with a refreshed token', { retryAfterMs: 0 });
+            throw new SyncError('transient', 'retrying with a refreshed token', { retryAfterMs: 0 });
           }
         },
         toProviderError,
@@ -143,7 +143,7 @@ export class GraphProvider implements MailProvider {
   }
 
   /** Records what a final failure means for the mailbox's connection status. */
-  private settle(mailbox: string, error: ProviderError): ProviderError {
+  private settle(mailbox: string, error: SyncError): SyncError {
     if (mailbox === TENANT) return error;
     if (error.code === 'auth') this.statuses.set(mailbox, 'revoked');
     else if (error.retryable) this.statuses.set(mailbox, 'failing');
@@ -223,7 +223,7 @@ export class GraphProvider implements MailProvider {
         messages.push(toMessageMeta(row, folder));
       }
       const next = page['@odata.nextLink'] ?? page['@odata.deltaLink'];
-      if (!next) throw new ProviderError('bad-input', 'delta page without nextLink or deltaLink');
+      if (!next) throw new SyncError('bad-input', 'delta page without nextLink or deltaLink');
       yield { messages, removedIds, cursor: next };
       if (!page['@odata.nextLink']) return;
       link = next;

@@ -11,7 +11,7 @@ import {
   type INetworkModule,
   type TokenCacheContext,
 } from '@azure/msal-node';
-import { ProviderError } from '../common/provider-errors.js';
+import { SyncError } from '../../core/sync-error.js';
 import type { TokenStore } from '../common/token-store.js';
 
 export interface GraphAuthConfig {
@@ -46,14 +46,14 @@ function msalConfig(config: GraphAuthConfig, cachePlugin?: ICachePlugin): Config
 }
 
 /** Maps an MSAL failure: a refused grant is `auth` (not retryable), anything else transient. */
-export function msalError(error: unknown): ProviderError {
+export function msalError(error: unknown): SyncError {
   const e = error as { errorCode?: string; name?: string; message?: string };
   const refused =
     e.name === 'InteractionRequiredAuthError' ||
     /invalid_grant|invalid_client|unauthorized_client|no_tokens_found|no_account/i.test(`${e.errorCode ?? ''} ${e.message ?? ''}`);
   return refused
-    ? new ProviderError('auth', `token refused: ${e.errorCode ?? e.name ?? 'unknown'}`, { retryable: false, cause: error })
-    : new ProviderError('transient', `token request failed: ${e.errorCode ?? e.name ?? 'unknown'}`, { cause: error });
+    ? new SyncError('auth', `token refused: ${e.errorCode ?? e.name ?? 'unknown'}`, { retryable: false, cause: error })
+    : new SyncError('transient', `token request failed: ${e.errorCode ?? e.name ?? 'unknown'}`, { cause: error });
 }
 
 /** App-only tokens (client credentials), shared by every mailbox. */
@@ -161,12 +161,12 @@ export class DelegatedAuth {
         const app = this.app(address);
         const accounts = await app.getTokenCache().getAllAccounts();
         const account = accounts.find((a) => a.username.toLowerCase() === address.toLowerCase()) ?? accounts[0];
-        if (!account) throw new ProviderError('auth', 'user has not connected', { retryable: false });
+        if (!account) throw new SyncError('auth', 'user has not connected', { retryable: false });
         const result = await app.acquireTokenSilent({ account, scopes: DELEGATED_SCOPES, forceRefresh });
         return result.accessToken;
       } catch (error) {
         cached = null;
-        throw error instanceof ProviderError ? error : msalError(error);
+        throw error instanceof SyncError ? error : msalError(error);
       }
     };
     return {

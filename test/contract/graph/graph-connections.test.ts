@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphEmulator } from '../../../src/emulators/graph/graph-emulator.js';
 import { MemoryTokenStore } from '../../../src/providers/common/token-store.js';
-import { ProviderError } from '../../../src/providers/common/provider-errors.js';
+import { SyncError } from '../../../src/core/sync-error.js';
 import type { GraphProvider } from '../../../src/providers/graph/graph-provider.js';
 import { providerFor, scanAll, startSeededGraph } from './graph-harness.js';
 
@@ -89,7 +89,7 @@ describe('Graph connection modes', () => {
     const byAddress = new Map(boxes.map((b, i) => [b.address, results[i]!]));
     const revoked = byAddress.get(addresses[1]!)!;
     expect(revoked.status).toBe('rejected');
-    expect((revoked as PromiseRejectedResult).reason).toBeInstanceOf(ProviderError);
+    expect((revoked as PromiseRejectedResult).reason).toBeInstanceOf(SyncError);
     expect((revoked as PromiseRejectedResult).reason.code).toBe('auth');
     expect(provider.connectionStatus(addresses[1]!)).toBe('revoked');
     for (const a of [addresses[0]!, addresses[2]!]) {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphEmulator } from '../../../src/emulators/graph/graph-emulator.js';
 import type { GraphProvider } from '../../../src/providers/graph/graph-provider.js';
 import type { Mailbox } from '../../../src/core/ports.js';
-import { backfillStart } from '../../../src/providers/common/backfill-window.js';
+import { backfillStart } from '../../../src/core/backfill-window.js';
 import { providerFor, scanAll, startSeededGraph, SINCE } from './graph-harness.js';
 
 const newMail = (n: number) => ({

@@ -3,7 +3,7 @@
  * owner owns, else 7 days before now. Example: owner of open deals created 2026-03-01 and
  * 2026-05-10 → scan from 2026-03-01; owner of none (or only closed ones) → now − 7 days.
  */
-import type { Deal } from '../../core/types.js';
+import type { Deal } from './types.js';
 
 const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
 

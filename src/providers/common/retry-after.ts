@@ -1,15 +1,4 @@
 /**
- * Provider errors and `Retry-After` parsing.
- */
-import { SyncError, type SyncErrorCode } from '../../core/sync-error.js';
-
-// Providers throw the core's SyncError, so the sync can branch on its code (e.g. an expired
-// cursor); the alias keeps provider code reading in its own terms.
-export type ProviderErrorCode = SyncErrorCode;
-export const ProviderError = SyncError;
-export type ProviderError = SyncError;
-
-/**
  * `Retry-After` in milliseconds: delta-seconds (fractional too, as Graph sends `2.128`) or an
  * HTTP date; null when absent or unreadable.
  */

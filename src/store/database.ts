@@ -1,0 +1,121 @@
+/**
+ * Opening the encrypted SQLite database (DESIGN §3: the whole database is encrypted at rest).
+ *
+ * Cipher: SQLCipher v4 through SQLite3 Multiple Ciphers, i.e. AES-256-CBC with a per-page
+ * HMAC-SHA512 and PBKDF2-HMAC-SHA512 key derivation. Chosen over `aes256cbc` because the HMAC
+ * makes tampered or wrongly keyed pages fail loudly instead of decrypting to garbage, the whole
+ * first page (header included) is encrypted, and the format is readable by stock SQLCipher tools
+ * for support and forensics. The price, measured on a 300k-contact index: uncached lookups
+ * ~25% slower than `aes256cbc` (each page read is authenticated); bulk load about the same.
+ */
+import Database from 'better-sqlite3-multiple-ciphers';
+import { MIGRATIONS, migrate, type Migration } from './migrations.js';
+import { StoreError, StoreKeyError } from './store-errors.js';
+
+export type SqliteDatabase = Database.Database;
+
+/** A key as configuration holds it (a passphrase string) or raw bytes from a key provider. */
+export type DatabaseKey = string | Uint8Array;
+
+export interface OpenDatabaseOptions {
+  /** File path, or `:memory:` for a throwaway unencrypted database (`mailbridge classify`). */
+  path: string;
+  /** Required for a file; ignored for `:memory:`. Never logged, never put in an error. */
+  key?: DatabaseKey | null;
+  /** Migrations to bring the schema to; defaults to every migration of this build. */
+  migrations?: readonly Migration[];
+  /** Milliseconds to wait on a lock held by another connection before failing. */
+  busyTimeoutMs?: number;
+  /** Page cache in KiB (default 16 MiB). */
+  cacheSizeKib?: number;
+}
+
+/**
+ * Every page read from disk is decrypted and its HMAC checked, so the page cache matters more
+ * than usual. Measured on an encrypted 300k-contact index: 16 MiB gave 1.5× the uncached lookup
+ * rate of SQLite's 2 MiB default; 64 MiB during a 1M-contact load cost ~60 MB of peak RSS.
+ */
+const DEFAULT_CACHE_KIB = 16 * 1024;
+
+const CIPHER = 'sqlcipher';
+
+/** The bytes handed to SQLite3 Multiple Ciphers: no SQL quoting, so any character is fine. */
+function keyBytes(key: DatabaseKey): Buffer {
+  return typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
+}
+
+function isMemory(path: string): boolean {
+  return path === ':memory:';
+}
+
+/**
+ * Opens (creating if needed) the database, applies the key before anything else reads a page,
+ * checks the key, sets WAL, foreign keys, the busy timeout and in-memory temp storage, and runs
+ * pending migrations. A wrong key throws `StoreKeyError`.
+ *
+ * @example openDatabase({ path: 'data/mailbridge.db', key: process.env.MAILBRIDGE_DB_KEY })
+ */
+export function openDatabase(opts: OpenDatabaseOptions): SqliteDatabase {
+  const memory = isMemory(opts.path);
+  if (!memory && (opts.key === undefined || opts.key === null || keyBytes(opts.key).length === 0)) {
+    throw new StoreError(`a key is required to open ${opts.path}: the database is encrypted at rest`, opts.path);
+  }
+  const db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
+  try {
+    if (!memory) {
+      db.pragma(`cipher = '${CIPHER}'`);
+      db.key(keyBytes(opts.key!));
+      verifyKey(db, opts.path);
+      db.pragma('journal_mode = WAL');
+      // WAL + NORMAL never corrupts and survives a process crash; only an OS crash may lose
+      // the last transactions, which the cursor-saved-last rule (DESIGN §1.9) replays.
+      db.pragma('synchronous = NORMAL');
+    }
+    // SQLite3 Multiple Ciphers does not encrypt temporary files (sorts, temp indexes): keep
+    // them in memory so no plaintext ever reaches the disk.
+    db.pragma('temp_store = MEMORY');
+    db.pragma(`cache_size = -${Math.max(1, Math.round(opts.cacheSizeKib ?? DEFAULT_CACHE_KIB))}`);
+    db.pragma('foreign_keys = ON');
+    migrate(db, opts.migrations ?? MIGRATIONS, opts.path);
+    return db;
+  } catch (err) {
+    if (db.open) db.close();
+    throw err;
+  }
+}
+
+/** Reads page 1; a wrong key fails here with SQLITE_NOTADB, which we translate. */
+function verifyKey(db: SqliteDatabase, path: string): void {
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_NOTADB') throw new StoreKeyError(path);
+    throw err;
+  }
+}
+
+/**
+ * Re-encrypts the whole database under `newKey` (key rotation). SQLite3 Multiple Ciphers cannot
+ * rekey in WAL mode, so the journal is switched to DELETE for the rewrite and back to WAL after;
+ * that switch needs this to be the only open connection to the file.
+ */
+export function rekeyDatabase(db: SqliteDatabase, newKey: DatabaseKey): void {
+  if (isMemory(db.name)) throw new StoreError('an in-memory database has no key to rotate', db.name);
+  const bytes = keyBytes(newKey);
+  if (bytes.length === 0) throw new StoreError(`an empty key cannot protect ${db.name}`, db.name);
+  const busy = () => new StoreError(`cannot rekey ${db.name}: another connection holds it open`, db.name);
+  let mode: unknown;
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    mode = db.pragma('journal_mode = DELETE', { simple: true });
+  } catch (err) {
+    if (/^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: string }).code))) throw busy();
+    throw err;
+  }
+  if (mode !== 'delete') throw busy();
+  try {
+    db.rekey(bytes);
+  } finally {
+    db.pragma('journal_mode = WAL');
+  }
+}

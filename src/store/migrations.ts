@@ -1,0 +1,53 @@
+/**
+ * Versioned schema migrations, tracked in `PRAGMA user_version`. Each migration runs in its own
+ * transaction together with the version bump, so a crash leaves the schema at a whole version,
+ * and re-opening an up-to-date database runs nothing. Append new migrations; never edit one
+ * that has shipped.
+ */
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { createDomainIndexSchema } from './domain-index-schema.js';
+import { StoreError } from './store-errors.js';
+
+export interface Migration {
+  /** 1, 2, 3, … in order, without gaps. */
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'domain index', up: createDomainIndexSchema },
+];
+
+/** The schema version the database is at (0 for a new file). */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Applies the migrations above the database's version, in order; returns the versions applied.
+ * A database written by a newer build (version above the last known) is refused rather than
+ * guessed at.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS, file = db.name): number[] {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration "${m.name}" has version ${m.version}, expected ${i + 1}`);
+  });
+  const current = schemaVersion(db);
+  if (current > migrations.length) {
+    throw new StoreError(
+      `${file} is at schema version ${current}, newer than this mailbridge (${migrations.length}): upgrade mailbridge`,
+      file,
+    );
+  }
+  const applied: number[] = [];
+  for (const m of migrations.slice(current)) {
+    db.transaction(() => {
+      m.up(db);
+      // user_version takes no bound parameter; the value is our own integer.
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+    applied.push(m.version);
+  }
+  return applied;
+}
