@@ -13,7 +13,7 @@ const results: Record<string, unknown> = {};
 for (const name of BENCHMARKS) {
   if (!existsSync(here(name))) continue;
   process.stderr.write(`running bench:${name}…\n`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', here(name), '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', here(name), '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const last = run.stdout.trim().split('\n').pop() ?? '';
   try {
     results[name] = JSON.parse(last);

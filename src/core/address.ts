@@ -13,6 +13,9 @@ import { getDomain } from 'tldts';
 import { DOMAINS as FREE_MAIL_DOMAINS } from 'free-email-domains-list';
 import type { MailAddress } from './types.js';
 
+const WHITESPACE = /\s/;
+const PLAIN_HOST = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+
 /** Parses a header value (display names, quoting, groups, encoded words) into mailboxes. */
 export function parseAddressList(value: string | null | undefined): MailAddress[] {
   if (!value) return [];
@@ -47,15 +50,18 @@ export function asciiDomain(domain: string): string | null {
  */
 export function normalizeAddress(raw: string | null | undefined): string | null {
   if (!raw) return null;
-  const value = raw.trim().replace(/^<|>$/g, '');
+  let value = raw.trim();
+  if (value.charCodeAt(0) === 60 /* < */ && value.endsWith('>')) value = value.slice(1, -1);
   const at = value.lastIndexOf('@');
   if (at <= 0 || at === value.length - 1) return null;
   let local = value.slice(0, at).toLowerCase();
-  if (local.startsWith('"') && local.endsWith('"') && local.length >= 2) local = local.slice(1, -1);
-  if (!local || local.includes('@') || /\s/.test(local)) return null;
+  if (local.length >= 2 && local.startsWith('"') && local.endsWith('"')) local = local.slice(1, -1);
+  if (!local || local.includes('@') || WHITESPACE.test(local)) return null;
   const plus = local.indexOf('+');
   if (plus > 0) local = local.slice(0, plus);
-  const domain = asciiDomain(value.slice(at + 1));
+  const host = value.slice(at + 1).toLowerCase();
+  // Plain ASCII host names (nearly all of them) need no IDN conversion.
+  const domain = PLAIN_HOST.test(host) ? host : asciiDomain(host);
   if (!domain || !domain.includes('.')) return null;
   return `${local}@${domain}`;
 }

@@ -34,26 +34,21 @@ export function cachedRegistrable(domain: string): string | null {
   return r;
 }
 
+function addParticipant(out: Participant[], raw: string | undefined, role: ParticipantRole, companyDomains: ReadonlySet<string>): void {
+  const address = normalizeAddress(raw);
+  if (!address) return;
+  // Messages have a handful of participants: a linear scan beats building a Set per message.
+  for (const p of out) if (p.address === address) return;
+  const domain = domainOf(address);
+  out.push({ address, domain, registrable: cachedRegistrable(domain), role, internal: isOnDomains(domain, companyDomains) });
+}
+
 /** Unique participants in role order; values that are not addresses are dropped. */
 export function participantsOf(meta: MessageMeta, companyDomains: ReadonlySet<string>): Participant[] {
   const out: Participant[] = [];
-  const seen = new Set<string>();
-  const add = (raw: string | undefined, role: ParticipantRole) => {
-    const address = normalizeAddress(raw);
-    if (!address || seen.has(address)) return;
-    seen.add(address);
-    const domain = domainOf(address);
-    out.push({
-      address,
-      domain,
-      registrable: cachedRegistrable(domain),
-      role,
-      internal: isOnDomains(domain, companyDomains),
-    });
-  };
-  add(meta.from?.address, 'from');
-  for (const a of meta.to) add(a.address, 'to');
-  for (const a of meta.cc) add(a.address, 'cc');
-  for (const a of meta.bcc) add(a.address, 'bcc');
+  addParticipant(out, meta.from?.address, 'from', companyDomains);
+  for (const a of meta.to) addParticipant(out, a.address, 'to', companyDomains);
+  for (const a of meta.cc) addParticipant(out, a.address, 'cc', companyDomains);
+  for (const a of meta.bcc) addParticipant(out, a.address, 'bcc', companyDomains);
   return out;
 }
