@@ -119,6 +119,35 @@ export interface CrmAdapter {
   limits(): CrmLimits;
 }
 
+/** What the sync keeps of an imported email (DESIGN §3 "Captured fields"). */
+export interface ImportRecord {
+  key: string;
+  crmId: string;
+  /** Mailbox the email was first seen in. */
+  mailboxId: string;
+  activity: ActivityDraft;
+  /** Bcc recipients are kept for erase and blocklist purges, never shown to others. */
+  bcc: { name: string; address: string }[];
+}
+
+/**
+ * The sync's durable state (DESIGN §1.9): the ledger of written activities, cursors and reason
+ * counters. Counters are counts only: a rejected message leaves nothing else.
+ */
+export interface SyncStore {
+  cursor(mailboxId: string, folder: ScanFolder): string | null;
+  /**
+   * Saves the cursor and adds the page's reason counts in one transaction, once every message
+   * before the cursor is written back or rejected.
+   */
+  checkpoint(mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>): void;
+  /** Whether an activity was already written for this dedupe key. */
+  hasImported(key: string): boolean;
+  /** Records that another mailbox holds an already imported email. */
+  addHolder(key: string, mailboxId: string): void;
+  recordImport(record: ImportRecord): void;
+}
+
 /** Injected time, so date rules are tested with a fixed clock. */
 export interface Clock {
   now(): Date;

@@ -106,6 +106,11 @@ export class SqliteDomainIndex implements DomainIndex {
   }
 
   /** Deals of the account, each with its `contactRoles`. */
+  /** Open deals a CRM user owns: the first-run backfill starts at the oldest (DESIGN §3). Not cached: once per mailbox. */
+  openDealsOwnedBy(ownerId: string): readonly Deal[] {
+    return this.reader.openDealsOwnedBy(ownerId);
+  }
+
   dealsByAccount(accountId: string): readonly Deal[] {
     return this.deals.get(accountId);
   }

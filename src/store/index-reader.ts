@@ -105,6 +105,7 @@ export class IndexReader {
   private readonly leadsByEmailStmt;
   private readonly leadsByDomainStmt;
   private readonly dealsByAccountStmt;
+  private readonly openDealsOwnedByStmt;
   private readonly accountStmt;
   private readonly userByEmailStmt;
 
@@ -136,6 +137,9 @@ export class IndexReader {
        WHERE l.id IN (SELECT lead_id FROM lead_domains WHERE domain = ?
                       UNION SELECT lead_id FROM lead_emails WHERE domain = ?) ORDER BY l.id`,
     );
+    this.openDealsOwnedByStmt = db.prepare<[string], DealRow>(
+      `SELECT ${DEAL_COLUMNS} FROM deals d WHERE d.owner_id = ? AND d.is_closed = 0 ORDER BY d.id`,
+    );
     this.dealsByAccountStmt = db.prepare<[string], DealRow>(
       `SELECT ${DEAL_COLUMNS} FROM deals d WHERE d.account_id = ? ORDER BY d.id`,
     );
@@ -164,6 +168,10 @@ export class IndexReader {
 
   leadsByDomain(domain: string): readonly Lead[] {
     return frozen(this.leadsByDomainStmt.all(domain, domain), toLead);
+  }
+
+  openDealsOwnedBy(ownerId: string): readonly Deal[] {
+    return frozen(this.openDealsOwnedByStmt.all(ownerId), toDeal);
   }
 
   dealsByAccount(accountId: string): readonly Deal[] {

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { createDomainIndexSchema } from './domain-index-schema.js';
 import { StoreError } from './store-errors.js';
+import { createSyncSchema } from './sync-schema.js';
 
 export interface Migration {
   /** 1, 2, 3, … in order, without gaps. */
@@ -17,6 +18,7 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'domain index', up: createDomainIndexSchema },
+  { version: 2, name: 'sync state: cursors, ledger, message text, reason counts', up: createSyncSchema },
 ];
 
 /** The schema version the database is at (0 for a new file). */

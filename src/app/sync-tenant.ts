@@ -1,0 +1,98 @@
+/**
+ * One sync round for one tenant (DESIGN §1): pull CRM changes into the domain index, then sync
+ * every mailbox, several at a time; one failing mailbox never stops the others. Mailbox work is
+ * core's `syncMailbox`; this file only wires the ports together.
+ */
+import { ActivityWriter } from '../core/activity-writer.js';
+import { backfillStart } from '../core/backfill-window.js';
+import type { EngineContext } from '../core/classify.js';
+import type { Clock, CrmAdapter, Mailbox, MailProvider } from '../core/ports.js';
+import { isSyncError } from '../core/sync-error.js';
+import { syncMailbox, type MailboxSyncResult } from '../core/sync-mailbox.js';
+import type { SqliteDomainIndex } from '../store/domain-index.js';
+import type { SqliteSyncStore } from '../store/sync-store.js';
+
+export interface TenantSyncDeps {
+  provider: MailProvider;
+  crm: CrmAdapter;
+  index: SqliteDomainIndex;
+  store: SqliteSyncStore;
+  ctx: EngineContext;
+  clock: Clock;
+  /** Mailboxes synced at once (each still within its provider limits). */
+  mailboxConcurrency?: number;
+  /** Only these addresses, when given (a subset of the company's users). */
+  mailboxes?: readonly string[];
+  onMailbox?(result: MailboxOutcome): void;
+}
+
+export type MailboxOutcome =
+  | ({ ok: true; address: string } & MailboxSyncResult)
+  | { ok: false; address: string; mailboxId: string; error: string; code: string | null };
+
+export interface TenantSyncResult {
+  crmBatches: number;
+  mailboxes: MailboxOutcome[];
+}
+
+/** Applies CRM changes since the saved cursor, batch by batch, saving the cursor after each. */
+export async function pullCrm(crm: CrmAdapter, index: SqliteDomainIndex, store: SqliteSyncStore): Promise<number> {
+  let batches = 0;
+  for await (const batch of crm.pullChanges(store.crmCursor(crm.kind))) {
+    index.applyChanges(batch);
+    store.saveCrmCursor(crm.kind, batch.cursor);
+    batches++;
+  }
+  return batches;
+}
+
+/** Runs `work` over `items`, `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult> {
+  const crmBatches = await pullCrm(deps.crm, deps.index, deps.store);
+  const writer = new ActivityWriter(deps.crm, deps.store, deps.crm.kind === 'hubspot' ? 100 : 200);
+  let mailboxes = await deps.provider.listMailboxes();
+  if (deps.mailboxes) {
+    const wanted = new Set(deps.mailboxes.map((a) => a.toLowerCase()));
+    mailboxes = mailboxes.filter((m) => wanted.has(m.address));
+  }
+  const backfillSince = (mailbox: Mailbox): Date => {
+    const owner = deps.index.userByEmail(mailbox.address);
+    return backfillStart(owner ? deps.index.openDealsOwnedBy(owner.id) : [], owner?.id ?? null, deps.clock.now());
+  };
+
+  const outcomes: MailboxOutcome[] = [];
+  await eachLimited(mailboxes, deps.mailboxConcurrency ?? 4, async (mailbox) => {
+    let outcome: MailboxOutcome;
+    try {
+      const result = await syncMailbox(mailbox, {
+        provider: deps.provider,
+        store: deps.store,
+        writer,
+        ctx: deps.ctx,
+        clock: deps.clock,
+        backfillSince,
+      });
+      outcome = { ok: true, address: mailbox.address, ...result };
+    } catch (err) {
+      // The mailbox stops here; its cursor is where its last whole page left it.
+      outcome = {
+        ok: false,
+        address: mailbox.address,
+        mailboxId: mailbox.id,
+        error: err instanceof Error ? err.message : String(err),
+        code: isSyncError(err) ? err.code : null,
+      };
+    }
+    outcomes.push(outcome);
+    deps.onMailbox?.(outcome);
+  });
+  return { crmBatches, mailboxes: outcomes };
+}

@@ -1,0 +1,128 @@
+/**
+ * The sync's durable state in the encrypted database (implements core's `SyncStore`): cursors,
+ * the ledger of written activities, holders, and reason counters. A checkpoint saves the cursor
+ * and the page's counts in one transaction; an import is recorded in one transaction too.
+ */
+import type Database from 'better-sqlite3-multiple-ciphers';
+import type { ImportRecord, ScanFolder, SyncStore } from '../core/ports.js';
+
+export interface LedgerRow {
+  key: string;
+  crmId: string;
+  mailboxId: string;
+  direction: string;
+  sentAt: string;
+  subject: string;
+  relatedToId: string | null;
+  explanation: string;
+  holders: string[];
+}
+
+export class SqliteSyncStore implements SyncStore {
+  private readonly stmt;
+  readonly checkpoint: SyncStore['checkpoint'];
+  readonly recordImport: SyncStore['recordImport'];
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    const p = <P extends unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql);
+    this.stmt = {
+      cursor: p<[string, string], { cursor: string | null }>('SELECT cursor FROM cursors WHERE mailbox_id = ? AND folder = ?'),
+      saveCursor: p<[string, string, string | null, string]>(
+        `INSERT INTO cursors (mailbox_id, folder, cursor, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (mailbox_id, folder) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+      ),
+      count: p<[string, string, number]>(
+        `INSERT INTO reason_counts (mailbox_id, reason, count) VALUES (?, ?, ?)
+         ON CONFLICT (mailbox_id, reason) DO UPDATE SET count = count + excluded.count`,
+      ),
+      has: p<[string], { one: number }>('SELECT 1 AS one FROM ledger WHERE key = ?'),
+      holder: p<[string, string]>('INSERT OR IGNORE INTO ledger_holders (key, mailbox_id) VALUES (?, ?)'),
+      ledger: p<(string | null)[]>(
+        `INSERT INTO ledger (key, crm_id, mailbox_id, direction, sent_at, from_address, subject, message_id, in_reply_to,
+                             related_to_id, owner_id, explanation, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET crm_id = excluded.crm_id`,
+      ),
+      participant: p<[string, string, string]>('INSERT OR IGNORE INTO ledger_participants (key, address, role) VALUES (?, ?, ?)'),
+      record: p<[string, string, string]>('INSERT OR IGNORE INTO ledger_records (key, kind, record_id) VALUES (?, ?, ?)'),
+      text: p<[string, string, string, string]>('INSERT INTO message_text (key, subject, body, participants) VALUES (?, ?, ?, ?)'),
+      clearText: p<[string]>('DELETE FROM message_text WHERE key = ?'),
+      entry: p<[string], Omit<LedgerRow, 'holders'>>(
+        `SELECT key, crm_id AS crmId, mailbox_id AS mailboxId, direction, sent_at AS sentAt, subject,
+                related_to_id AS relatedToId, explanation FROM ledger WHERE key = ?`,
+      ),
+      holders: p<[string], { mailbox_id: string }>('SELECT mailbox_id FROM ledger_holders WHERE key = ? ORDER BY mailbox_id'),
+      counts: p<[string], { reason: string; count: number }>('SELECT reason, count FROM reason_counts WHERE mailbox_id = ?'),
+      crmCursor: p<[string], { cursor: string | null }>('SELECT cursor FROM crm_cursors WHERE crm = ?'),
+      saveCrmCursor: p<[string, string | null, string]>(
+        `INSERT INTO crm_cursors (crm, cursor, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (crm) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+      ),
+    };
+
+    this.checkpoint = db.transaction((mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>) => {
+      for (const [reason, n] of Object.entries(counts)) if (n) this.stmt.count.run(mailboxId, reason, n);
+      this.stmt.saveCursor.run(mailboxId, folder, cursor, this.now().toISOString());
+    });
+
+    this.recordImport = db.transaction((r: ImportRecord) => {
+      const a = r.activity;
+      this.stmt.ledger.run(
+        r.key, r.crmId, r.mailboxId, a.direction, a.sentAt, a.from.address, a.subject, a.messageId, a.inReplyTo,
+        a.relatedToId, a.ownerId, a.explanation, this.now().toISOString(),
+      );
+      this.stmt.holder.run(r.key, r.mailboxId);
+      const people: [string, string][] = [
+        [a.from.address, 'from'],
+        ...a.to.map((p): [string, string] => [p.address, 'to']),
+        ...a.cc.map((p): [string, string] => [p.address, 'cc']),
+        ...r.bcc.map((p): [string, string] => [p.address.trim().toLowerCase(), 'bcc']),
+      ];
+      for (const [address, role] of people) if (address) this.stmt.participant.run(r.key, address, role);
+      const records: [string, readonly string[]][] = [
+        ['contact', a.contactIds],
+        ['account', a.accountIds],
+        ['lead', a.leadIds],
+        ['deal', a.dealIds],
+        ['user', a.userIds],
+      ];
+      for (const [kind, ids] of records) for (const id of ids) this.stmt.record.run(r.key, kind, id);
+      this.stmt.clearText.run(r.key);
+      this.stmt.text.run(r.key, a.subject, a.text, people.map(([address]) => address).join(' '));
+    });
+  }
+
+  cursor(mailboxId: string, folder: ScanFolder): string | null {
+    return this.stmt.cursor.get(mailboxId, folder)?.cursor ?? null;
+  }
+
+  hasImported(key: string): boolean {
+    return this.stmt.has.get(key) !== undefined;
+  }
+
+  addHolder(key: string, mailboxId: string): void {
+    this.stmt.holder.run(key, mailboxId);
+  }
+
+  /** One ledger entry with its holders, or undefined. */
+  entry(key: string): LedgerRow | undefined {
+    const row = this.stmt.entry.get(key);
+    if (!row) return undefined;
+    return { ...row, holders: this.stmt.holders.all(key).map((h) => h.mailbox_id) };
+  }
+
+  crmCursor(crm: string): string | null {
+    return this.stmt.crmCursor.get(crm)?.cursor ?? null;
+  }
+
+  saveCrmCursor(crm: string, cursor: string | null): void {
+    this.stmt.saveCrmCursor.run(crm, cursor, this.now().toISOString());
+  }
+
+  reasonCounts(mailboxId: string): Record<string, number> {
+    return Object.fromEntries(this.stmt.counts.all(mailboxId).map((r) => [r.reason, r.count]));
+  }
+}
