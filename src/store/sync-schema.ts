@@ -66,6 +66,13 @@ export function createSyncSchema(db: Database.Database): void {
       updated_at TEXT NOT NULL
     ) WITHOUT ROWID;
 
+    -- OAuth refresh tokens and MSAL caches of user-by-user connections (the file is encrypted).
+    CREATE TABLE secrets (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+
     CREATE TABLE reason_counts (
       mailbox_id TEXT NOT NULL,
       reason TEXT NOT NULL,

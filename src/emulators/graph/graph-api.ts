@@ -50,6 +50,8 @@ interface ListState {
 }
 
 export interface GraphApiOptions {
+  /** Security groups: id → member addresses (company-wide mode over a group's members). */
+  groups?: Record<string, string[]>;
   /** Delta page size when no `Prefer: odata.maxpagesize` is sent. */
   defaultDeltaPageSize: number;
   quirks?: GraphQuirks;
@@ -62,6 +64,8 @@ export interface GraphRoute {
   mailbox?: string;
 }
 
+// `/groups/{id}/members` and its cast to users, `/groups/{id}/members/microsoft.graph.user`.
+const GROUP_MEMBERS = /^\/groups\/([^/]+)\/members(?:\/microsoft\.graph\.user)?\/?$/i;
 const USER_PATH = /^\/(?:users\/([^/]+)|me)(\/.*)?$/i;
 const FOLDER_SEGMENT = /^\/mailfolders(?:\/([^/]+)|\('([^']+)'\))(\/.*)?$/i;
 
@@ -109,6 +113,7 @@ export class GraphApi {
   route(path: string, principal: GraphPrincipal | null): GraphRoute {
     if (/^\/\$batch$/i.test(path)) return { kind: 'batch' };
     if (/^\/users\/?$/i.test(path)) return { kind: 'users.list' };
+    if (GROUP_MEMBERS.test(path)) return { kind: 'groups.members' };
     const user = USER_PATH.exec(path);
     if (!user) return { kind: 'unknown' };
     const who = user[1] ? decodeURIComponent(user[1]) : principal?.kind === 'user' ? principal.address : '';
@@ -129,6 +134,13 @@ export class GraphApi {
     if (/^\/users\/?$/i.test(path)) {
       if (principal.kind !== 'app') return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', req);
       return this.listUsers(req, origin);
+    }
+    const group = GROUP_MEMBERS.exec(path);
+    if (group) {
+      if (principal.kind !== 'app') return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', req);
+      const members = this.options.groups?.[decodeURIComponent(group[1]!)];
+      if (!members) return graphError(404, 'Request_ResourceNotFound', `Resource '${group[1]}' does not exist or one of its queried reference-property objects are not present.`, req);
+      return this.listUsers(req, origin, members, path);
     }
     const user = USER_PATH.exec(path);
     if (!user) return graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`, req);
@@ -164,7 +176,8 @@ export class GraphApi {
     return (Object.keys(FOLDER_NAMES) as Folder[]).find((f) => folderId(mailbox, f) === name);
   }
 
-  private listUsers(req: EmulatorRequest, origin: string): EmulatorResponse {
+  /** `/users`, or a group's members when `members` is given (same paging and `$select`). */
+  private listUsers(req: EmulatorRequest, origin: string, members?: string[], path = '/users'): EmulatorResponse {
     const skip = req.query.get('$skiptoken');
     let state = { offset: 0, top: 100, select: req.query.get('$select') };
     if (skip) {
@@ -178,7 +191,8 @@ export class GraphApi {
       }
       state.top = top;
     }
-    const all = this.store.mailboxes();
+    const memberSet = members ? new Set(members.map((m) => m.toLowerCase())) : null;
+    const all = this.store.mailboxes().filter((b) => !memberSet || memberSet.has(b.address));
     const select = parseSelect(state.select);
     const value = all.slice(state.offset, state.offset + state.top).map((b) => {
       const full: Record<string, unknown> = {
@@ -190,7 +204,7 @@ export class GraphApi {
     const body: Record<string, unknown> = { '@odata.context': `${origin}/v1.0/$metadata#users`, value };
     if (state.offset + state.top < all.length) {
       const token = this.userTokens.issue({ ...state, offset: state.offset + state.top });
-      body['@odata.nextLink'] = `${origin}/v1.0/users?$skiptoken=${token}`;
+      body['@odata.nextLink'] = `${origin}/v1.0${path}?$skiptoken=${token}`;
     }
     return { status: 200, body };
   }

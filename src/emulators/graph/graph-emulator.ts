@@ -23,6 +23,8 @@ export interface GraphEmulatorOptions {
   latencyMs?: number;
   /** Delta page size without `Prefer: odata.maxpagesize` (default 10). */
   defaultDeltaPageSize?: number;
+  /** Security groups: id → member addresses, served at `/groups/{id}/members`. */
+  groups?: Record<string, string[]>;
   /** Reproduce the Sent Items gap: no `internetMessageHeaders` on sent copies (default off). */
   sentItemsWithoutHeaders?: boolean;
 }
@@ -74,6 +76,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   };
   const auth = new GraphAuthority(credentials, store);
   const api = new GraphApi(store, {
+    ...(opts.groups ? { groups: opts.groups } : {}),
     defaultDeltaPageSize: opts.defaultDeltaPageSize ?? 10,
     quirks: { sentItemsWithoutHeaders: opts.sentItemsWithoutHeaders ?? false },
   });

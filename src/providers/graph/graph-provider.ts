@@ -22,6 +22,8 @@ export interface GraphProviderConfig {
   mode: 'company' | 'user';
   /** Company mode: the subset to scan (all when absent). User mode: the invited users. */
   users?: string[];
+  /** Company mode: scan the members of this security group (its object id) instead of all users. */
+  group?: string;
   /** Default `https://graph.microsoft.com`. */
   baseUrl?: string;
   tokenStore?: TokenStore;
@@ -165,7 +167,8 @@ export class GraphProvider implements MailProvider {
     }
     const wanted = this.config.users ? new Set(this.config.users.map((u) => u.toLowerCase())) : null;
     const out: Mailbox[] = [];
-    let path: string | null = '/users?$select=id,mail,userPrincipalName,displayName,accountEnabled&$top=999';
+    const listing = this.config.group ? `/groups/${encodeURIComponent(this.config.group)}/members/microsoft.graph.user` : '/users';
+    let path: string | null = `${listing}?$select=id,mail,userPrincipalName,displayName,accountEnabled&$top=999`;
     while (path) {
       const current: string = path;
       const page = graphPage.parse(await this.call(TENANT, (c) => c.api(current).get()));

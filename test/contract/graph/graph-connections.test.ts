@@ -4,7 +4,13 @@
  * refresh through the stored MSAL cache), and a revoked user that does not stop the others.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphEmulator } from '../../../src/emulators/graph/graph-emulator.js';
+import { generateMailboxes } from '../../../src/emulators/common/mailbox-generator.js';
+import { startGraphEmulator, type GraphEmulator } from '../../../src/emulators/graph/graph-emulator.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../../src/store/database.js';
+import { SqliteSecretStore } from '../../../src/store/secret-store.js';
 import { MemoryTokenStore } from '../../../src/providers/common/token-store.js';
 import { SyncError } from '../../../src/core/sync-error.js';
 import type { GraphProvider } from '../../../src/providers/graph/graph-provider.js';
@@ -44,8 +50,27 @@ describe('Graph connection modes', () => {
     await subset.close();
   });
 
-  it('user-by-user: invited until consent, then connected with tokens kept in the token store', async () => {
-    const store = new MemoryTokenStore();
+  it('company-wide over the members of a security group', async () => {
+    const { mailboxes } = generateMailboxes({ mailboxes: 5, messagesPerMailbox: 5, seed: 9 });
+    const members = [mailboxes[0]!.address, mailboxes[2]!.address, mailboxes[4]!.address];
+    const groupEmu = await startGraphEmulator({ mailboxes, groups: { 'sales-group-id': members } });
+    try {
+      const provider = providerFor(groupEmu, { group: 'sales-group-id' });
+      expect((await provider.listMailboxes()).map((m) => m.address).sort()).toEqual([...members].sort());
+      expect(groupEmu.emulator.counters.get('groups.members')).toBe(1);
+      await provider.close();
+      const unknown = providerFor(groupEmu, { group: 'no-such-group' });
+      await expect(unknown.listMailboxes()).rejects.toBeInstanceOf(SyncError);
+      await unknown.close();
+    } finally {
+      await groupEmu.close();
+    }
+  });
+
+  it('user-by-user: invited until consent, then connected with tokens kept in the encrypted store', async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'mailbridge-graph-tokens-')), 'tokens.db');
+    const db = openDatabase({ path: dbPath, key: 'token-test-key' });
+    const store = new SqliteSecretStore(db);
     const provider = providerFor(emu, { mode: 'user', users: addresses.slice(0, 2), tokenStore: store });
     expect(provider.connectionStatus(addresses[0]!)).toBe('invited');
     expect(await provider.listMailboxes()).toEqual([]);
@@ -58,8 +83,10 @@ describe('Graph connection modes', () => {
     const scanned = await scanAll(provider, boxes[0]!, 'inbox');
     expect([...scanned.ids].sort()).toEqual([...emu.control.messageIds(addresses[0]!, 'inbox')].sort());
 
-    // A later process with the same token store needs no new consent.
-    const again = providerFor(emu, { mode: 'user', users: addresses.slice(0, 2), tokenStore: store });
+    // A later process opening the same database needs no new consent.
+    db.close();
+    const reopened = openDatabase({ path: dbPath, key: 'token-test-key' });
+    const again = providerFor(emu, { mode: 'user', users: addresses.slice(0, 2), tokenStore: new SqliteSecretStore(reopened) });
     const restored = await again.listMailboxes();
     expect(restored.map((b) => b.address)).toEqual([addresses[0]]);
     emu.control.expireTokens();
@@ -68,6 +95,7 @@ describe('Graph connection modes', () => {
     expect(emu.emulator.counters.get('token') - tokens).toBeGreaterThanOrEqual(1);
     await provider.close();
     await again.close();
+    reopened.close();
   });
 
   it('a delegated token cannot read another user\'s mailbox', async () => {
