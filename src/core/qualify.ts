@@ -58,7 +58,9 @@ export function qualify(meta: MessageMeta, ctx: EngineContext, attached?: Attach
   }
 
   const participants = participantsOf(meta, ctx.rules.companyDomains);
-  if (!participants.some((p) => !p.internal)) {
+  // No readable participant at all is not "internal": it falls through to the automated check
+  // (bounces and system mail often carry no usable From) and ends as no-crm-match otherwise.
+  if (participants.length && !participants.some((p) => !p.internal)) {
     return reject('internal-only', 'every participant is on a company domain');
   }
 

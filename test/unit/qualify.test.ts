@@ -40,6 +40,9 @@ describe('qualification', () => {
     ['a match', 'ok', msg({ from: 'jane@acme.com', to: 'alex@example-seller.com' })],
     // Participants are From, To, Cc and Bcc.
     ['match on Bcc only', 'ok', msg({ from: 'alex@example-seller.com', to: 'sam@example-seller.com', bcc: 'lee@hooli.io' })],
+    // No readable participant is not internal mail: the automated check still runs.
+    ['no readable participant, bounce headers', 'automated', msg({ from: 'MAILER-DAEMON', headers: { 'Auto-Submitted': 'auto-replied' } })],
+    ['no readable participant at all', 'no-crm-match', msg({ from: 'undisclosed-recipients:;' })],
     // An X.500 path is not an address (an Exchange export quirk).
     ['X.500 recipient ignored', 'internal-only', msg({ from: 'alex@example-seller.com', to: '/O=SELLER/OU=NA/CN=RECIPIENTS/CN=SAM' })],
   ])('%s → %s', (_name, expected, m) => {
