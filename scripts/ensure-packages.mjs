@@ -4,6 +4,7 @@
 // works on a fresh clone.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import process from 'node:process';
 
 for (const dir of ['salesforce-pkg', 'hubspot-app']) {
   if (existsSync(`${dir}/node_modules/.package-lock.json`)) continue;
