@@ -9,25 +9,17 @@ import { normalizeMessageId } from '../core/dedupe.js';
 import { parseRawMessage, UnparseableMessageError } from '../core/parse-message.js';
 import { buildRules } from '../core/rules.js';
 import { parseBlocklist, parseSnapshot } from '../core/snapshot.js';
-import type { Blocklist, CrmSnapshot, Reason } from '../core/types.js';
+import type { Blocklist, CrmSnapshot } from '../core/types.js';
 import { readMailSource } from '../mail-files/read-mail-source.js';
 import { openDatabase } from '../store/database.js';
 import { SqliteDomainIndex } from '../store/domain-index.js';
 import { migrate } from '../store/migrations.js';
 
-/** One line of `classify --json`: exactly the fields of DESIGN §5. */
-export interface ClassifyLine {
-  file: string;
-  messageId: string | null;
-  decision: 'import' | 'skip';
-  reason: Reason;
-  contacts: string[];
-  accounts: string[];
-  leads: string[];
-  deals: string[];
-  owner: string | null;
-  explanation: string;
-}
+/** One line of `classify --json`: exactly the fields of DESIGN §5 (in the order `toLine` writes them). */
+export type ClassifyLine = { file: string; messageId: string | null } & Pick<
+  EmailDecision,
+  'decision' | 'reason' | 'contacts' | 'accounts' | 'leads' | 'deals' | 'owner' | 'explanation'
+>;
 
 export interface ClassifyFilesOptions {
   snapshot: CrmSnapshot;
