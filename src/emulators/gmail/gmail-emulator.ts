@@ -14,8 +14,11 @@ import { batchResponse, batchTooLarge, parseBatchRequest } from './gmail-batch.j
 import { gmailError, gmailFaultBody } from './gmail-errors.js';
 import { gmailId } from './gmail-message-view.js';
 import { DEFAULT_GMAIL_LIMITS, UserQuota, methodCost, type GmailLimits } from './gmail-quota.js';
+import { DirectoryApi, directoryRoute, type DirectoryOptions } from './directory-api.js';
 
 export interface GmailEmulatorOptions {
+  /** Admin SDK Directory: groups (email or id → members) and the subjects allowed to read it. */
+  directory?: DirectoryOptions;
   mailboxes?: MailboxDescription[];
   port?: number;
   limits?: Partial<GmailLimits>;
@@ -64,6 +67,7 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
   const store = new MailStore(opts.mailboxes ?? []);
   const auth = new GmailAuthority(store);
   const api = new GmailApi(store);
+  const directory = new DirectoryApi(store, opts.directory);
   const quota = new UserQuota({ ...DEFAULT_GMAIL_LIMITS, ...opts.limits });
   const unitLog = new Map<string, { at: number; units: number }[]>();
   let latencyMs = opts.latencyMs ?? 0;
@@ -100,6 +104,11 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     if (req.path.startsWith('/__mock/')) return controlRoute(req);
     const identity = auth.handle(req);
     if (identity) return identity;
+    if (directoryRoute(req.path)) {
+      const subject = auth.authenticate(req);
+      if (!subject) return gmailError(401, 'Invalid Credentials', 'authError');
+      return directory.serve(req, subject);
+    }
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
     const counters = self.running!.counters;
     if (gmailRoute(req.path, null).kind === 'batch') {
@@ -184,6 +193,8 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
       if (req.path.startsWith('/__mock/')) return 'control';
       if (req.path === '/token') return 'token';
       if (req.path.startsWith('/o/oauth2')) return 'authorize';
+      const dir = directoryRoute(req.path);
+      if (dir) return dir;
       return gmailRoute(req.path, auth.authenticate(req)).kind;
     },
     faultBody: (status) => gmailFaultBody(status),

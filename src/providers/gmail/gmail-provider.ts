@@ -17,12 +17,15 @@ import { buildBatch, parseBatch } from './gmail-batch.js';
 import { googleStatusError, toProviderError } from './gmail-errors.js';
 import { gmailMessage, historyPage, listPage, profile, toMessageBody, toMessageMeta, type GmailMessage } from './gmail-mapper.js';
 import { GmailUserAuth, delegatedJwt, type OAuthClientConfig, type ServiceAccountCredentials } from './gmail-tokens.js';
+import { listDirectoryUsers, type DirectoryConfig } from './gmail-directory.js';
 
 export interface GmailProviderConfig {
   /** company: service account with domain-wide delegation; user: per-user OAuth consent. */
   mode: 'company' | 'user';
-  /** Mailboxes: company mode scans these (Directory listing is not wired yet); user mode invites them. */
+  /** Mailboxes: company mode scans these (or, when empty, the directory's); user mode invites them. */
   users: string[];
+  /** Company mode without a user list: read the users (or a group's members) from the Admin SDK Directory. */
+  directory?: DirectoryConfig;
   serviceAccount?: ServiceAccountCredentials;
   oauthClient?: OAuthClientConfig;
   /** Default `https://gmail.googleapis.com/`. */
@@ -168,7 +171,15 @@ export class GmailProvider implements MailProvider {
 
   async listMailboxes(): Promise<Mailbox[]> {
     const out: Mailbox[] = [];
-    for (const raw of this.config.users) {
+    let users = this.config.users;
+    if (!this.userAuth && !users.length && this.config.directory) {
+      try {
+        users = await listDirectoryUsers(this.config.serviceAccount!, this.config.directory, this.config.tokenOrigin);
+      } catch (error) {
+        throw toProviderError(error);
+      }
+    }
+    for (const raw of users) {
       const address = raw.toLowerCase();
       if (this.statuses.get(address) === 'revoked') continue;
       if (this.userAuth && !(await this.userAuth.isConnected(address))) continue;

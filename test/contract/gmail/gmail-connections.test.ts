@@ -4,7 +4,8 @@
  * the token store); a revoked user stops while the others go on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GmailEmulator } from '../../../src/emulators/gmail/gmail-emulator.js';
+import { generateMailboxes } from '../../../src/emulators/common/mailbox-generator.js';
+import { startGmailEmulator, type GmailEmulator } from '../../../src/emulators/gmail/gmail-emulator.js';
 import { MemoryTokenStore } from '../../../src/providers/common/token-store.js';
 import type { GmailProvider } from '../../../src/providers/gmail/gmail-provider.js';
 import { providerFor, scanAll, startSeededGmail } from './gmail-harness.js';
@@ -41,6 +42,29 @@ describe('Gmail connection modes', () => {
       expect([...r.ids].sort()).toEqual([...emu.control.messageIds(box.address, 'inbox')].sort());
     }
     await provider.close();
+  });
+
+  it('company-wide without a list: the Admin SDK Directory users, or one group\'s members', async () => {
+    const { mailboxes } = generateMailboxes({ mailboxes: 7, messagesPerMailbox: 2, seed: 31 });
+    const all = mailboxes.map((m) => m.address);
+    const admin = all[0]!;
+    const dirEmu = await startGmailEmulator({
+      mailboxes,
+      directory: { admins: [admin], groups: { 'sales@ours.example': [all[1]!, all[3]!] } },
+    });
+    try {
+      const directory = { adminSubject: admin, rootUrl: `${dirEmu.url}/` };
+      const everyone = providerFor(dirEmu, { users: [], directory });
+      expect((await everyone.listMailboxes()).map((m) => m.address).sort()).toEqual([...all].sort());
+      const group = providerFor(dirEmu, { users: [], directory: { ...directory, group: 'sales@ours.example' } });
+      expect((await group.listMailboxes()).map((m) => m.address).sort()).toEqual([all[1]!, all[3]!].sort());
+      expect(dirEmu.emulator.counters.get('directory.users')).toBe(1);
+      // Only an admin may read the directory.
+      const notAdmin = providerFor(dirEmu, { users: [], directory: { ...directory, adminSubject: all[2]! } });
+      await expect(notAdmin.listMailboxes()).rejects.toMatchObject({ code: 'permission' });
+    } finally {
+      await dirEmu.close();
+    }
   });
 
   it('a service-account key the emulator did not issue is refused', async () => {

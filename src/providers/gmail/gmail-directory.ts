@@ -1,0 +1,60 @@
+/**
+ * Company-wide Gmail without a user list: the domain's users (or one group's members) from the
+ * Admin SDK Directory API, read by the service account impersonating an admin (domain-wide
+ * delegation with the read-only directory scopes). Suspended users are left out.
+ */
+import { JWT } from 'google-auth-library';
+import { z } from 'zod';
+import { redirectTokenRequests, type ServiceAccountCredentials } from './gmail-tokens.js';
+
+export const DIRECTORY_SCOPES = [
+  'https://www.googleapis.com/auth/admin.directory.user.readonly',
+  'https://www.googleapis.com/auth/admin.directory.group.member.readonly',
+];
+
+export interface DirectoryConfig {
+  /** An admin of the Workspace the service account impersonates to read the directory. */
+  adminSubject: string;
+  /** Only this group's members (its email or id); all users of the customer otherwise. */
+  group?: string;
+  /** Default `https://admin.googleapis.com/`. */
+  rootUrl?: string;
+}
+
+const usersPage = z.object({
+  users: z.array(z.object({ primaryEmail: z.string(), suspended: z.boolean().optional() })).optional(),
+  nextPageToken: z.string().optional(),
+});
+const membersPage = z.object({
+  members: z.array(z.object({ email: z.string().optional(), type: z.string().optional(), status: z.string().optional() })).optional(),
+  nextPageToken: z.string().optional(),
+});
+
+/** Lower-cased addresses of the users to scan, every page followed. */
+export async function listDirectoryUsers(sa: ServiceAccountCredentials, config: DirectoryConfig, tokenOrigin?: string): Promise<string[]> {
+  const client = new JWT({ email: sa.client_email, key: sa.private_key, keyId: sa.private_key_id, scopes: DIRECTORY_SCOPES, subject: config.adminSubject });
+  redirectTokenRequests(client, tokenOrigin);
+  const root = (config.rootUrl ?? 'https://admin.googleapis.com/').replace(/\/?$/, '/');
+  const out: string[] = [];
+  let pageToken: string | undefined;
+  do {
+    const url = new URL(
+      config.group ? `admin/directory/v1/groups/${encodeURIComponent(config.group)}/members` : 'admin/directory/v1/users',
+      root,
+    );
+    if (!config.group) url.searchParams.set('customer', 'my_customer');
+    url.searchParams.set('maxResults', config.group ? '200' : '500');
+    if (pageToken) url.searchParams.set('pageToken', pageToken);
+    const res = await client.request({ url: url.toString(), retry: false });
+    if (config.group) {
+      const page = membersPage.parse(res.data);
+      for (const m of page.members ?? []) if (m.email && (m.type ?? 'USER') === 'USER' && (m.status ?? 'ACTIVE') === 'ACTIVE') out.push(m.email.toLowerCase());
+      pageToken = page.nextPageToken;
+    } else {
+      const page = usersPage.parse(res.data);
+      for (const u of page.users ?? []) if (!u.suspended) out.push(u.primaryEmail.toLowerCase());
+      pageToken = page.nextPageToken;
+    }
+  } while (pageToken);
+  return out;
+}
