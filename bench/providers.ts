@@ -81,6 +81,18 @@ function apiCalls(counters: RequestCounters): number {
     .reduce((sum, [, n]) => sum + n, 0);
 }
 
+/** Sum of `cost(messages in the folder)` over every scanned folder of every mailbox. */
+function perFolder(
+  emu: { store: { mailboxes(): { address: string }[] }; control: { messageIds(address: string, folder: 'inbox' | 'sent'): string[] } },
+  cost: (messages: number) => number,
+): number {
+  let total = 0;
+  for (const box of emu.store.mailboxes()) {
+    for (const folder of ['inbox', 'sent'] as const) total += cost(emu.control.messageIds(box.address, folder).length);
+  }
+  return total;
+}
+
 async function graphRun() {
   const emu = await startGraphEmulator({ mailboxes: generated.mailboxes });
   const provider = new GraphProvider({
@@ -92,13 +104,7 @@ async function graphRun() {
   try {
     const run = await scanEverything(provider);
     const counters = emu.emulator.counters;
-    let lowerBound = 0;
-    for (const box of emu.store.mailboxes()) {
-      for (const folder of ['inbox', 'sent'] as const) {
-        const n = emu.control.messageIds(box.address, folder).length;
-        lowerBound += Math.max(1, Math.ceil(n / GRAPH_PAGE));
-      }
-    }
+    let lowerBound = perFolder(emu, (n) => Math.max(1, Math.ceil(n / GRAPH_PAGE)));
     lowerBound += run.perMailbox.reduce((s, b) => s + Math.ceil(b.qualifying / 20), 0);
     const calls = apiCalls(counters);
     return {
@@ -134,13 +140,7 @@ async function gmailRun() {
     const run = await scanEverything(provider);
     const counters = emu.emulator.counters;
     // Gmail lists ids only: its lower bound adds the metadata batches and one profile read per scan.
-    let lowerBound = 0;
-    for (const box of emu.store.mailboxes()) {
-      for (const folder of ['inbox', 'sent'] as const) {
-        const n = emu.control.messageIds(box.address, folder).length;
-        lowerBound += Math.max(1, Math.ceil(n / GMAIL_PAGE)) + Math.ceil(n / GMAIL_BATCH) + 1;
-      }
-    }
+    let lowerBound = perFolder(emu, (n) => Math.max(1, Math.ceil(n / GMAIL_PAGE)) + Math.ceil(n / GMAIL_BATCH) + 1);
     lowerBound += run.perMailbox.reduce((s, b) => s + Math.ceil(b.qualifying / GMAIL_BATCH), 0);
     const calls = apiCalls(counters);
     return {
