@@ -4,7 +4,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputFileError } from '../app/classify-files.js';
+import { ConfigError } from '../config/load-config.js';
 import { SnapshotError } from '../core/snapshot.js';
+import { StoreKeyError } from '../store/store-errors.js';
 
 export const EXIT_BAD_INPUT = 2;
 
@@ -13,7 +15,7 @@ export class UsageError extends Error {
 }
 
 function isBadInput(err: unknown): boolean {
-  if (err instanceof SnapshotError || err instanceof InputFileError || err instanceof UsageError) return true;
+  if (err instanceof SnapshotError || err instanceof InputFileError || err instanceof UsageError || err instanceof ConfigError || err instanceof StoreKeyError) return true;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || err instanceof RangeError;
 }
