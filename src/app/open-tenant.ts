@@ -12,7 +12,7 @@ import type { Clock, CrmAdapter, MailProvider } from '../core/ports.js';
 import { buildRules, type EngineRules } from '../core/rules.js';
 import { ConfigError, resolveSecret, type LoadedConfig } from '../config/load-config.js';
 import type { CrmConfig, MailConfig, TenantConfig } from '../config/config-schema.js';
-import { databaseKey } from '../config/database-key.js';
+import { databaseKey, pendingKey } from '../config/database-key.js';
 import { HubspotAdapter } from '../crm-adapters/hubspot/hubspot-adapter.js';
 import { SalesforceAdapter } from '../crm-adapters/salesforce/salesforce-adapter.js';
 import type { StatusListener } from '../providers/common/connection-status.js';
@@ -26,6 +26,7 @@ import { openDatabase, type SqliteDatabase } from '../store/database.js';
 import { SqliteDomainIndex } from '../store/domain-index.js';
 import { SqliteSecretStore } from '../store/secret-store.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
+import { StoreKeyError } from '../store/store-errors.js';
 
 /** A provider as the sync and `connect` use it. */
 export type TenantProvider = (GraphProvider | GmailProvider) & MailProvider;
@@ -63,7 +64,7 @@ export function tenantDatabasePath(config: LoadedConfig, tenantId: string): stri
 export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: OpenTenantOptions = {}): OpenTenant {
   mkdirSync(config.dataPath, { recursive: true, mode: 0o700 });
   const dbPath = tenantDatabasePath(config, tenant.id);
-  const db = openDatabase({ path: dbPath, key: databaseKey(config) });
+  const db = openTenantDatabase(config, dbPath);
   const clock = opts.clock ?? { now: () => new Date() };
   const now = () => clock.now();
   const index = new SqliteDomainIndex(db);
@@ -87,7 +88,13 @@ export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: Ope
     });
   };
 
-  const onStatus: StatusListener = (address, status) => admin.setConnection(address, status);
+  // A user-mode provider announces every configured user as `invited` when it is built; that
+  // must not overwrite what `connect` or a sync recorded (connected, revoked, failing).
+  const knownConnection = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM mailbox_status WHERE address = ?');
+  const onStatus: StatusListener = (address, status) => {
+    if (status === 'invited' && knownConnection.get(address.toLowerCase())) return;
+    admin.setConnection(address, status);
+  };
 
   return {
     config: tenant,
@@ -114,6 +121,20 @@ export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: Ope
       if (db.open) db.close();
     },
   };
+}
+
+/**
+ * Opens a tenant's database with the key, or, when a `key rotate` was interrupted after this
+ * database was re-encrypted, with the pending key (`<keyFile>.next`); `key rotate` finishes it.
+ */
+export function openTenantDatabase(config: LoadedConfig, dbPath: string): SqliteDatabase {
+  try {
+    return openDatabase({ path: dbPath, key: databaseKey(config) });
+  } catch (err) {
+    const next = err instanceof StoreKeyError ? pendingKey(config) : null;
+    if (!next) throw err;
+    return openDatabase({ path: dbPath, key: next });
+  }
 }
 
 const field = (tenant: TenantConfig, path: string) => `tenants[${tenant.id}].${path}`;

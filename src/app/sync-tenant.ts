@@ -6,9 +6,9 @@
 import { ActivityWriter } from '../core/activity-writer.js';
 import { backfillStart } from '../core/backfill-window.js';
 import type { EngineContext } from '../core/classify.js';
-import type { Clock, CrmAdapter, Mailbox, MailProvider } from '../core/ports.js';
+import type { Clock, CrmAdapter, CrmChangeBatch, Mailbox, MailProvider } from '../core/ports.js';
 import { isSyncError } from '../core/sync-error.js';
-import { syncMailbox, type MailboxSyncResult } from '../core/sync-mailbox.js';
+import { syncMailbox, type MailboxSyncDeps, type MailboxSyncResult } from '../core/sync-mailbox.js';
 import type { SqliteDomainIndex } from '../store/domain-index.js';
 import type { SqliteSyncStore } from '../store/sync-store.js';
 
@@ -24,10 +24,21 @@ export interface TenantSyncDeps {
   /** Only these addresses, when given (a subset of the company's users). */
   mailboxes?: readonly string[];
   onMailbox?(result: MailboxOutcome): void;
+  /** The mailboxes this round will visit, once listed. */
+  onMailboxes?(mailboxes: readonly Mailbox[]): void;
+  onPage?: MailboxSyncDeps['onPage'];
+  /** After each CRM batch is applied: records in it, batches so far. */
+  onCrmBatch?(progress: { records: number; batches: number }): void;
+  /** Called before a mailbox starts: false skips it this round (another process holds it). */
+  claim?(mailbox: Mailbox): boolean;
+  release?(mailbox: Mailbox): void;
+  /** Graceful stop: asked between pages; the batch in flight finishes first. */
+  shouldStop?(): boolean;
 }
 
 export type MailboxOutcome =
   | ({ ok: true; address: string } & MailboxSyncResult)
+  /** code `leased`: another process holds the mailbox this round. */
   | { ok: false; address: string; mailboxId: string; error: string; code: string | null };
 
 export interface TenantSyncResult {
@@ -36,14 +47,25 @@ export interface TenantSyncResult {
 }
 
 /** Applies CRM changes since the saved cursor, batch by batch, saving the cursor after each. */
-export async function pullCrm(crm: CrmAdapter, index: SqliteDomainIndex, store: SqliteSyncStore): Promise<number> {
+export async function pullCrm(
+  crm: CrmAdapter,
+  index: SqliteDomainIndex,
+  store: SqliteSyncStore,
+  onBatch?: TenantSyncDeps['onCrmBatch'],
+): Promise<number> {
   let batches = 0;
   for await (const batch of crm.pullChanges(store.crmCursor(crm.kind))) {
     index.applyChanges(batch);
     store.saveCrmCursor(crm.kind, batch.cursor);
     batches++;
+    onBatch?.({ records: batchSize(batch), batches });
   }
   return batches;
+}
+
+function batchSize(b: CrmChangeBatch): number {
+  return (b.users?.length ?? 0) + (b.accounts?.length ?? 0) + (b.contacts?.length ?? 0) + (b.leads?.length ?? 0) +
+    (b.deals?.length ?? 0) + (b.deleted?.length ?? 0);
 }
 
 /** Runs `work` over `items`, `limit` at a time. */
@@ -56,13 +78,14 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 }
 
 export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult> {
-  const crmBatches = await pullCrm(deps.crm, deps.index, deps.store);
+  const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch);
   const writer = new ActivityWriter(deps.crm, deps.store, deps.crm.kind === 'hubspot' ? 100 : 200);
   let mailboxes = await deps.provider.listMailboxes();
   if (deps.mailboxes) {
     const wanted = new Set(deps.mailboxes.map((a) => a.toLowerCase()));
     mailboxes = mailboxes.filter((m) => wanted.has(m.address));
   }
+  deps.onMailboxes?.(mailboxes);
   const backfillSince = (mailbox: Mailbox): Date => {
     const owner = deps.index.userByEmail(mailbox.address);
     return backfillStart(owner ? deps.index.openDealsOwnedBy(owner.id) : [], owner?.id ?? null, deps.clock.now());
@@ -70,6 +93,13 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
 
   const outcomes: MailboxOutcome[] = [];
   await eachLimited(mailboxes, deps.mailboxConcurrency ?? 4, async (mailbox) => {
+    if (deps.shouldStop?.()) return;
+    if (deps.claim && !deps.claim(mailbox)) {
+      const held: MailboxOutcome = { ok: false, address: mailbox.address, mailboxId: mailbox.id, error: 'held by another process', code: 'leased' };
+      outcomes.push(held);
+      deps.onMailbox?.(held);
+      return;
+    }
     let outcome: MailboxOutcome;
     try {
       const result = await syncMailbox(mailbox, {
@@ -79,6 +109,8 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
         ctx: deps.ctx,
         clock: deps.clock,
         backfillSince,
+        onPage: deps.onPage,
+        shouldStop: deps.shouldStop,
       });
       outcome = { ok: true, address: mailbox.address, ...result };
     } catch (err) {
@@ -90,6 +122,8 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
         error: err instanceof Error ? err.message : String(err),
         code: isSyncError(err) ? err.code : null,
       };
+    } finally {
+      deps.release?.(mailbox);
     }
     outcomes.push(outcome);
     deps.onMailbox?.(outcome);

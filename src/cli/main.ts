@@ -3,9 +3,20 @@
  * The `mailbridge` command. Each subcommand lives in `commands/` and registers itself here.
  */
 import { Command } from 'commander';
+import { registerBlocklist } from './commands/blocklist.js';
 import { registerClassify } from './commands/classify.js';
+import { registerConnect } from './commands/connect.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmulate } from './commands/emulate.js';
+import { registerConfig, registerInit } from './commands/init.js';
+import { registerKey } from './commands/key.js';
+import { registerStatus } from './commands/status.js';
+import { registerRun } from './commands/run.js';
+import { registerSync } from './commands/sync.js';
+import { registerMessages } from './commands/messages.js';
+import { registerPrivacy } from './commands/privacy.js';
+import { registerPurge } from './commands/purge.js';
+import { registerRetention } from './commands/retention.js';
 import { runCli } from './run-cli.js';
 
 const program = new Command()
@@ -22,5 +33,17 @@ const program = new Command()
 registerClassify(program);
 registerDemo(program);
 registerEmulate(program);
+registerBlocklist(program);
+registerMessages(program);
+registerPrivacy(program);
+registerRetention(program);
+registerPurge(program);
+registerInit(program);
+registerConfig(program);
+registerConnect(program);
+registerStatus(program);
+registerKey(program);
+registerSync(program);
+registerRun(program);
 
 await runCli(program, process.argv);

@@ -3,6 +3,7 @@
  * (it names the file and field), 1 for anything else.
  */
 import { Command, CommanderError } from 'commander';
+import { AdminError } from '../app/admin/admin-parts.js';
 import { InputFileError } from '../app/classify-files.js';
 import { ConfigError } from '../config/load-config.js';
 import { SnapshotError } from '../core/snapshot.js';
@@ -15,7 +16,7 @@ export class UsageError extends Error {
 }
 
 function isBadInput(err: unknown): boolean {
-  if (err instanceof SnapshotError || err instanceof InputFileError || err instanceof UsageError || err instanceof ConfigError || err instanceof StoreKeyError) return true;
+  if (err instanceof SnapshotError || err instanceof InputFileError || err instanceof UsageError || err instanceof ConfigError || err instanceof StoreKeyError || err instanceof AdminError) return true;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || err instanceof RangeError;
 }

@@ -3,6 +3,7 @@
  * field. Secrets may be written inline or as `{ "env": "NAME" }` (read from the environment when
  * the file is loaded); `init` writes the file with 0600 permissions either way.
  */
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 /** A secret value: inline, or the name of an environment variable holding it. */
@@ -10,6 +11,16 @@ export const secret = z.union([z.string().min(1), z.object({ env: z.string().min
 export type SecretRef = z.infer<typeof secret>;
 
 const addressList = z.array(z.string().email());
+
+/** A cron pattern croner accepts (5 fields, or 6 with seconds). */
+const cronPattern = z.string().refine((p) => {
+  try {
+    new Cron(p, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid cron pattern (e.g. "*/15 * * * *")');
 
 const graphMail = z
   .object({
@@ -107,9 +118,9 @@ export const configSchema = z
     schedule: z
       .object({
         /** Cron pattern of sync rounds (default every 15 minutes). */
-        cron: z.string().min(1).default('*/15 * * * *'),
+        cron: cronPattern.default('*/15 * * * *'),
         /** Retention runs once a day at this pattern. */
-        retentionCron: z.string().min(1).default('30 3 * * *'),
+        retentionCron: cronPattern.default('30 3 * * *'),
       })
       .strict()
       .default({ cron: '*/15 * * * *', retentionCron: '30 3 * * *' }),

@@ -23,7 +23,9 @@ export interface MailboxSyncDeps {
   clock: Clock;
   /** First-run backfill start for this mailbox (DESIGN §3). */
   backfillSince(mailbox: Mailbox): Date;
-  onPage?(progress: { mailbox: string; folder: ScanFolder; scanned: number }): void;
+  onPage?(progress: { mailbox: string; folder: ScanFolder; scanned: number; imported: number }): void;
+  /** Asked after each checkpoint: true stops the mailbox there (graceful shutdown). */
+  shouldStop?(): boolean;
 }
 
 export interface MailboxSyncResult {
@@ -35,6 +37,8 @@ export interface MailboxSyncResult {
   skipped: Record<string, number>;
   /** Refused by the CRM for good; counted, not retried. */
   rejectedByCrm: number;
+  /** Stopped early by `shouldStop`; the cursor sits after the last whole page. */
+  stopped: boolean;
 }
 
 function add(counts: Record<string, number>, reason: string, n = 1): void {
@@ -42,8 +46,12 @@ function add(counts: Record<string, number>, reason: string, n = 1): void {
 }
 
 export async function syncMailbox(mailbox: Mailbox, deps: MailboxSyncDeps): Promise<MailboxSyncResult> {
-  const result: MailboxSyncResult = { mailboxId: mailbox.id, scanned: 0, imported: 0, duplicates: 0, skipped: {}, rejectedByCrm: 0 };
+  const result: MailboxSyncResult = { mailboxId: mailbox.id, scanned: 0, imported: 0, duplicates: 0, skipped: {}, rejectedByCrm: 0, stopped: false };
   for (const folder of SCAN_FOLDERS) {
+    if (deps.shouldStop?.()) {
+      result.stopped = true;
+      break;
+    }
     try {
       await syncFolder(mailbox, folder, deps, result);
     } catch (err) {
@@ -102,6 +110,10 @@ async function syncFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyn
     if (written.rejected) add(counts, 'crm-rejected', written.rejected);
     for (const [reason, n] of Object.entries(counts)) add(result.skipped, reason, n);
     store.checkpoint(mailbox.id, folder, page.cursor, counts);
-    deps.onPage?.({ mailbox: mailbox.address, folder, scanned: result.scanned });
+    deps.onPage?.({ mailbox: mailbox.address, folder, scanned: result.scanned, imported: result.imported });
+    if (deps.shouldStop?.()) {
+      result.stopped = true;
+      return;
+    }
   }
 }

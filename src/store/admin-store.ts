@@ -50,7 +50,7 @@ export class SqliteAdminStore {
       ),
       run: p<[string, string, string, string | null, string | null, string]>(
         `INSERT INTO mailbox_status (address, mailbox_id, connection, last_sync_at, last_ok_at, last_error, last_result)
-         VALUES (?1, ?2, 'connected', ?3, ?4, ?5, ?6)
+         VALUES (?, ?, 'connected', ?, ?, ?, ?)
          ON CONFLICT (address) DO UPDATE SET mailbox_id = excluded.mailbox_id, last_sync_at = excluded.last_sync_at,
            last_ok_at = coalesce(excluded.last_ok_at, mailbox_status.last_ok_at), last_error = excluded.last_error,
            last_result = excluded.last_result`,
@@ -59,11 +59,13 @@ export class SqliteAdminStore {
         'SELECT * FROM mailbox_status ORDER BY address',
       ),
       acquire: p<[string, string, string, string]>(
-        `INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
+        `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-         WHERE leases.holder = excluded.holder OR leases.expires_at < ?4`,
+         WHERE leases.holder = excluded.holder OR leases.expires_at < ?`,
       ),
       release: p<[string, string]>('DELETE FROM leases WHERE name = ? AND holder = ?'),
+      holder: p<[string], { holder: string; expires_at: string }>('SELECT holder, expires_at FROM leases WHERE name = ?'),
+      takeOver: p<[string, string, string, string]>('UPDATE leases SET holder = ?, expires_at = ? WHERE name = ? AND holder = ?'),
       getSetting: p<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       setSetting: p<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
@@ -121,6 +123,18 @@ export class SqliteAdminStore {
     return info.changes > 0;
   }
 
+  /** Who holds the lease `name` now, if anyone. */
+  leaseHolder(name: string): { holder: string; expiresAt: string } | null {
+    const row = this.stmt.holder.get(name);
+    return row ? { holder: row.holder, expiresAt: row.expires_at } : null;
+  }
+
+  /** Takes the lease from `from` (a holder known to be dead); false if it changed hands meanwhile. */
+  takeOverLease(name: string, from: string, holder: string, ttlMs: number): boolean {
+    const expires = new Date(this.now().getTime() + ttlMs).toISOString();
+    return this.stmt.takeOver.run(holder, expires, name, from).changes > 0;
+  }
+
   releaseLease(name: string, holder: string): void {
     this.stmt.release.run(name, holder);
   }
@@ -132,4 +146,170 @@ export class SqliteAdminStore {
   setSetting(key: string, value: string): void {
     this.stmt.setSetting.run(key, value);
   }
+
+  // ---- Admin and privacy operations (blocklist edits, suppressions, CRM deletions owed,
+  // privacy jobs). Statements are prepared on first use so tools that never run these pay nothing.
+
+  private opsStmt?: ReturnType<SqliteAdminStore['prepareOps']>;
+
+  private get ops() {
+    this.opsStmt ??= this.prepareOps();
+    return this.opsStmt;
+  }
+
+  private prepareOps() {
+    const p = <P extends unknown[], R = unknown>(sql: string) => this.db.prepare<P, R>(sql);
+    return {
+      addBlock: p<[string, string, string, string]>('INSERT OR IGNORE INTO blocklist (kind, value, added_at, added_by) VALUES (?, ?, ?, ?)'),
+      removeBlock: p<[string, string]>('DELETE FROM blocklist WHERE kind = ? AND value = ?'),
+      blockEntries: p<[], { kind: BlocklistKind; value: string; added_at: string; added_by: string }>(
+        'SELECT kind, value, added_at, added_by FROM blocklist ORDER BY kind, value',
+      ),
+      suppress: p<[string, string, string | null]>('INSERT OR IGNORE INTO suppressions (address, added_at, job_id) VALUES (?, ?, ?)'),
+      suppression: p<[string], { address: string; added_at: string; job_id: string | null }>('SELECT * FROM suppressions WHERE address = ?'),
+      owe: p<[string, string, string]>('INSERT OR IGNORE INTO crm_deletions (crm_id, reason, queued_at) VALUES (?, ?, ?)'),
+      owed: p<[number], { crm_id: string; reason: string; queued_at: string; attempts: number; last_error: string | null }>(
+        'SELECT * FROM crm_deletions ORDER BY queued_at, crm_id LIMIT ?',
+      ),
+      owedCount: p<[], number>('SELECT count(*) FROM crm_deletions').pluck(),
+      paid: p<[string]>('DELETE FROM crm_deletions WHERE crm_id = ?'),
+      failed: p<[string, string]>('UPDATE crm_deletions SET attempts = attempts + 1, last_error = ? WHERE crm_id = ?'),
+      newJob: p<[string, string, string, string, string, string]>(
+        `INSERT INTO privacy_jobs (id, kind, subject, state, requested_by, created_at, updated_at)
+         VALUES (?, ?, ?, 'queued', ?, ?, ?)`,
+      ),
+      job: p<[string], PrivacyJobRow>('SELECT * FROM privacy_jobs WHERE id = ?'),
+      jobsBySubject: p<[string], PrivacyJobRow>('SELECT * FROM privacy_jobs WHERE subject = ? ORDER BY created_at'),
+      openJobs: p<[], PrivacyJobRow>("SELECT * FROM privacy_jobs WHERE state IN ('queued', 'running') ORDER BY created_at, id"),
+      jobState: p<[string, string | null, string | null, string, string]>(
+        'UPDATE privacy_jobs SET state = ?, result = ?, error = ?, updated_at = ? WHERE id = ?',
+      ),
+    };
+  }
+
+  /** Adds an entry to the database's blocklist; false when it was already there. */
+  addBlocklistEntry(kind: BlocklistKind, value: string, addedBy: string): boolean {
+    return this.ops.addBlock.run(kind, value, this.now().toISOString(), addedBy).changes > 0;
+  }
+
+  /** Removes an entry; false when there was none. */
+  removeBlocklistEntry(kind: BlocklistKind, value: string): boolean {
+    return this.ops.removeBlock.run(kind, value).changes > 0;
+  }
+
+  /** The database's blocklist with who added each entry and when. */
+  blocklistEntries(): BlocklistEntry[] {
+    return this.ops.blockEntries.all().map((r) => ({ kind: r.kind, value: r.value, addedAt: r.added_at, addedBy: r.added_by }));
+  }
+
+  /** Suppresses an (already normalised) address: it is never imported again. */
+  suppress(address: string, jobId: string | null): void {
+    this.ops.suppress.run(address, this.now().toISOString(), jobId);
+  }
+
+  suppression(address: string): { address: string; addedAt: string; jobId: string | null } | null {
+    const row = this.ops.suppression.get(address);
+    return row ? { address: row.address, addedAt: row.added_at, jobId: row.job_id } : null;
+  }
+
+  /** Records CRM activities still to delete (already-owed ids keep their first reason). */
+  oweCrmDeletions(crmIds: readonly string[], reason: string): void {
+    const at = this.now().toISOString();
+    for (const id of crmIds) this.ops.owe.run(id, reason, at);
+  }
+
+  crmDeletionsOwed(limit = 10_000): CrmDeletionRow[] {
+    return this.ops.owed.all(limit).map((r) => ({ crmId: r.crm_id, reason: r.reason, queuedAt: r.queued_at, attempts: r.attempts, lastError: r.last_error }));
+  }
+
+  crmDeletionsOwedCount(): number {
+    return this.ops.owedCount.get() as number;
+  }
+
+  /** The CRM confirmed these deletions: the debt is paid. */
+  crmDeletionsPaid(crmIds: readonly string[]): void {
+    for (const id of crmIds) this.ops.paid.run(id);
+  }
+
+  crmDeletionsFailed(crmIds: readonly string[], error: string): void {
+    for (const id of crmIds) this.ops.failed.run(error, id);
+  }
+
+  createPrivacyJob(id: string, kind: string, subject: string, requestedBy: string): void {
+    const at = this.now().toISOString();
+    this.ops.newJob.run(id, kind, subject, requestedBy, at, at);
+  }
+
+  privacyJob(id: string): PrivacyJob | null {
+    const row = this.ops.job.get(id);
+    return row ? toPrivacyJob(row) : null;
+  }
+
+  privacyJobsFor(subject: string): PrivacyJob[] {
+    return this.ops.jobsBySubject.all(subject).map(toPrivacyJob);
+  }
+
+  /** Jobs still to run: queued ones, and running ones a crash interrupted. */
+  openPrivacyJobs(): PrivacyJob[] {
+    return this.ops.openJobs.all().map(toPrivacyJob);
+  }
+
+  setPrivacyJobState(id: string, state: PrivacyJobState, result: unknown = null, error: string | null = null): void {
+    this.ops.jobState.run(state, result === null ? null : JSON.stringify(result), error, this.now().toISOString(), id);
+  }
+}
+
+export interface BlocklistEntry {
+  kind: BlocklistKind;
+  value: string;
+  addedAt: string;
+  addedBy: string;
+}
+
+export interface CrmDeletionRow {
+  crmId: string;
+  reason: string;
+  queuedAt: string;
+  attempts: number;
+  lastError: string | null;
+}
+
+export type PrivacyJobState = 'queued' | 'running' | 'done' | 'failed';
+
+interface PrivacyJobRow {
+  id: string;
+  kind: string;
+  subject: string;
+  state: PrivacyJobState;
+  requested_by: string;
+  created_at: string;
+  updated_at: string;
+  result: string | null;
+  error: string | null;
+}
+
+export interface PrivacyJob {
+  id: string;
+  kind: string;
+  subject: string;
+  state: PrivacyJobState;
+  requestedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  result: unknown;
+  error: string | null;
+}
+
+function toPrivacyJob(r: PrivacyJobRow): PrivacyJob {
+  return {
+    id: r.id,
+    kind: r.kind,
+    subject: r.subject,
+    state: r.state,
+    requestedBy: r.requested_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    result: r.result ? JSON.parse(r.result) : null,
+    error: r.error,
+  };
 }

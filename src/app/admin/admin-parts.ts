@@ -1,0 +1,54 @@
+/**
+ * What the admin and privacy operations work on: one tenant's database, index and admin store,
+ * its configuration, a CRM adapter for deletes (built only when a CRM call is needed, so dry runs
+ * and local reads need no credentials), the clock, and who is acting (for the audit log).
+ */
+import { userInfo } from 'node:os';
+import type { TenantConfig } from '../../config/config-schema.js';
+import type { Clock, CrmAdapter } from '../../core/ports.js';
+import type { SqliteAdminStore } from '../../store/admin-store.js';
+import type { SqliteDatabase } from '../../store/database.js';
+import type { SqliteDomainIndex } from '../../store/domain-index.js';
+import type { OpenTenant } from '../open-tenant.js';
+
+export interface AdminParts {
+  db: SqliteDatabase;
+  index: SqliteDomainIndex;
+  admin: SqliteAdminStore;
+  config: Pick<TenantConfig, 'blocklist' | 'admins' | 'retentionDays'>;
+  crm(): CrmAdapter;
+  clock: Clock;
+  /** Recorded in the audit log: an admin's address, or `cli:<os user>`. */
+  actor: string;
+}
+
+export function adminParts(tenant: OpenTenant, actor: string): AdminParts {
+  return {
+    db: tenant.db,
+    index: tenant.index,
+    admin: tenant.admin,
+    config: tenant.config,
+    crm: () => tenant.crm(),
+    clock: tenant.clock,
+    actor,
+  };
+}
+
+/**
+ * Bad input or a refused action (a standard user deleting someone else's message). The CLI
+ * exits 2 on it; the message names what is wrong and never carries message content.
+ */
+export class AdminError extends Error {
+  override name = 'AdminError';
+}
+
+/** The audit actor of a command run from a shell: `cli:<os user>`. */
+export function cliActor(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): keep "unknown".
+  }
+  return `cli:${user}`;
+}

@@ -1,0 +1,136 @@
+/**
+ * `mailbridge key rotate`: re-encrypts every tenant's database under a new key, crash-safely.
+ *
+ * 1. The new key is written to `<keyFile>.next` (0600) before any database changes; a resumed
+ *    rotation reuses it, so a database is only ever under the old key or that one.
+ * 2. Each database is re-encrypted while this process holds the tenant's scheduler lease (a sync
+ *    in progress makes it refuse) and the only connection to the file.
+ * 3. Only when every database is done does `.next` replace the key file.
+ * Interrupted anywhere, the databases still open: `openTenantDatabase` tries the key file, then
+ * `.next`; running `key rotate` again finishes the job.
+ */
+import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { databaseKey, generateKey, KEY_ENV, pendingKey, writeKeyFile } from '../config/database-key.js';
+import { ConfigError, type LoadedConfig } from '../config/load-config.js';
+import { SqliteAdminStore } from '../store/admin-store.js';
+import { openDatabase, rekeyDatabase, type SqliteDatabase } from '../store/database.js';
+import { StoreError, StoreKeyError } from '../store/store-errors.js';
+import { Leases, processHolder } from './leases.js';
+import { tenantDatabasePath } from './open-tenant.js';
+
+/** The scheduler's lease over a whole tenant round (`runSyncRound` takes the same name). */
+export const TENANT_LEASE = 'tenant';
+/** Long enough for a rekey of a large database; released as soon as it is done. */
+const LEASE_TTL_MS = 30 * 60_000;
+
+export type TenantRotation = 'rekeyed' | 'already-rekeyed' | 'no-database';
+
+export interface RotateKeyResult {
+  keyFile: string;
+  /** True when a rotation left unfinished was completed. */
+  resumed: boolean;
+  tenants: { id: string; result: TenantRotation }[];
+}
+
+export class KeyRotationError extends Error {
+  override name = 'KeyRotationError';
+}
+
+export interface RotateKeyOptions {
+  env?: NodeJS.ProcessEnv;
+  actor?: string;
+  now?: () => Date;
+}
+
+export function rotateKey(config: LoadedConfig, opts: RotateKeyOptions = {}): RotateKeyResult {
+  const env = opts.env ?? process.env;
+  if (env[KEY_ENV]?.trim()) {
+    throw new ConfigError(
+      `the database key comes from ${KEY_ENV}: rotation needs a key file. Set keyFile in ${config.file}, ` +
+        `write the current key into it (chmod 600), unset ${KEY_ENV}, then run \`mailbridge key rotate\``,
+      'keyFile',
+    );
+  }
+  if (!config.keyPath) throw new ConfigError(`keyFile: no key file in ${config.file}: rotation needs one`, 'keyFile');
+  const keyPath = config.keyPath;
+  const current = databaseKey(config, {});
+  let next = pendingKey(config);
+  const resumed = next !== null;
+  if (!next) {
+    next = generateKey();
+    writeKeyFile(`${keyPath}.next`, next);
+  }
+
+  // host:pid, so a rotation that crashed holding a lease does not block the next one.
+  const holder = processHolder();
+  const tenants: RotateKeyResult['tenants'] = [];
+  for (const t of databases(config)) {
+    const path = t.path;
+    if (!existsSync(path)) {
+      tenants.push({ id: t.id, result: 'no-database' });
+      continue;
+    }
+    const db = openEither(path, current, next);
+    try {
+      if (db.key === 'next') {
+        tenants.push({ id: t.id, result: 'already-rekeyed' });
+        continue;
+      }
+      rekeyTenant(db.db, t.id, next, holder, opts);
+      tenants.push({ id: t.id, result: 'rekeyed' });
+    } finally {
+      if (db.db.open) db.db.close();
+    }
+  }
+  renameSync(`${keyPath}.next`, keyPath);
+  return { keyFile: keyPath, resumed, tenants };
+}
+
+/**
+ * Every configured tenant's database, and any other database in the data folder (a tenant
+ * removed from the file): left under the old key it could never be opened again.
+ */
+function databases(config: LoadedConfig): { id: string; path: string }[] {
+  const out = config.tenants.map((t) => ({ id: t.id, path: tenantDatabasePath(config, t.id) }));
+  const known = new Set(out.map((d) => d.path));
+  const files = existsSync(config.dataPath) ? readdirSync(config.dataPath).filter((f) => f.endsWith('.db')).sort() : [];
+  for (const f of files) {
+    const path = join(config.dataPath, f);
+    if (!known.has(path)) out.push({ id: basename(f, '.db'), path });
+  }
+  return out;
+}
+
+/** Opens with the current key, or the pending one for a database an earlier run already did. */
+function openEither(path: string, current: string, next: string): { db: SqliteDatabase; key: 'current' | 'next' } {
+  try {
+    return { db: openDatabase({ path, key: current }), key: 'current' };
+  } catch (err) {
+    if (!(err instanceof StoreKeyError)) throw err;
+    return { db: openDatabase({ path, key: next }), key: 'next' };
+  }
+}
+
+function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder: string, opts: RotateKeyOptions): void {
+  const admin = new SqliteAdminStore(db, opts.now);
+  const leases = new Leases(admin, holder, LEASE_TTL_MS);
+  if (!leases.acquire(TENANT_LEASE)) {
+    throw new KeyRotationError(
+      `tenant ${tenantId}: a sync holds the database (lease "${TENANT_LEASE}"); run \`mailbridge key rotate\` again when it ` +
+        'has finished (stop `mailbridge run` first). Nothing is lost: the rotation resumes where it stopped.',
+    );
+  }
+  try {
+    rekeyDatabase(db, next);
+  } catch (err) {
+    leases.release(TENANT_LEASE);
+    if (err instanceof StoreError) {
+      throw new KeyRotationError(`tenant ${tenantId}: ${err.message} (stop \`mailbridge run\` and any other mailbridge command, then run \`mailbridge key rotate\` again)`);
+    }
+    throw err;
+  }
+  // Never the key: only that it changed.
+  admin.audit(opts.actor ?? 'cli', 'key.rotate', tenantId, { cipher: 'sqlcipher' });
+  leases.release(TENANT_LEASE);
+}

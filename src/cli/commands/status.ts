@@ -1,0 +1,54 @@
+/**
+ * `mailbridge status`: per mailbox the connection, last sync and its outcome, counts by reason
+ * and imported emails; the next scheduled round; per CRM the API budget and deletions owed.
+ */
+import type { Command } from 'commander';
+import { tenantStatus, type TenantStatusReport } from '../../app/tenant-status.js';
+import { printTable } from '../output.js';
+import { tenantOptions, withEachTenant, type TenantFlags } from '../tenant-command.js';
+
+function reasons(counts: Record<string, number>): string {
+  const parts = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n} ${r}`);
+  return parts.join(', ') || '-';
+}
+
+function printReport(r: TenantStatusReport, out: NodeJS.WritableStream = process.stdout): void {
+  out.write(`Tenant ${r.tenant}: ${r.provider} (${r.mode} mode) → ${r.crm.kind}\n`);
+  printTable(
+    ['mailbox', 'connection', 'last sync', 'last ok', 'imported', 'skipped', 'last error'],
+    r.mailboxes.map((m) => [m.address, m.connection, m.lastSyncAt ?? 'never', m.lastOkAt ?? '-', String(m.imported), reasons(m.skipped), m.lastError ?? '']),
+    out,
+  );
+  const b = r.crm.budget;
+  const used = b && b.dailyUsed !== null ? `${b.dailyUsed}${b.dailyMax !== null ? ` of ${b.dailyMax}` : ''} API calls today (as of ${b.at ?? '?'})` : 'not measured yet';
+  out.write(`\nCRM ${r.crm.kind}: ${used}; ${r.crm.pendingDeletions} activity deletion${r.crm.pendingDeletions === 1 ? '' : 's'} pending\n`);
+  out.write(`Next run: ${r.schedule.nextRun ?? 'unknown'} (schedule "${r.schedule.cron}")\n`);
+  out.write(
+    `Totals: ${r.totals.mailboxes} mailboxes, ${r.totals.connected} connected, ${r.totals.needingAttention} needing attention, ` +
+      `${r.totals.imported} emails imported; skipped: ${reasons(r.totals.skipped)}\n\n`,
+  );
+}
+
+export function registerStatus(program: Command): void {
+  tenantOptions(program.command('status').description('Show connection, sync and CRM status per mailbox (all tenants unless --tenant)'))
+    .addHelpText(
+      'after',
+      `
+Reads the tenant's database only: no mailbox or CRM is contacted. Columns: connection (invited,
+connected, revoked, failing, not-connected), last sync, last successful sync, emails imported
+from the mailbox, skipped messages by reason, last error. Below: the CRM's API budget as the
+last round saw it, CRM deletions still owed, and the next scheduled round.
+
+Examples:
+  mailbridge status
+  mailbridge status --tenant acme --json | jq '.mailboxes[] | select(.lastError)'`,
+    )
+    .action(async (flags: TenantFlags) => {
+      const reports = await withEachTenant(flags, (t, config) => tenantStatus(t, config));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(flags.tenant ? reports[0] : { tenants: reports })}\n`);
+        return;
+      }
+      for (const r of reports) printReport(r);
+    });
+}
