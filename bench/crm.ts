@@ -22,6 +22,7 @@ import type { RelationIndex } from '../src/crm-adapters/salesforce/salesforce-wr
 import { startHubspotEmulator } from '../src/emulators/hubspot/hubspot-emulator.js';
 import { startSalesforceEmulator } from '../src/emulators/salesforce/salesforce-emulator.js';
 import { generateTenant, type TenantSpec } from '../src/emulators/common/tenant-generator.js';
+import { writeLowerBound as writeLowerBoundOf } from './lower-bounds.js';
 
 type Crm = 'salesforce' | 'hubspot';
 const args = process.argv.slice(2);
@@ -154,7 +155,7 @@ async function benchOne(crm: Crm): Promise<Record<string, unknown>> {
     const writeCalls = delta(after, before, ['oauth', 'control']);
     const relations = batch.drafts.reduce((n, d) => n + d.contactIds.length + d.userIds.length, 0);
     // Fewest calls any idempotent write can make with the documented batch sizes.
-    const writeLowerBound = crm === 'salesforce' ? Math.ceil(ACTIVITIES / 200) + Math.ceil(relations / 200) : Math.ceil(ACTIVITIES / 100);
+    const writeLowerBound = writeLowerBoundOf(crm, ACTIVITIES, relations);
 
     // HubSpot's default (read-before-create) mode, for comparison: one read more per 100.
     let readBeforeCreate: Record<string, number> = {};

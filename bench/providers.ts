@@ -10,13 +10,13 @@
 import { registrableDomain } from '../src/core/address.js';
 import type { MessageMeta } from '../src/core/types.js';
 import { generateMailboxes } from '../src/emulators/common/mailbox-generator.js';
-import type { RequestCounters } from '../src/emulators/common/request-counters.js';
 import { startGmailEmulator } from '../src/emulators/gmail/gmail-emulator.js';
 import { startGraphEmulator } from '../src/emulators/graph/graph-emulator.js';
 import { GmailProvider } from '../src/providers/gmail/gmail-provider.js';
 import { GraphProvider } from '../src/providers/graph/graph-provider.js';
 import { RedirectingNetworkClient } from '../src/providers/graph/graph-network-client.js';
 import type { MailProvider } from '../src/core/ports.js';
+import { apiCalls, GRAPH_PAGE, graphLowerBound, perFolder } from './lower-bounds.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -26,7 +26,6 @@ const flag = (name: string, fallback: number) => {
 const jsonOnly = args.includes('--json');
 const MAILBOXES = flag('--mailboxes', 10);
 const MESSAGES = flag('--messages', 2_000);
-const GRAPH_PAGE = 1_000;
 const GMAIL_PAGE = 500;
 const GMAIL_BATCH = 50;
 const SINCE = new Date('2020-01-01T00:00:00Z');
@@ -74,25 +73,6 @@ async function scanEverything(provider: MailProvider): Promise<Run> {
   };
 }
 
-/** HTTP API requests served: not token calls, not the inner items of batches. */
-function apiCalls(counters: RequestCounters): number {
-  return Object.entries(counters.byKind())
-    .filter(([kind]) => kind !== 'token' && kind !== 'identity' && kind !== 'authorize' && !kind.startsWith('batch:'))
-    .reduce((sum, [, n]) => sum + n, 0);
-}
-
-/** Sum of `cost(messages in the folder)` over every scanned folder of every mailbox. */
-function perFolder(
-  emu: { store: { mailboxes(): { address: string }[] }; control: { messageIds(address: string, folder: 'inbox' | 'sent'): string[] } },
-  cost: (messages: number) => number,
-): number {
-  let total = 0;
-  for (const box of emu.store.mailboxes()) {
-    for (const folder of ['inbox', 'sent'] as const) total += cost(emu.control.messageIds(box.address, folder).length);
-  }
-  return total;
-}
-
 async function graphRun() {
   const emu = await startGraphEmulator({ mailboxes: generated.mailboxes });
   const provider = new GraphProvider({
@@ -104,8 +84,7 @@ async function graphRun() {
   try {
     const run = await scanEverything(provider);
     const counters = emu.emulator.counters;
-    let lowerBound = perFolder(emu, (n) => Math.max(1, Math.ceil(n / GRAPH_PAGE)));
-    lowerBound += run.perMailbox.reduce((s, b) => s + Math.ceil(b.qualifying / 20), 0);
+    const lowerBound = graphLowerBound(emu, run.perMailbox.map((b) => b.qualifying));
     const calls = apiCalls(counters);
     return {
       messages: run.messages,

@@ -110,7 +110,7 @@ export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: Ope
       return provider;
     },
     crm() {
-      crm ??= buildCrm(tenant, opts);
+      crm ??= buildCrm(tenant, index, opts);
       return crm;
     },
     rules,
@@ -194,7 +194,7 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
   });
 }
 
-function buildCrm(tenant: TenantConfig, opts: OpenTenantOptions): TenantCrm {
+function buildCrm(tenant: TenantConfig, index: SqliteDomainIndex, opts: OpenTenantOptions): TenantCrm {
   const crm: CrmConfig = tenant.crm;
   if (crm.kind === 'salesforce') {
     let privateKey: string | undefined;
@@ -213,6 +213,8 @@ function buildCrm(tenant: TenantConfig, opts: OpenTenantOptions): TenantCrm {
       privateKey,
       accountDomainFields: crm.accountDomainFields,
       retryBaseMs: opts.crmRetryBaseMs,
+      // Ties matched ids to participant addresses from the local index, not per-write queries.
+      relationIndex: index,
     });
   }
   return new HubspotAdapter({

@@ -79,7 +79,9 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 
 export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult> {
   const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch);
-  const writer = new ActivityWriter(deps.crm, deps.store, deps.crm.kind === 'hubspot' ? 100 : 200);
+  // DESIGN §1.8: Salesforce sObject collections of 200, HubSpot batch create of 100.
+  const batchSize = deps.crm.kind === 'hubspot' ? 100 : 200;
+  const writer = new ActivityWriter(deps.crm, deps.store, batchSize);
   let mailboxes = await deps.provider.listMailboxes();
   if (deps.mailboxes) {
     const wanted = new Set(deps.mailboxes.map((a) => a.toLowerCase()));
@@ -110,6 +112,7 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
         clock: deps.clock,
         backfillSince,
         onPage: deps.onPage,
+        flushAt: batchSize,
         shouldStop: deps.shouldStop,
       });
       outcome = { ok: true, address: mailbox.address, ...result };

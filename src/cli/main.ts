@@ -22,28 +22,30 @@ import { runCli } from './run-cli.js';
 const program = new Command()
   .name('mailbridge')
   .description(
-    'Capture customer-facing email from Microsoft 365 / Google Workspace mailboxes and log it\n' +
-      'on the right Salesforce or HubSpot records. Every command takes --json for machine output.',
+    'Capture customer-facing email from Microsoft 365 / Google Workspace mailboxes and log it ' +
+      'on the right Salesforce or HubSpot records. Every command takes --json for machine output.\n' +
+      'Start with `mailbridge demo`, then `mailbridge init --help`.',
   )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   // Before the commands are added, so they inherit it: usage errors reach runCli as exceptions.
   .exitOverride();
 
-registerClassify(program);
-registerDemo(program);
-registerEmulate(program);
+// In the order an admin meets them: set up, sync, look, govern, then the tools.
+registerInit(program);
+registerConfig(program);
+registerConnect(program);
+registerSync(program);
+registerRun(program);
+registerStatus(program);
 registerBlocklist(program);
 registerMessages(program);
 registerPrivacy(program);
 registerRetention(program);
 registerPurge(program);
-registerInit(program);
-registerConfig(program);
-registerConnect(program);
-registerStatus(program);
 registerKey(program);
-registerSync(program);
-registerRun(program);
+registerClassify(program);
+registerEmulate(program);
+registerDemo(program);
 
 await runCli(program, process.argv);

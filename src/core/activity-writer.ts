@@ -2,8 +2,11 @@
  * Writes activities for every mailbox of a tenant through one serial queue, so the dedupe
  * check against the ledger and the CRM write never race: the same email arriving from two
  * mailboxes at once becomes one activity with two holders (DESIGN §1.5, §1.8).
+ *
+ * Pages submitted while a write is in flight are merged into the next write, so several
+ * mailboxes share full CRM batches instead of each sending its own partial one.
  */
-import type { ActivityDraft, CrmAdapter, SyncStore } from './ports.js';
+import type { ActivityDraft, CrmAdapter, SyncStore, WriteOutcome } from './ports.js';
 import { SyncError } from './sync-error.js';
 
 export interface PendingActivity {
@@ -20,8 +23,15 @@ export interface WriteSummary {
   rejected: number;
 }
 
+interface Submission {
+  items: readonly PendingActivity[];
+  resolve(summary: WriteSummary): void;
+  reject(error: unknown): void;
+}
+
 export class ActivityWriter {
-  private tail: Promise<unknown> = Promise.resolve();
+  private queue: Submission[] = [];
+  private draining = false;
 
   constructor(
     private readonly crm: CrmAdapter,
@@ -29,52 +39,106 @@ export class ActivityWriter {
     private readonly batchSize: number,
   ) {}
 
-  /** Queues a page's activities; resolves when they are written and recorded. */
+  /**
+   * Queues a page's activities; resolves when they are written and recorded. Rejects with a
+   * transient SyncError when any of them (or the email it shares a key with) could not be
+   * written: the caller must not move its cursor past them.
+   */
   submit(items: readonly PendingActivity[]): Promise<WriteSummary> {
-    const run = this.tail.then(() => this.write(items));
-    this.tail = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ items, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
   }
 
-  private async write(items: readonly PendingActivity[]): Promise<WriteSummary> {
-    const summary: WriteSummary = { written: 0, duplicates: 0, rejected: 0 };
-    const fresh = new Map<string, PendingActivity>();
-    for (const item of items) {
-      const key = item.activity.key;
-      if (this.store.hasImported(key)) {
-        this.store.addHolder(key, item.mailboxId);
-        summary.duplicates++;
-      } else if (fresh.has(key)) {
-        summary.duplicates++;
-      } else {
-        fresh.set(key, item);
-      }
-    }
-    const queue = [...fresh.values()];
-    for (let i = 0; i < queue.length; i += this.batchSize) {
-      const batch = queue.slice(i, i + this.batchSize);
-      const outcomes = await this.crm.writeActivities(batch.map((b) => b.activity));
-      const byKey = new Map(outcomes.map((o) => [o.key, o]));
-      let retryable: string | null = null;
-      for (const item of batch) {
-        const outcome = byKey.get(item.activity.key);
-        if (outcome?.ok) {
-          this.store.recordImport({ key: outcome.key, crmId: outcome.crmId, mailboxId: item.mailboxId, activity: item.activity, bcc: item.bcc });
-          summary.written++;
-        } else if (!outcome || outcome.retryable) {
-          retryable = outcome ? outcome.error : 'no outcome returned for an activity';
-        } else {
-          summary.rejected++;
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length) {
+        const round = this.queue;
+        this.queue = [];
+        try {
+          await this.write(round);
+        } catch (err) {
+          // A store failure: nothing of this round may be taken as written.
+          for (const s of round) s.reject(err);
         }
       }
-      // Written items are recorded above; the rest are retried by the next run, because the
-      // cursor does not move past a page whose writes did not all land.
-      if (retryable) throw new SyncError('transient', `activity write failed: ${retryable}`);
+    } finally {
+      this.draining = false;
     }
-    for (const item of items) {
-      const first = fresh.get(item.activity.key);
-      if (first && first !== item) this.store.addHolder(item.activity.key, item.mailboxId);
+  }
+
+  private async write(round: readonly Submission[]): Promise<void> {
+    // First item per new key writes it; the others (same email, other mailboxes) follow it.
+    const writers = new Map<string, PendingActivity>();
+    for (const { items } of round) {
+      for (const item of items) {
+        const key = item.activity.key;
+        if (!writers.has(key) && !this.store.hasImported(key)) writers.set(key, item);
+      }
     }
-    return summary;
+
+    const outcomes = new Map<string, WriteOutcome | Error>();
+    const queue = [...writers.values()];
+    for (let i = 0; i < queue.length; i += this.batchSize) {
+      const batch = queue.slice(i, i + this.batchSize);
+      let results: WriteOutcome[];
+      try {
+        results = await this.crm.writeActivities(batch.map((b) => b.activity));
+      } catch (err) {
+        // The whole call failed (budget exhausted, auth): none of this batch is written.
+        for (const b of batch) outcomes.set(b.activity.key, err instanceof Error ? err : new Error(String(err)));
+        continue;
+      }
+      const byKey = new Map(results.map((o) => [o.key, o]));
+      for (const item of batch) {
+        const outcome = byKey.get(item.activity.key);
+        outcomes.set(item.activity.key, outcome ?? new Error('no outcome returned for an activity'));
+        if (outcome?.ok) {
+          this.store.recordImport({ key: outcome.key, crmId: outcome.crmId, mailboxId: item.mailboxId, activity: item.activity, bcc: item.bcc });
+        }
+      }
+    }
+
+    for (const submission of round) this.settle(submission, writers, outcomes);
+  }
+
+  private settle(submission: Submission, writers: ReadonlyMap<string, PendingActivity>, outcomes: ReadonlyMap<string, WriteOutcome | Error>): void {
+    const summary: WriteSummary = { written: 0, duplicates: 0, rejected: 0 };
+    let failure: Error | null = null;
+    for (const item of submission.items) {
+      const key = item.activity.key;
+      const writer = writers.get(key);
+      if (!writer) {
+        // In the ledger before this round.
+        this.store.addHolder(key, item.mailboxId);
+        summary.duplicates++;
+        continue;
+      }
+      const outcome = outcomes.get(key);
+      if (outcome instanceof Error || !outcome) {
+        failure = outcome ?? new Error('activity not written');
+      } else if (outcome.ok) {
+        if (writer === item) summary.written++;
+        else {
+          this.store.addHolder(key, item.mailboxId);
+          summary.duplicates++;
+        }
+      } else if (outcome.retryable) {
+        failure = new Error(outcome.error);
+      } else if (writer === item) {
+        summary.rejected++;
+      } else {
+        summary.duplicates++;
+      }
+    }
+    // Written items are recorded; the rest are retried by the next run, because the cursor
+    // does not move past a page whose writes did not all land.
+    if (failure) {
+      submission.reject(failure instanceof SyncError ? failure : new SyncError('transient', `activity write failed: ${failure.message}`, { cause: failure }));
+    } else {
+      submission.resolve(summary);
+    }
   }
 }

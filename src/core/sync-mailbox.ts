@@ -11,9 +11,11 @@ import { dedupeKey } from './dedupe.js';
 import type { Clock, Mailbox, MailProvider, ScanFolder, SyncStore } from './ports.js';
 import { qualify, type Qualified } from './qualify.js';
 import { isSyncError } from './sync-error.js';
-import type { MessageMeta } from './types.js';
+import type { MessageBody, MessageMeta } from './types.js';
 
 export const SCAN_FOLDERS: readonly ScanFolder[] = ['inbox', 'sent'];
+
+const DEFAULT_FLUSH_AT = 100;
 
 export interface MailboxSyncDeps {
   provider: MailProvider;
@@ -24,8 +26,13 @@ export interface MailboxSyncDeps {
   /** First-run backfill start for this mailbox (DESIGN §3). */
   backfillSince(mailbox: Mailbox): Date;
   onPage?(progress: { mailbox: string; folder: ScanFolder; scanned: number; imported: number }): void;
-  /** Asked after each checkpoint: true stops the mailbox there (graceful shutdown). */
+  /** Asked after each page: true stops the mailbox at a checkpoint there (graceful shutdown). */
   shouldStop?(): boolean;
+  /**
+   * Qualifying messages to gather (across pages) before fetching their bodies and writing them:
+   * the CRM's batch size, so writes and body batches go out full.
+   */
+  flushAt?: number;
 }
 
 export interface MailboxSyncResult {
@@ -47,30 +54,122 @@ function add(counts: Record<string, number>, reason: string, n = 1): void {
 
 export async function syncMailbox(mailbox: Mailbox, deps: MailboxSyncDeps): Promise<MailboxSyncResult> {
   const result: MailboxSyncResult = { mailboxId: mailbox.id, scanned: 0, imported: 0, duplicates: 0, skipped: {}, rejectedByCrm: 0, stopped: false };
+  // Held across pages and folders, so bodies and CRM writes go out in full batches.
+  const held = new HeldMail(mailbox, deps, result);
   for (const folder of SCAN_FOLDERS) {
     if (deps.shouldStop?.()) {
       result.stopped = true;
       break;
     }
     try {
-      await syncFolder(mailbox, folder, deps, result);
+      await scanFolder(mailbox, folder, deps, result, held);
     } catch (err) {
       // An expired delta cursor: rescan from the backfill start; the ledger drops what was
       // already written, so the resync creates no duplicates.
       if (!isSyncError(err, 'invalid-cursor')) throw err;
+      held.dropFolder(folder);
       deps.store.checkpoint(mailbox.id, folder, null, {});
-      await syncFolder(mailbox, folder, deps, result);
+      await scanFolder(mailbox, folder, deps, result, held);
     }
+    if (result.stopped) break;
   }
+  await held.flush();
   return result;
 }
 
-async function syncFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyncDeps, result: MailboxSyncResult): Promise<void> {
+/**
+ * Qualifying messages read since the last checkpoint, with each folder's cursor and reason
+ * counts waiting for them: a cursor is saved only once every message before it is written or
+ * rejected (DESIGN §1.9).
+ */
+class HeldMail {
+  private messages: { folder: ScanFolder; meta: MessageMeta; q: Qualified }[] = [];
+  private folders = new Map<ScanFolder, { cursor: string; counts: Record<string, number> }>();
+
+  constructor(
+    private readonly mailbox: Mailbox,
+    private readonly deps: MailboxSyncDeps,
+    private readonly result: MailboxSyncResult,
+  ) {}
+
+  get size(): number {
+    return this.messages.length;
+  }
+
+  hold(folder: ScanFolder, meta: MessageMeta, q: Qualified): void {
+    this.messages.push({ folder, meta, q });
+  }
+
+  skip(folder: ScanFolder, reason: string): void {
+    add(this.pendingOf(folder).counts, reason);
+  }
+
+  /** The scan reached `cursor`: it is saved with the next flush. */
+  reached(folder: ScanFolder, cursor: string): void {
+    this.pendingOf(folder).cursor = cursor;
+  }
+
+  /** Forgets a folder's held state (its cursor expired and it is scanned again). */
+  dropFolder(folder: ScanFolder): void {
+    this.messages = this.messages.filter((m) => m.folder !== folder);
+    this.folders.delete(folder);
+  }
+
+  private pendingOf(folder: ScanFolder): { cursor: string; counts: Record<string, number> } {
+    let p = this.folders.get(folder);
+    if (!p) {
+      p = { cursor: '', counts: {} };
+      this.folders.set(folder, p);
+    }
+    return p;
+  }
+
+  /** Fetches bodies, decides, writes, then checkpoints every folder's cursor and counts. */
+  async flush(): Promise<void> {
+    const { deps, mailbox, result } = this;
+    if (!this.folders.size) return;
+    const held = this.messages;
+    const bodies = held.length ? await deps.provider.fetchBodies(mailbox, held.map((m) => m.meta.id)) : new Map<string, MessageBody>();
+    const now = deps.clock.now();
+    const pending: PendingActivity[] = [];
+    const folderOf = new Map<string, ScanFolder>();
+    for (const { folder, meta, q } of held) {
+      const body = bodies.get(meta.id) ?? null;
+      if (!body) {
+        // Deleted between the scan and the body fetch: nothing left to import.
+        this.skip(folder, 'removed-before-fetch');
+        continue;
+      }
+      const decision = decide(meta, q, body, deps.ctx, { mailboxOwner: mailbox.address, now });
+      if (decision.decision === 'skip') {
+        this.skip(folder, decision.reason);
+        continue;
+      }
+      const activity = toActivity(meta, decision, body, now);
+      folderOf.set(activity.key, folder);
+      pending.push({ mailboxId: mailbox.id, activity, bcc: meta.bcc });
+    }
+    const written = pending.length ? await deps.writer.submit(pending) : { written: 0, duplicates: 0, rejected: 0 };
+    result.imported += written.written;
+    result.duplicates += written.duplicates;
+    result.rejectedByCrm += written.rejected;
+    if (written.rejected) {
+      const first = this.folders.keys().next().value!;
+      add(this.pendingOf(first).counts, 'crm-rejected', written.rejected);
+    }
+    for (const [folder, p] of this.folders) {
+      for (const [reason, n] of Object.entries(p.counts)) add(result.skipped, reason, n);
+      if (p.cursor) deps.store.checkpoint(mailbox.id, folder, p.cursor, p.counts);
+    }
+    this.messages = [];
+    this.folders.clear();
+  }
+}
+
+async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyncDeps, result: MailboxSyncResult, held: HeldMail): Promise<void> {
   const { provider, store, ctx } = deps;
-  const cursor = store.cursor(mailbox.id, folder);
-  for await (const page of provider.scan(mailbox, folder, cursor, { since: deps.backfillSince(mailbox) })) {
-    const counts: Record<string, number> = {};
-    const qualified: { meta: MessageMeta; q: Qualified; key: string }[] = [];
+  const flushAt = deps.flushAt ?? DEFAULT_FLUSH_AT;
+  for await (const page of provider.scan(mailbox, folder, store.cursor(mailbox.id, folder), { since: deps.backfillSince(mailbox) })) {
     for (const meta of page.messages) {
       result.scanned++;
       const key = dedupeKey(meta);
@@ -81,37 +180,15 @@ async function syncFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyn
         continue;
       }
       const q = qualify(meta, ctx);
-      if (q.ok) qualified.push({ meta, q, key });
-      else add(counts, q.reason);
+      if (q.ok) held.hold(folder, meta, q);
+      else held.skip(folder, q.reason);
     }
-
-    const bodies = qualified.length ? await provider.fetchBodies(mailbox, qualified.map((m) => m.meta.id)) : new Map();
-    const now = deps.clock.now();
-    const pending: PendingActivity[] = [];
-    for (const { meta, q } of qualified) {
-      const body = bodies.get(meta.id) ?? null;
-      if (!body) {
-        // Deleted between the scan and the body fetch: nothing left to import.
-        add(counts, 'removed-before-fetch');
-        continue;
-      }
-      const decision = decide(meta, q, body, ctx, { mailboxOwner: mailbox.address, now });
-      if (decision.decision === 'skip') {
-        add(counts, decision.reason);
-        continue;
-      }
-      pending.push({ mailboxId: mailbox.id, activity: toActivity(meta, decision, body, now), bcc: meta.bcc });
-    }
-
-    const written = await deps.writer.submit(pending);
-    result.imported += written.written;
-    result.duplicates += written.duplicates;
-    result.rejectedByCrm += written.rejected;
-    if (written.rejected) add(counts, 'crm-rejected', written.rejected);
-    for (const [reason, n] of Object.entries(counts)) add(result.skipped, reason, n);
-    store.checkpoint(mailbox.id, folder, page.cursor, counts);
+    held.reached(folder, page.cursor);
+    const stopping = deps.shouldStop?.() ?? false;
+    // Nothing waiting: checkpoint at once (cheap). Otherwise gather a full batch first.
+    if (held.size === 0 || held.size >= flushAt || stopping) await held.flush();
     deps.onPage?.({ mailbox: mailbox.address, folder, scanned: result.scanned, imported: result.imported });
-    if (deps.shouldStop?.()) {
+    if (stopping) {
       result.stopped = true;
       return;
     }

@@ -7,6 +7,7 @@
  * loses nothing: `settleCrmDeletions` (run by every sync round) pays what is left. Deleting an
  * activity that is already gone counts as done in both adapters, so paying twice is harmless.
  */
+import { prepareDropMessageText } from '../../store/sync-store.js';
 import type { CrmAdapter } from '../../core/ports.js';
 import type { SqliteAdminStore } from '../../store/admin-store.js';
 import type { SqliteDatabase } from '../../store/database.js';
@@ -50,7 +51,7 @@ export async function forgetMessages(parts: ForgetParts, keys: readonly string[]
 /** Local rows out and CRM ids owed, atomically. `reason` null: keep the CRM activities. */
 function removeLocally(db: SqliteDatabase, admin: SqliteAdminStore, keys: readonly string[], reason: string | null): { messages: number; crmIds: string[] } {
   const crmIdOf = db.prepare<[string], string>('SELECT crm_id FROM ledger WHERE key = ?').pluck();
-  const dropText = db.prepare<[string]>('DELETE FROM message_text WHERE key = ?');
+  const dropText = prepareDropMessageText(db);
   const dropLedger = db.prepare<[string]>('DELETE FROM ledger WHERE key = ?');
   return db.transaction(() => {
     const crmIds = new Set<string>();

@@ -17,13 +17,19 @@ export interface RateLimit {
   share?: number;
 }
 
-/** Reservoir settings for a leaky bucket at `share` of `limit` per `windowMs` (250 ms granularity). */
+/** Shortest refill interval: finer ticks cost timer wake-ups for no gain in accuracy. */
+const MIN_TICK_MS = 100;
+
+/** Reservoir settings for a leaky bucket at `share` of `limit` per `windowMs`. */
 export function leakyBucket(rate: RateLimit): { capacity: number; interval: number; amount: number } {
   const share = rate.share ?? 0.75;
   const capacity = Math.max(1, Math.floor(rate.limit * (1 - share)));
-  const perTick = (share * rate.limit * 250) / rate.windowMs;
-  const amount = Math.max(1, Math.floor(perTick));
-  const interval = 250 * Math.max(1, Math.ceil((amount * rate.windowMs) / (share * rate.limit * 250)));
+  const perMs = (share * rate.limit) / rate.windowMs;
+  // The smallest whole refill whose interval is at least MIN_TICK_MS, the interval rounded up:
+  // the average rate stays at (just under) the share, never above it, and never rounds down to
+  // a slower whole step (100 per 10 s at 75% is 7.5/s: one every 134 ms, not one per 250 ms).
+  const amount = Math.max(1, Math.ceil(perMs * MIN_TICK_MS));
+  const interval = Math.ceil(amount / perMs);
   return { capacity, interval, amount };
 }
 
@@ -39,6 +45,9 @@ class MailboxGate {
       reservoirIncreaseInterval: bucket.interval,
       reservoirIncreaseAmount: bucket.amount,
       reservoirIncreaseMaximum: bucket.capacity,
+      // bottleneck adds the refill at most once per heartbeat (250 ms by default), which would
+      // quietly stretch a shorter interval to 250 ms.
+      heartbeatInterval: bucket.interval,
     });
     this.slots = new Bottleneck({ maxConcurrent: rate.concurrency });
   }

@@ -181,7 +181,9 @@ export class GmailProvider implements MailProvider {
     }
     for (const raw of users) {
       const address = raw.toLowerCase();
-      if (this.statuses.get(address) === 'revoked') continue;
+      // A user who withdrew consent waits for `connect`; a company-wide mailbox refused once
+      // (delegation revoked, user suspended) is tried again each round, as Graph's are.
+      if (this.userAuth && this.statuses.get(address) === 'revoked') continue;
       if (this.userAuth && !(await this.userAuth.isConnected(address))) continue;
       out.push({ id: address, address });
     }

@@ -1,0 +1,194 @@
+/**
+ * The demo's bundled services: one mail emulator (Graph or Gmail) and one CRM emulator
+ * (Salesforce or HubSpot) seeded with the demo tenant, behind one small surface: the config
+ * entries that point mailbridge at them, new-mail delivery, fault injection, a request tap, and
+ * the activities the CRM holds, read back in one shape whichever CRM it is.
+ */
+import type { FaultRule } from '../emulators/common/faults.js';
+import type { RunningEmulator } from '../emulators/common/http-emulator.js';
+import type { SeedMessage } from '../emulators/common/mail-store.js';
+import { startGmailEmulator } from '../emulators/gmail/gmail-emulator.js';
+import { startGraphEmulator } from '../emulators/graph/graph-emulator.js';
+import { startHubspotEmulator } from '../emulators/hubspot/hubspot-emulator.js';
+import { startSalesforceEmulator } from '../emulators/salesforce/salesforce-emulator.js';
+import { initialMailboxes, type DemoTenant } from './demo-tenant.js';
+
+export type DemoProvider = 'graph' | 'gmail';
+export type DemoCrm = 'salesforce' | 'hubspot';
+
+/** An activity as the CRM emulator holds it. */
+export interface DemoActivity {
+  crmId: string;
+  /** The dedupe key mailbridge wrote on it (Salesforce Mailbridge_Key__c, HubSpot mailbridge_key). */
+  key: string | null;
+  subject: string;
+  /** Salesforce RelatedToId; HubSpot: the associated deal, else the company. */
+  relatedTo: string | null;
+  /** Every CRM record the activity is linked to (relations or associations). */
+  linked: string[];
+  explanation: string;
+}
+
+export interface DemoEmulators {
+  provider: DemoProvider;
+  crm: DemoCrm;
+  mailUrl: string;
+  crmUrl: string;
+  /** The tenant's `mail` and `crm` config entries; `files` are written beside the config. */
+  config(): { mail: Record<string, unknown>; crm: Record<string, unknown>; files: Record<string, string> };
+  deliver(address: string, message: SeedMessage): void;
+  activities(): DemoActivity[];
+  /** Links that repeat on one activity (Salesforce relation rows, HubSpot associations). */
+  duplicateRelations(): number;
+  mailFault(rule: FaultRule): void;
+  crmFault(rule: FaultRule): void;
+  clearFaults(): void;
+  faultsServed(): number;
+  /** The running servers, for request counting. */
+  servers(): { mail: RunningEmulator; crm: RunningEmulator };
+  close(): Promise<void>;
+}
+
+export const GMAIL_SERVICE_ACCOUNT_FILE = 'gmail-service-account.json';
+
+export async function startDemoEmulators(tenant: DemoTenant, provider: DemoProvider, crm: DemoCrm): Promise<DemoEmulators> {
+  const mailboxes = initialMailboxes(tenant);
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const mail = provider === 'graph' ? await graphSide(mailboxes) : await gmailSide(mailboxes, tenant.mailboxAddresses);
+    closers.push(mail.close);
+    const crmSide = crm === 'salesforce' ? await salesforceSide(tenant) : await hubspotSide(tenant);
+    closers.push(crmSide.close);
+    return {
+      provider,
+      crm,
+      mailUrl: mail.server.url,
+      crmUrl: crmSide.server.url,
+      config: () => ({ mail: mail.config, crm: crmSide.config, files: mail.files }),
+      deliver: mail.deliver,
+      activities: crmSide.activities,
+      duplicateRelations: crmSide.duplicateRelations,
+      mailFault: (rule) => mail.server.faults.add(rule),
+      crmFault: (rule) => crmSide.server.faults.add(rule),
+      clearFaults: () => {
+        mail.server.faults.clear();
+        crmSide.server.faults.clear();
+      },
+      faultsServed: () => mail.server.faults.servedCount() + crmSide.server.faults.servedCount(),
+      servers: () => ({ mail: mail.server, crm: crmSide.server }),
+      close: async () => {
+        for (const close of closers.reverse()) await close();
+      },
+    };
+  } catch (err) {
+    for (const close of closers.reverse()) await close();
+    throw err;
+  }
+}
+
+interface MailSide {
+  server: RunningEmulator;
+  config: Record<string, unknown>;
+  files: Record<string, string>;
+  deliver(address: string, message: SeedMessage): void;
+  close(): Promise<void>;
+}
+
+async function graphSide(mailboxes: ReturnType<typeof initialMailboxes>): Promise<MailSide> {
+  const graph = await startGraphEmulator({ mailboxes });
+  return {
+    server: graph.emulator,
+    // MSAL and the Graph SDK reach the emulator through `baseUrl` and `authorityHost` only.
+    config: { provider: 'graph', mode: 'company', ...graph.credentials, baseUrl: graph.url, authorityHost: graph.url },
+    files: {},
+    deliver: (address, message) => void graph.control.addMessage(address, message),
+    close: () => graph.close(),
+  };
+}
+
+async function gmailSide(mailboxes: ReturnType<typeof initialMailboxes>, users: string[]): Promise<MailSide> {
+  const gmail = await startGmailEmulator({ mailboxes });
+  return {
+    server: gmail.emulator,
+    config: { provider: 'gmail', mode: 'company', serviceAccountFile: GMAIL_SERVICE_ACCOUNT_FILE, users, rootUrl: `${gmail.url}/`, tokenOrigin: gmail.url },
+    files: { [GMAIL_SERVICE_ACCOUNT_FILE]: JSON.stringify(gmail.serviceAccount, null, 2) },
+    deliver: (address, message) => void gmail.control.addMessage(address, message),
+    close: () => gmail.close(),
+  };
+}
+
+interface CrmSide {
+  server: RunningEmulator;
+  config: Record<string, unknown>;
+  activities(): DemoActivity[];
+  duplicateRelations(): number;
+  close(): Promise<void>;
+}
+
+async function salesforceSide(tenant: DemoTenant): Promise<CrmSide> {
+  const sf = await startSalesforceEmulator({ snapshot: tenant.snapshot });
+  const c = sf.credentials;
+  return {
+    server: sf,
+    config: { kind: 'salesforce', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret },
+    activities: () =>
+      sf.control.emails().map(({ record, relations }) => ({
+        crmId: String(record.Id),
+        key: typeof record.Mailbridge_Key__c === 'string' ? record.Mailbridge_Key__c : null,
+        subject: String(record.Subject ?? ''),
+        relatedTo: typeof record.RelatedToId === 'string' ? record.RelatedToId : null,
+        linked: [...new Set([...(typeof record.RelatedToId === 'string' ? [record.RelatedToId] : []), ...relations.map((r) => String(r.RelationId)).filter((id) => id !== 'null')])],
+        explanation: String(record.Mailbridge_Explanation__c ?? ''),
+      })),
+    duplicateRelations: () => {
+      let repeats = 0;
+      for (const { relations } of sf.control.emails()) {
+        const seen = new Set<string>();
+        for (const r of relations) {
+          const k = `${String(r.RelationId)}|${String(r.RelationType)}|${String(r.RelationAddress)}`;
+          if (seen.has(k)) repeats++;
+          seen.add(k);
+        }
+      }
+      return repeats;
+    },
+    close: () => sf.close(),
+  };
+}
+
+async function hubspotSide(tenant: DemoTenant): Promise<CrmSide> {
+  const hs = await startHubspotEmulator({ snapshot: tenant.snapshot });
+  return {
+    server: hs,
+    config: { kind: 'hubspot', accessToken: hs.credentials.accessToken, basePath: hs.credentials.basePath },
+    activities: () =>
+      hs.control.emails().map((e) => ({
+        crmId: e.id,
+        key: e.properties.mailbridge_key ?? null,
+        subject: e.properties.hs_email_subject ?? '',
+        relatedTo: e.associations.deals[0] ?? e.associations.companies[0] ?? null,
+        linked: [...e.associations.deals, ...e.associations.companies, ...e.associations.contacts],
+        explanation: e.properties.mailbridge_explanation ?? '',
+      })),
+    duplicateRelations: () => {
+      let repeats = 0;
+      for (const { associations } of hs.control.emails()) {
+        for (const ids of [associations.contacts, associations.companies, associations.deals]) repeats += ids.length - new Set(ids).size;
+      }
+      return repeats;
+    },
+    close: () => hs.close(),
+  };
+}
+
+/** Activities that share a dedupe key with an earlier one: what a crash must never produce. */
+export function duplicateActivities(activities: readonly DemoActivity[]): number {
+  const seen = new Set<string>();
+  let repeats = 0;
+  for (const a of activities) {
+    if (a.key === null) continue;
+    if (seen.has(a.key)) repeats++;
+    seen.add(a.key);
+  }
+  return repeats;
+}

@@ -1,0 +1,101 @@
+/**
+ * Reads back what a demo run left behind, from the tenant's own (decrypted) database and the CRM
+ * emulator: the ledger, the reason counters, the holders, and a few imported emails with their
+ * associations and explanations. The same read-out serves the clean run and the chaos run, so
+ * the two are compared on the durable state, not on what a killed process might have printed.
+ */
+import { openTenant } from '../app/open-tenant.js';
+import { normalizeMessageId } from '../core/dedupe.js';
+import type { DemoWorkspace } from './demo-config.js';
+import { duplicateActivities, type DemoActivity, type DemoEmulators } from './demo-emulators.js';
+import { messageIdOf, recordName, type DemoEmail, type DemoTenant } from './demo-tenant.js';
+
+export interface SampleEmail {
+  label: string;
+  subject: string;
+  direction: string;
+  sentAt: string;
+  crmId: string;
+  relatedTo: { id: string; name: string } | null;
+  linked: { kind: string; id: string; name: string }[];
+  holders: string[];
+  explanation: string;
+}
+
+export interface DemoState {
+  /** Imported emails: one ledger row each. */
+  ledgerEntries: number;
+  /** Mailbox copies accounted for: every scanned copy is a reason counter or a holder. */
+  accountedCopies: number;
+  /** Reason counters summed over mailboxes. */
+  skipped: Record<string, number>;
+  /** Dedupe keys of the CRM's activities, sorted. */
+  crmKeys: string[];
+  activitiesWritten: number;
+  duplicateActivities: number;
+  duplicateLinks: number;
+  samples: SampleEmail[];
+}
+
+/** The dedupe key mailbridge gives a demo email (DESIGN §1.5). */
+export function demoKey(email: DemoEmail): string {
+  return `mid:${normalizeMessageId(messageIdOf(email))}`;
+}
+
+/** The labels shown as examples: threads across mailboxes and the 14-day rule at work. */
+export function sampleLabels(crm: 'salesforce' | 'hubspot'): string[] {
+  return ['initech-three-holders', 'vandelay-13-days', 'stark-15-days', 'umbrella-15-days', crm === 'salesforce' ? 'lead-by-domain' : 'globex-subdomain'];
+}
+
+export async function inspectWorkspace(ws: DemoWorkspace, tenant: DemoTenant, emulators: DemoEmulators): Promise<DemoState> {
+  const open = openTenant(ws.config, ws.config.tenants[0]!, { clock: { now: () => tenant.now } });
+  try {
+    const { db } = open;
+    const count = (sql: string) => db.prepare<[], { n: number }>(sql).get()?.n ?? 0;
+    const skipped: Record<string, number> = {};
+    for (const row of db.prepare<[], { reason: string; n: number }>('SELECT reason, SUM(count) AS n FROM reason_counts GROUP BY reason ORDER BY reason').all()) {
+      if (row.n) skipped[row.reason] = row.n;
+    }
+    const addressOf = new Map(open.admin.mailboxStatuses().map((s) => [s.mailboxId, s.address]));
+    const records = db.prepare<[string], { kind: string; record_id: string }>('SELECT kind, record_id FROM ledger_records WHERE key = ? ORDER BY kind, record_id');
+    const activities = emulators.activities();
+    const byKey = new Map<string, DemoActivity>(activities.filter((a) => a.key).map((a) => [a.key!, a]));
+
+    const samples: SampleEmail[] = [];
+    for (const label of sampleLabels(emulators.crm)) {
+      const email = tenant.emails.find((e) => e.label === label);
+      const entry = email ? open.store.entry(demoKey(email)) : undefined;
+      if (!email || !entry) continue;
+      const activity = byKey.get(entry.key);
+      const relatedId = activity?.relatedTo ?? entry.relatedToId;
+      samples.push({
+        label,
+        subject: entry.subject,
+        direction: entry.direction,
+        sentAt: entry.sentAt,
+        crmId: entry.crmId,
+        relatedTo: relatedId ? { id: relatedId, name: recordName(tenant, relatedId) } : null,
+        linked: records
+          .all(entry.key)
+          .filter((r) => r.kind !== 'user')
+          .map((r) => ({ kind: r.kind, id: r.record_id, name: recordName(tenant, r.record_id) })),
+        holders: entry.holders.map((id) => addressOf.get(id) ?? id),
+        explanation: activity?.explanation ?? entry.explanation,
+      });
+    }
+
+    const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
+    return {
+      ledgerEntries: count('SELECT COUNT(*) AS n FROM ledger'),
+      accountedCopies: skippedTotal + count('SELECT COUNT(*) AS n FROM ledger_holders'),
+      skipped,
+      crmKeys: activities.map((a) => a.key ?? `(no key) ${a.crmId}`).sort(),
+      activitiesWritten: activities.length,
+      duplicateActivities: duplicateActivities(activities),
+      duplicateLinks: emulators.duplicateRelations(),
+      samples,
+    };
+  } finally {
+    await open.close();
+  }
+}
