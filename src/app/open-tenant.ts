@@ -220,7 +220,7 @@ function buildCrm(tenant: TenantConfig, index: SqliteDomainIndex, opts: OpenTena
   return new HubspotAdapter({
     accessToken: resolveSecret(crm.accessToken, field(tenant, 'crm.accessToken')),
     basePath: crm.basePath,
-    dedupe: 'unique-property',
+    dedupe: crm.uniqueKeyProperty ? 'unique-property' : 'read-before-create',
     retryBaseMs: opts.crmRetryBaseMs,
   });
 }

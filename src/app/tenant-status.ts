@@ -4,17 +4,12 @@
  * emails imported from it; the next scheduled round; per CRM the API budget the last round saw
  * and the deletions still owed to it; totals.
  */
-import { Cron } from 'croner';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { OpenTenant } from './open-tenant.js';
+import { nextRunOf } from './scheduler/scheduler.js';
+import type { MailboxStatusRow } from '../store/admin-store.js';
 
-export interface MailboxStatusReport {
-  address: string;
-  mailboxId: string | null;
-  connection: string;
-  lastSyncAt: string | null;
-  lastOkAt: string | null;
-  lastError: string | null;
+export interface MailboxStatusReport extends Omit<MailboxStatusRow, 'lastResult'> {
   /** Messages not imported, by reason code (internal-only, automated, …): counts only (DESIGN §1.3). */
   skipped: Record<string, number>;
   /** Emails in the ledger this mailbox holds (one email held by two mailboxes counts in both). */
@@ -58,7 +53,7 @@ function parseJson(text: string | null): unknown {
 /** When the scheduler runs next after `now`; null for a pattern croner rejects. */
 export function nextRun(pattern: string, now: Date): string | null {
   try {
-    return new Cron(pattern, { paused: true }).nextRun(now)?.toISOString() ?? null;
+    return nextRunOf(pattern, now)?.toISOString() ?? null;
   } catch {
     return null;
   }

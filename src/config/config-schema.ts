@@ -79,6 +79,12 @@ const hubspotCrm = z
     kind: z.literal('hubspot'),
     accessToken: secret,
     basePath: z.string().url().optional(),
+    /**
+     * The portal's `mailbridge_key` email property has unique values (hubspot-app/README): a
+     * retried create is refused as a conflict. false: read before every create instead (one more
+     * call per batch).
+     */
+    uniqueKeyProperty: z.boolean().default(true),
   })
   .strict();
 
