@@ -143,6 +143,8 @@ export interface SyncStore {
   checkpoint(mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>): void;
   /** Whether an activity was already written for this dedupe key. */
   hasImported(key: string): boolean;
+  /** Whether an email with this key was imported once and then deleted on purpose. */
+  wasForgotten(key: string): boolean;
   /** Records that another mailbox holds an already imported email. */
   addHolder(key: string, mailboxId: string): void;
   recordImport(record: ImportRecord): void;

@@ -179,6 +179,11 @@ async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyn
         result.duplicates++;
         continue;
       }
+      if (store.wasForgotten(key)) {
+        // Deleted on purpose after its import: a rescan must not bring it back.
+        held.skip(folder, 'previously-deleted');
+        continue;
+      }
       const q = qualify(meta, ctx);
       if (q.ok) held.hold(folder, meta, q);
       else held.skip(folder, q.reason);

@@ -81,3 +81,17 @@ export function createAdminSchema(db: Database.Database): void {
     ) WITHOUT ROWID;
   `);
 }
+
+/**
+ * Migration 4: messages deleted on purpose (`messages delete`, retention, purges), remembered by
+ * a SHA-256 of their dedupe key only, so a rescan (an expired cursor, a reconnected mailbox)
+ * never imports them again while nothing readable of them is kept.
+ */
+export function createForgottenSchema(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE forgotten (
+      key_hash TEXT PRIMARY KEY,
+      forgotten_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+  `);
+}

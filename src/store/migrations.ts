@@ -5,7 +5,7 @@
  * that has shipped.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { createAdminSchema } from './admin-schema.js';
+import { createAdminSchema, createForgottenSchema } from './admin-schema.js';
 import { createDomainIndexSchema } from './domain-index-schema.js';
 import { StoreError } from './store-errors.js';
 import { createSyncSchema } from './sync-schema.js';
@@ -21,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'domain index', up: createDomainIndexSchema },
   { version: 2, name: 'sync state: cursors, ledger, message text, reason counts', up: createSyncSchema },
   { version: 3, name: 'administration: blocklist, suppressions, privacy jobs, audit, mailbox status, leases', up: createAdminSchema },
+  { version: 4, name: 'forgotten messages (hashed keys)', up: createForgottenSchema },
 ];
 
 /** The schema version the database is at (0 for a new file). */

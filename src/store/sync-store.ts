@@ -3,6 +3,7 @@
  * the ledger of written activities, holders, and reason counters. A checkpoint saves the cursor
  * and the page's counts in one transaction; an import is recorded in one transaction too.
  */
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { ImportRecord, ScanFolder, SyncStore } from '../core/ports.js';
 
@@ -20,6 +21,14 @@ export interface LedgerRow {
 
 /** Deletes a message's searchable text by its ledger key; run before the ledger row goes. */
 const DROP_TEXT_SQL = 'DELETE FROM message_text WHERE rowid = (SELECT rowid FROM ledger WHERE key = ?)';
+
+const keyHash = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+/** Remembers deleted messages by a hash of their key, so a rescan never imports them again. */
+export function prepareRememberForgotten(db: Database.Database, now: () => Date = () => new Date()): (key: string) => void {
+  const insert = db.prepare<[string, string]>('INSERT OR IGNORE INTO forgotten (key_hash, forgotten_at) VALUES (?, ?)');
+  return (key) => void insert.run(keyHash(key), now().toISOString());
+}
 
 /** The one statement that removes a message's text (imports replace it, purges drop it). */
 export function prepareDropMessageText(db: Database.Database): Database.Statement<[string]> {
@@ -47,6 +56,7 @@ export class SqliteSyncStore implements SyncStore {
          ON CONFLICT (mailbox_id, reason) DO UPDATE SET count = count + excluded.count`,
       ),
       has: p<[string], { one: number }>('SELECT 1 AS one FROM ledger WHERE key = ?'),
+      forgotten: p<[string], { one: number }>('SELECT 1 AS one FROM forgotten WHERE key_hash = ?'),
       holder: p<[string, string]>('INSERT OR IGNORE INTO ledger_holders (key, mailbox_id) VALUES (?, ?)'),
       ledger: p<(string | null)[]>(
         `INSERT INTO ledger (key, crm_id, mailbox_id, direction, sent_at, from_address, subject, message_id, in_reply_to,
@@ -113,6 +123,10 @@ export class SqliteSyncStore implements SyncStore {
 
   hasImported(key: string): boolean {
     return this.stmt.has.get(key) !== undefined;
+  }
+
+  wasForgotten(key: string): boolean {
+    return this.stmt.forgotten.get(keyHash(key)) !== undefined;
   }
 
   addHolder(key: string, mailboxId: string): void {

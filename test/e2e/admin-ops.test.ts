@@ -240,6 +240,19 @@ describe.each(['salesforce', 'hubspot'] as const)('admin operations against %s',
     expect(crm.subjects()).toEqual(['Renewal pricing']);
   });
 
+  it('a deleted message stays deleted when its mailbox is scanned again from the start', async () => {
+    await deleteMessage(parts(), crmIdOf('Intro'), 'admin@example-seller.com');
+    // As after an expired delta token or a reconnected mailbox: every cursor forgotten.
+    tenant.db.prepare('DELETE FROM cursors').run();
+    const rescan = await sync();
+    expect(rescan.mailboxes[0]).toMatchObject({ ok: true, imported: 0, skipped: { 'previously-deleted': 1 } });
+    expect(crm.subjects()).toEqual(ALL_SUBJECTS.filter((s) => s !== 'Intro'));
+    // Only a hash of its key is kept.
+    const kept = tenant.db.prepare('SELECT key_hash FROM forgotten').pluck().all() as string[];
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('CLI: blocklist add --dry-run and add, wired through the configuration file', async () => {
     await tenant.close();
     const cli = (...args: string[]) =>

@@ -7,7 +7,7 @@
  * loses nothing: `settleCrmDeletions` (run by every sync round) pays what is left. Deleting an
  * activity that is already gone counts as done in both adapters, so paying twice is harmless.
  */
-import { prepareDropMessageText } from '../../store/sync-store.js';
+import { prepareDropMessageText, prepareRememberForgotten } from '../../store/sync-store.js';
 import type { CrmAdapter } from '../../core/ports.js';
 import type { SqliteAdminStore } from '../../store/admin-store.js';
 import type { SqliteDatabase } from '../../store/database.js';
@@ -52,6 +52,7 @@ export async function forgetMessages(parts: ForgetParts, keys: readonly string[]
 function removeLocally(db: SqliteDatabase, admin: SqliteAdminStore, keys: readonly string[], reason: string | null): { messages: number; crmIds: string[] } {
   const crmIdOf = db.prepare<[string], string>('SELECT crm_id FROM ledger WHERE key = ?').pluck();
   const dropText = prepareDropMessageText(db);
+  const remember = prepareRememberForgotten(db);
   const dropLedger = db.prepare<[string]>('DELETE FROM ledger WHERE key = ?');
   return db.transaction(() => {
     const crmIds = new Set<string>();
@@ -61,6 +62,7 @@ function removeLocally(db: SqliteDatabase, admin: SqliteAdminStore, keys: readon
       dropText.run(key);
       if (crmId === undefined) continue;
       dropLedger.run(key);
+      remember(key);
       messages++;
       if (crmId) crmIds.add(crmId);
     }

@@ -26,6 +26,7 @@ const LOCAL_TABLES = [
   'suppressions',
   'privacy_jobs',
   'settings',
+  'forgotten',
   'audit_log',
 ] as const;
 
