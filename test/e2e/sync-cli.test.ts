@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeKeyFile } from '../../src/config/database-key.js';
 import { openDatabase } from '../../src/store/database.js';
 import { SqliteAdminStore } from '../../src/store/admin-store.js';
 import { lastJsonLine, mailbridge, recentMail, root, startCliTenant, type CliTenant } from '../helpers/cli-tenant.js';
@@ -203,6 +204,45 @@ describe('mailbridge run', () => {
     const db = openDatabase({ path: join(t.dir, 'data', 'acme.db'), key: t.key });
     expect(db.prepare('SELECT count(*) FROM leases').pluck().get()).toBe(0);
     db.close();
+  });
+});
+
+describe('mailbridge run beside key rotation', () => {
+  let t: CliTenant;
+  beforeEach(async () => {
+    t = await startCliTenant(mailboxes(), { schedule: { cron: '* * * * * *' }, keyFile: 'mailbridge.key' });
+    writeKeyFile(join(t.dir, 'mailbridge.key'), t.key);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('holds no connection between rounds, so the key can be rotated while it runs', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'run', '--config', t.configFile], { cwd: root });
+    let stderr = '';
+    const roundsSeen = () => (stderr.match(/sync round finished/g) ?? []).length;
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const until = async (ok: () => boolean) => {
+      while (!ok()) await new Promise((r) => setTimeout(r, 100));
+    };
+    await until(() => roundsSeen() >= 1);
+
+    // A round may hold the tenant at that moment: the rotation says so and is simply retried.
+    let rotated = await mailbridge(['key', 'rotate', '--config', t.configFile, '--json']);
+    for (let i = 0; rotated.code !== 0 && i < 20; i++) rotated = await mailbridge(['key', 'rotate', '--config', t.configFile, '--json']);
+    expect(rotated.code).toBe(0);
+    const newKey = readFileSync(join(t.dir, 'mailbridge.key'), 'utf8').trim();
+    expect(newKey).not.toBe(t.key);
+
+    // The scheduler reads the new key for its next rounds.
+    const before = roundsSeen();
+    await until(() => roundsSeen() >= before + 2);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/"level":50/);
+    expect(t.sf.control.emails()).toHaveLength(2);
+    expect(() => openDatabase({ path: join(t.dir, 'data', 'acme.db'), key: t.key })).toThrow(/key does not open/);
   });
 });
 

@@ -1,11 +1,11 @@
 /**
- * `mailbridge run`: the long-running job. Opens every tenant, syncs on the schedule (every 15
+ * `mailbridge run`: the long-running job. Checks every tenant opens, syncs on the schedule (every 15
  * minutes by default, never overlapping), runs retention daily, and on SIGTERM/SIGINT stops
  * taking work, lets the batch in flight finish, saves its cursor and exits 0.
  */
 import type { Command } from 'commander';
 import { createLogger } from '../../app/logger.js';
-import { openTenant, type OpenTenant } from '../../app/open-tenant.js';
+import { openTenant } from '../../app/open-tenant.js';
 import { runSyncRound, TenantBusyError } from '../../app/run-sync.js';
 import { InProcessJobQueue, type Job } from '../../app/scheduler/job-queue.js';
 import { nextRunOf, Scheduler } from '../../app/scheduler/scheduler.js';
@@ -41,13 +41,17 @@ Ctrl-C finishes the batch in flight, saves the cursor, and exits 0. Logs are JSO
     .action(async (flags: RunFlags) => {
       const config = readConfig(flags);
       const logger = createLogger({ level: flags.logLevel ?? config.log.level, file: config.log.file });
-      const tenants = new Map<string, OpenTenant>();
-      for (const t of selectTenants(config, flags.tenant)) tenants.set(t.id, openTenant(config, t));
+      const tenants = new Map(selectTenants(config, flags.tenant).map((t) => [t.id, t]));
+      // Fail fast on a wrong key or an unreadable database, before the first tick.
+      for (const t of tenants.values()) await openTenant(config, t).close();
 
       const queue = new InProcessJobQueue((job, err) => logger.error({ job, error: err instanceof Error ? err.message : String(err) }, 'job failed'));
       queue.process(async (job: Job, signal) => {
-        const tenant = tenants.get(job.tenant);
-        if (!tenant) return;
+        const tenantConfig = tenants.get(job.tenant);
+        if (!tenantConfig) return;
+        // Opened per job, not held: `key rotate` needs the only connection, the key file is read
+        // afresh, and a mailbox whose consent was refused is tried again with new clients.
+        const tenant = openTenant(config, tenantConfig);
         try {
           if (job.kind === 'sync') {
             await runSyncRound(tenant, { signal, logger });
@@ -58,6 +62,8 @@ Ctrl-C finishes the batch in flight, saves the cursor, and exits 0. Logs are JSO
         } catch (err) {
           if (err instanceof TenantBusyError) logger.warn({ tenant: job.tenant }, err.message);
           else throw err;
+        } finally {
+          await tenant.close();
         }
       });
 
@@ -75,7 +81,6 @@ Ctrl-C finishes the batch in flight, saves the cursor, and exits 0. Logs are JSO
       });
       scheduler.stop();
       await queue.close();
-      for (const t of tenants.values()) await t.close();
       logger.info({}, 'stopped');
     });
 }
