@@ -26,9 +26,9 @@ export function demoDay(days: number, hour = 12, minute = 0): Date {
 const isoDay = (days: number) => demoDay(days).toISOString().slice(0, 10);
 
 /**
- * What must happen to an email: imported; imported only where the CRM has leads (Salesforce;
- * the HubSpot emulator has no leads, so there it is `no-crm-match`); skipped for a reason; or
- * never scanned because it is older than the mailbox's backfill window.
+ * What must happen to an email: imported (on a contact, account or deal); imported on a lead (a
+ * Salesforce Lead, a HubSpot contact at lifecycle stage `lead`); skipped for a reason; or never
+ * scanned because it is older than the mailbox's backfill window.
  */
 export type Expectation = 'import' | 'import-lead' | Exclude<SkipReason, 'unparseable'> | 'outside-window';
 
@@ -403,7 +403,7 @@ function scenarioMail(): MailSpec[] {
       subject: 'Question about the POC report',
       text: 'Dan,\n\nOne question on page 4 of the POC report: which sites were included?\n\nJill',
     },
-    // Leads: Salesforce has them; the HubSpot emulator does not (there: no-crm-match).
+    // Leads: Salesforce Leads; in HubSpot, contacts at lifecycle stage `lead` with no company.
     {
       label: 'lead-by-address',
       expect: 'import-lead',

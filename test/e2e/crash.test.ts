@@ -13,25 +13,24 @@ import { demoTenant } from '../../src/demo/demo-tenant.js';
 
 const tenant = demoTenant();
 
-function expectedKeys(crm: 'salesforce' | 'hubspot'): string[] {
+function expectedKeys(): string[] {
   return tenant.emails
-    .filter((e) => e.expect === 'import' || (e.expect === 'import-lead' && crm === 'salesforce'))
+    .filter((e) => e.expect === 'import' || e.expect === 'import-lead')
     .map(demoKey)
     .sort();
 }
 
 function checkRun(run: ChaosRun): void {
-  const crm = run.crm;
   const keys = run.state.crmKeys;
   const counts = new Map<string, number>();
   for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
   // Zero lost: every expected email has exactly one activity.
-  for (const key of expectedKeys(crm)) expect(counts.get(key) ?? 0, key).toBe(1);
+  for (const key of expectedKeys()) expect(counts.get(key) ?? 0, key).toBe(1);
   // Zero duplicated, nothing unexpected.
-  expect(keys).toEqual(expectedKeys(crm));
+  expect(keys).toEqual(expectedKeys());
   expect(run.state.duplicateActivities).toBe(0);
   expect(run.state.duplicateLinks).toBe(0);
-  expect(run.state.ledgerEntries).toBe(expectedKeys(crm).length);
+  expect(run.state.ledgerEntries).toBe(expectedKeys().length);
   // The same durable state as the clean run, skip counters included.
   expect(run.comparisons.filter((c) => !c.ok)).toEqual([]);
   expect(run.ok).toBe(true);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { registrableDomain } from '../../core/address.js';
 import type { ActivityDraft } from '../../core/ports.js';
-import type { Account, Contact, CrmUser, Deal } from '../../core/types.js';
+import type { Account, Contact, CrmUser, Deal, Lead } from '../../core/types.js';
 
 export const KEY_PROPERTY = 'mailbridge_key';
 export const EXPLANATION_PROPERTY = 'mailbridge_explanation';
@@ -60,6 +60,19 @@ export function toContact(o: HsObject): Contact {
   return { id: o.id, emails, phones, accountId: prop(o, 'associatedcompanyid'), name: fullName(prop(o, 'firstname'), prop(o, 'lastname')) };
 }
 
+/**
+ * A contact at lifecycle stage `lead` that belongs to no company is a lead in mailbridge's terms
+ * (Salesforce's Lead): matched by its address, or by its website's domain.
+ */
+export function isLeadContact(o: HsObject): boolean {
+  return prop(o, 'lifecyclestage') === 'lead' && !prop(o, 'associatedcompanyid');
+}
+
+export function toLead(o: HsObject): Lead {
+  const { emails, phones, name } = toContact(o);
+  return { id: o.id, emails, phones, company: prop(o, 'company'), domain: registrableDomain(prop(o, 'website')), name };
+}
+
 /** `closedStages` are the pipeline stages flagged closed, for portals without `hs_is_closed`. */
 export function toDeal(o: HsObject, accountId: string | null, contactRoles: string[], closedStages: ReadonlySet<string>): Deal {
   const isClosed = prop(o, 'hs_is_closed') === 'true' || closedStages.has(prop(o, 'dealstage') ?? '');
@@ -104,6 +117,11 @@ export function toEngagement(draft: ActivityDraft): {
   const link = (typeId: number) => (id: string) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as const, associationTypeId: typeId }] });
   return {
     properties,
-    associations: [...draft.contactIds.map(link(EMAIL_TO_CONTACT)), ...draft.accountIds.map(link(EMAIL_TO_COMPANY)), ...draft.dealIds.map(link(EMAIL_TO_DEAL))],
+    // Leads are lead-stage contacts (see isLeadContact): they take the contact association.
+    associations: [
+      ...[...draft.contactIds, ...draft.leadIds].map(link(EMAIL_TO_CONTACT)),
+      ...draft.accountIds.map(link(EMAIL_TO_COMPANY)),
+      ...draft.dealIds.map(link(EMAIL_TO_DEAL)),
+    ],
   };
 }

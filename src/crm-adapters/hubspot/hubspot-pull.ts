@@ -8,7 +8,7 @@
  */
 import type { CrmChangeBatch, CrmEntityKind } from '../../core/ports.js';
 import { SyncError } from '../../core/sync-error.js';
-import { hsObject, mergedIds, toAccount, toContact, toDeal, toUser, type HsObject } from './hubspot-mapping.js';
+import { hsObject, isLeadContact, mergedIds, toAccount, toContact, toDeal, toLead, toUser, type HsObject } from './hubspot-mapping.js';
 
 export interface HsSearchPage {
   total: number;
@@ -53,7 +53,10 @@ const OBJECTS: { type: string; kind: CrmEntityKind; modified: string; properties
     type: 'contacts',
     kind: 'contact',
     modified: 'lastmodifieddate',
-    properties: ['email', 'hs_additional_emails', 'phone', 'mobilephone', 'firstname', 'lastname', 'associatedcompanyid', 'hs_merged_object_ids'],
+    properties: [
+      'email', 'hs_additional_emails', 'phone', 'mobilephone', 'firstname', 'lastname', 'associatedcompanyid', 'hs_merged_object_ids',
+      'lifecyclestage', 'company', 'website',
+    ],
   },
   { type: 'deals', kind: 'deal', modified: 'hs_lastmodifieddate', properties: ['dealname', 'closedate', 'hs_is_closed', 'createdate', 'hubspot_owner_id', 'pipeline', 'dealstage'] },
 ];
@@ -175,7 +178,13 @@ export async function* pullHubspot(api: HsPullApi, cursorText: string | null, op
       const batch: CrmChangeBatch = { cursor: '' };
       const deleted = objects.flatMap((o) => mergedIds(o).map((id) => ({ kind: spec.kind, id })));
       if (spec.kind === 'account') batch.accounts = objects.map(toAccount);
-      else if (spec.kind === 'contact') batch.contacts = objects.map(toContact);
+      else if (spec.kind === 'contact') {
+        batch.contacts = objects.filter((o) => !isLeadContact(o)).map(toContact);
+        batch.leads = objects.filter(isLeadContact).map(toLead);
+        // A contact may have moved between lead and customer since the last pull: drop it
+        // under the other kind (a full load has nothing to drop).
+        if (!full) for (const o of objects) deleted.push({ kind: isLeadContact(o) ? 'contact' : 'lead', id: o.id });
+      }
       else {
         const ids = objects.map((o) => o.id);
         const [companies, contacts] = ids.length
@@ -206,7 +215,11 @@ export async function* pullHubspot(api: HsPullApi, cursorText: string | null, op
       for (const raw of result.results) {
         const o = hsObject.parse(raw);
         const at = archivedInstant(o);
-        if (!full && at > since) deleted.push({ kind: spec.kind, id: o.id });
+        if (!full && at > since) {
+          deleted.push({ kind: spec.kind, id: o.id });
+          // An archived contact may have been held as a lead.
+          if (spec.kind === 'contact') deleted.push({ kind: 'lead', id: o.id });
+        }
         latest = Math.max(latest, at);
       }
       page = result.after ?? undefined;

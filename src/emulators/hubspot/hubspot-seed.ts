@@ -2,7 +2,8 @@
  * Maps a tenant (snapshot or generated) to HubSpot's own objects: owners, companies with `domain`
  * (a bare host) and `hs_additional_domains`, contacts with `email`, `hs_additional_emails` and
  * their primary company, deals with `closedate`, `hs_is_closed`, pipeline stage and associations
- * to their company and contact-role contacts. Leads have no HubSpot counterpart here.
+ * to their company and contact-role contacts. Leads become what most portals hold them as:
+ * contacts at lifecycle stage `lead` with a `company` name and `website`, tied to no company.
  */
 import type { HubspotStore } from './hubspot-store.js';
 import type { TenantSource } from '../common/tenant-generator.js';
@@ -58,6 +59,24 @@ export function seedHubspot(store: HubspotStore, tenant: TenantSource, base: num
       at(),
     );
     if (c.accountId) store.associate('contacts', c.id, 'companies', c.accountId, 1);
+  }
+  for (const l of tenant.leads) {
+    const [email, ...extra] = l.emails;
+    store.create(
+      'contacts',
+      {
+        ...splitName(l.name),
+        email: email ?? null,
+        hs_additional_emails: extra.length ? extra.join(';') : null,
+        phone: l.phones[0] ?? null,
+        lifecyclestage: 'lead',
+        company: l.company ?? null,
+        website: l.domain ?? null,
+        associatedcompanyid: null,
+      },
+      l.id,
+      at(),
+    );
   }
   for (const d of tenant.deals) {
     const created = Date.parse(d.createdDate);

@@ -68,6 +68,21 @@ describe('HubSpot incremental pull (@hubspot/api-client against the emulator)', 
     expect(again.flatMap((b) => [...(b.contacts ?? []), ...(b.accounts ?? []), ...(b.deals ?? []), ...(b.deleted ?? [])])).toEqual([]);
   });
 
+  it('holds lead-stage contacts without a company as leads, and moves one to contacts once it has a company', async () => {
+    const full = await collect(adapter, null);
+    expect(all(full, 'leads')).toEqual([{ id: 'l-lou', emails: ['lou@initech.example'], phones: [], company: 'Initech', domain: 'initech.example', name: 'Lou' }]);
+    expect(all(full, 'contacts').map((c) => c.id)).not.toContain('l-lou');
+
+    hs.control.advanceClock(60_000);
+    hs.control.updateObject('contacts', 'l-lou', { associatedcompanyid: 'a-acme', lifecyclestage: 'customer' });
+    const delta = await collect(adapter, full.at(-1)!.cursor);
+    expect(all(delta, 'leads')).toEqual([]);
+    expect(all(delta, 'contacts')).toEqual([{ id: 'l-lou', emails: ['lou@initech.example'], phones: [], accountId: 'a-acme', name: 'Lou' }]);
+    // Applied in order (upserts, then deletions), this leaves Lou a contact and no longer a lead.
+    expect(all(delta, 'deleted')).toContainEqual({ kind: 'lead', id: 'l-lou' });
+    expect(all(delta, 'deleted')).not.toContainEqual({ kind: 'contact', id: 'l-lou' });
+  });
+
   it('resumes from a cursor saved mid-stream without losing or repeating records', async () => {
     for (let i = 0; i < 450; i++) hs.control.createObject('contacts', { email: `bulk${i}@globex.com`, associatedcompanyid: 'a-globex' });
     const full = await collect(adapter, null);
