@@ -22,3 +22,12 @@ export function printReasonSummary(reasons: string[], out: NodeJS.WritableStream
   const parts = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n} ${r}`);
   out.write(`\n${reasons.length} message${reasons.length === 1 ? '' : 's'}: ${parts.join(', ') || 'none'}\n`);
 }
+
+/** `{automated: 2, "internal-only": 5}` → "5 internal-only, 2 automated" (`empty` when none). */
+export function formatCounts(counts: Readonly<Record<string, number>>, empty = ''): string {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => `${n} ${reason}`);
+  return parts.join(', ') || empty;
+}

@@ -3,7 +3,7 @@
  * imported emails with their links and explanations, where the data lives, what to run next);
  * for a machine, one JSON object on the last line.
  */
-import { printTable } from '../cli/output.js';
+import { formatCounts, printTable } from '../cli/output.js';
 import type { ChaosRun } from './chaos.js';
 import type { DemoRun } from './run-demo.js';
 
@@ -13,13 +13,7 @@ const REASONS = ['internal-only', 'automated', 'blocklisted', 'no-crm-match', 'd
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function reasonList(counts: Record<string, number>): string {
-  const parts = Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1])
-    .map(([r, n]) => `${n} ${r}`);
-  return parts.join(', ') || 'none';
-}
+const reasonList = (counts: Record<string, number>) => formatCounts(counts, 'none');
 
 /** How to call the CLI here: from a checkout (`npm run mailbridge --`) or the installed command. */
 export function cliPrefix(): string {

@@ -35,7 +35,6 @@ export class SqliteAdminStore {
   ) {
     const p = <P extends unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql);
     this.stmt = {
-      blocklist: p<[], { kind: BlocklistKind; value: string }>('SELECT kind, value FROM blocklist ORDER BY kind, value'),
       suppressed: p<[], { address: string }>('SELECT address FROM suppressions').pluck(),
       audit: p<[string, string, string, string | null, string | null]>(
         'INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)',
@@ -74,7 +73,7 @@ export class SqliteAdminStore {
   /** The database's blocklist (the config file's entries are merged by the caller). */
   blocklist(): Blocklist {
     const out: Blocklist = { addresses: [], domains: [], phrases: [] };
-    for (const row of this.stmt.blocklist.all()) {
+    for (const row of this.blocklistEntries()) {
       if (row.kind === 'address') out.addresses.push(row.value);
       else if (row.kind === 'domain') out.domains.push(row.value);
       else out.phrases.push(row.value);

@@ -4,13 +4,10 @@
  */
 import type { Command } from 'commander';
 import { tenantStatus, type TenantStatusReport } from '../../app/tenant-status.js';
-import { printTable } from '../output.js';
+import { formatCounts, printTable } from '../output.js';
 import { tenantOptions, withEachTenant, type TenantFlags } from '../tenant-command.js';
 
-function reasons(counts: Record<string, number>): string {
-  const parts = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n} ${r}`);
-  return parts.join(', ') || '-';
-}
+const reasons = (counts: Record<string, number>) => formatCounts(counts, '-');
 
 function printReport(r: TenantStatusReport, out: NodeJS.WritableStream = process.stdout): void {
   out.write(`Tenant ${r.tenant}: ${r.provider} (${r.mode} mode) → ${r.crm.kind}\n`);

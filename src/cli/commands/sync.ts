@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { createLogger, silentLogger } from '../../app/logger.js';
 import { runSyncRound, type SyncRoundResult } from '../../app/run-sync.js';
-import { printTable } from '../output.js';
+import { formatCounts, printTable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { tenantOptions, withEachTenant, type TenantFlags } from '../tenant-command.js';
 
@@ -73,19 +73,12 @@ function report(results: SyncRoundResult[], json: boolean): void {
       ['mailbox', 'status', 'scanned', 'imported', 'already', 'skipped'],
       r.mailboxes.map((m) =>
         m.ok
-          ? [m.address, m.stopped ? 'stopped' : 'ok', String(m.scanned), String(m.imported), String(m.duplicates), summary(m.skipped)]
+          ? [m.address, m.stopped ? 'stopped' : 'ok', String(m.scanned), String(m.imported), String(m.duplicates), formatCounts(m.skipped)]
           : [m.address, m.code === 'leased' ? 'busy' : 'failed', '', '', '', m.error],
       ),
     );
     const t = r.totals;
     process.stdout.write(`\n${t.mailboxes} mailboxes, ${t.scanned} scanned, ${t.imported} imported, ${t.duplicates} already imported, ${t.failed} failed\n`);
-    if (Object.keys(t.skipped).length) process.stdout.write(`skipped: ${summary(t.skipped)}\n`);
+    if (Object.keys(t.skipped).length) process.stdout.write(`skipped: ${formatCounts(t.skipped)}\n`);
   }
-}
-
-function summary(counts: Record<string, number>): string {
-  return Object.entries(counts)
-    .sort((a, b) => b[1] - a[1])
-    .map(([reason, n]) => `${n} ${reason}`)
-    .join(', ');
 }

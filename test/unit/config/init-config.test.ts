@@ -118,7 +118,7 @@ describe('init', () => {
       oauthClient: { clientId: 'oauth-client-1', clientSecret: { env: 'GMAIL_CLIENT_SECRET' } },
       redirectUri: 'https://mb.acme.com/oauth/callback',
     });
-    expect(t.crm).toEqual({ kind: 'hubspot', accessToken: { env: 'HS_PRIVATE_APP_TOKEN' } });
+    expect(t.crm).toEqual({ kind: 'hubspot', accessToken: { env: 'HS_PRIVATE_APP_TOKEN' }, uniqueKeyProperty: true });
   });
 
   it('secretRef: env:NAME is a reference, anything else a value', () => {
