@@ -142,6 +142,7 @@ const field = (tenant: TenantConfig, path: string) => `tenants[${tenant.id}].${p
 function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: StatusListener, opts: OpenTenantOptions): TenantProvider {
   const mail: MailConfig = tenant.mail;
   const retry = opts.providerTuning?.retryBaseMs !== undefined ? { baseDelayMs: opts.providerTuning.retryBaseMs } : undefined;
+  const limits = { ...tenant.limits.mail, share: tenant.limits.share };
   if (mail.provider === 'graph') {
     // MSAL accepts only https authorities: a plain-http authority host (an emulator) is reached
     // through the supported network-client option instead.
@@ -160,6 +161,7 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
       tokenStore,
       onStatus,
       retry,
+      limits,
       requestTimeoutMs: opts.providerTuning?.requestTimeoutMs,
     });
   }
@@ -190,6 +192,7 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
     tokenStore,
     onStatus,
     retry,
+    limits,
     requestTimeoutMs: opts.providerTuning?.requestTimeoutMs,
   });
 }
@@ -215,12 +218,15 @@ function buildCrm(tenant: TenantConfig, index: SqliteDomainIndex, opts: OpenTena
       retryBaseMs: opts.crmRetryBaseMs,
       // Ties matched ids to participant addresses from the local index, not per-write queries.
       relationIndex: index,
+      dailyShare: tenant.limits.share,
     });
   }
   return new HubspotAdapter({
     accessToken: resolveSecret(crm.accessToken, field(tenant, 'crm.accessToken')),
     basePath: crm.basePath,
     dedupe: crm.uniqueKeyProperty ? 'unique-property' : 'read-before-create',
+    share: tenant.limits.share,
+    tenSecondlyMax: tenant.limits.hubspotRequestsPer10s,
     retryBaseMs: opts.crmRetryBaseMs,
   });
 }

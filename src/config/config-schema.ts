@@ -96,6 +96,23 @@ const blocklist = z
   })
   .strict();
 
+/**
+ * What this tenant may spend of each API (DESIGN §4): mailbridge uses `share` of every limit.
+ * `mail` replaces the provider's documented per-mailbox limit (Graph 10,000 requests / 10 min,
+ * 4 concurrent; Gmail 15,000 quota units / min) when the tenant's is lower; HubSpot's burst
+ * limit depends on the portal's tier (100 per 10 s on Free/Starter, 190 on Pro/Enterprise).
+ */
+const limitsSchema = z
+  .object({
+    share: z.number().gt(0).max(1).default(0.75),
+    mail: z
+      .object({ limit: z.number().int().positive(), windowMs: z.number().int().positive(), concurrency: z.number().int().min(1).max(64) })
+      .strict()
+      .optional(),
+    hubspotRequestsPer10s: z.number().int().positive().optional(),
+  })
+  .strict();
+
 export const tenantSchema = z
   .object({
     /** Names the tenant's database file (`<dataDir>/<id>.db`): letters, digits, - and _. */
@@ -109,6 +126,7 @@ export const tenantSchema = z
     /** Imported messages older than this are deleted by `retention run` (DESIGN §3: 3 years). */
     retentionDays: z.number().int().positive().default(3 * 365),
     mailboxConcurrency: z.number().int().min(1).max(64).default(4),
+    limits: limitsSchema.default({ share: 0.75 }),
     /** Admins may delete any message; others only those on accounts they own. */
     admins: addressList.default([]),
   })

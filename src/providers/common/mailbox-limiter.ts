@@ -73,10 +73,13 @@ export class MailboxLimiter {
   /** Runs `fn` once the mailbox's bucket, concurrency and any pause allow it. */
   async run<T>(mailbox: string, fn: () => Promise<T>, opts: { cost?: number; slots?: number } = {}): Promise<T> {
     const gate = this.gate(mailbox);
-    // A job heavier than the bucket could never start; it is charged a full bucket instead.
-    const cost = Math.min(opts.cost ?? 1, Math.max(1, Math.floor(this.rate.limit * (1 - (this.rate.share ?? 0.75)))));
+    // A job heavier than the bucket (a `$batch` of 20 against a small limit) could never start
+    // in one piece: its cost is taken a bucketful at a time, so it is charged in full.
+    const bucket = Math.max(1, Math.floor(this.rate.limit * (1 - (this.rate.share ?? 0.75))));
     const slots = Math.min(opts.slots ?? 1, this.rate.concurrency);
-    await gate.rate.schedule({ weight: cost }, async () => undefined);
+    for (let left = opts.cost ?? 1; left > 0; left -= bucket) {
+      await gate.rate.schedule({ weight: Math.min(left, bucket) }, async () => undefined);
+    }
     return gate.slots.schedule({ weight: slots }, async () => {
       const wait = gate.pausedUntil - Date.now();
       if (wait > 0) await sleep(wait);
