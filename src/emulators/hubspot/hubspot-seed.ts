@@ -24,6 +24,18 @@ function splitName(name: string | null | undefined): { firstname: string | null;
   return at < 0 ? { firstname: null, lastname: name } : { firstname: name.slice(0, at), lastname: name.slice(at + 1) };
 }
 
+/** A contact's personal properties: name, email (plus additional ones), phones. */
+function person(p: { name?: string | null; emails: readonly string[]; phones: readonly string[] }): Record<string, string | null> {
+  const [email, ...extra] = p.emails;
+  return {
+    ...splitName(p.name),
+    email: email ?? null,
+    hs_additional_emails: extra.length ? extra.join(';') : null,
+    phone: p.phones[0] ?? null,
+    mobilephone: p.phones[1] ?? null,
+  };
+}
+
 /**
  * Inserts every entity of `tenant`. `spreadMs` spaces the seeded modification dates one entity
  * apart (a real portal's records were not all modified in the same millisecond).
@@ -44,39 +56,11 @@ export function seedHubspot(store: HubspotStore, tenant: TenantSource, base: num
     store.create('companies', { name: a.name, domain: primary ?? null, hs_additional_domains: extra.length ? extra.join(';') : null, hubspot_owner_id: a.ownerId ?? null }, a.id, at());
   }
   for (const c of tenant.contacts) {
-    const [email, ...extra] = c.emails;
-    store.create(
-      'contacts',
-      {
-        ...splitName(c.name),
-        email: email ?? null,
-        hs_additional_emails: extra.length ? extra.join(';') : null,
-        phone: c.phones[0] ?? null,
-        mobilephone: c.phones[1] ?? null,
-        associatedcompanyid: c.accountId ?? null,
-      },
-      c.id,
-      at(),
-    );
+    store.create('contacts', { ...person(c), associatedcompanyid: c.accountId ?? null }, c.id, at());
     if (c.accountId) store.associate('contacts', c.id, 'companies', c.accountId, 1);
   }
   for (const l of tenant.leads) {
-    const [email, ...extra] = l.emails;
-    store.create(
-      'contacts',
-      {
-        ...splitName(l.name),
-        email: email ?? null,
-        hs_additional_emails: extra.length ? extra.join(';') : null,
-        phone: l.phones[0] ?? null,
-        lifecyclestage: 'lead',
-        company: l.company ?? null,
-        website: l.domain ?? null,
-        associatedcompanyid: null,
-      },
-      l.id,
-      at(),
-    );
+    store.create('contacts', { ...person(l), lifecyclestage: 'lead', company: l.company ?? null, website: l.domain ?? null, associatedcompanyid: null }, l.id, at());
   }
   for (const d of tenant.deals) {
     const created = Date.parse(d.createdDate);
