@@ -4,7 +4,7 @@
  * of issue 5: after a sync with rejected mail, neither the decrypted tables, nor the database
  * and WAL bytes, nor the job log hold any rejected address, subject or message id.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -172,6 +172,13 @@ describe('mailbridge sync --once', () => {
   });
 });
 
+/** `mailbridge run` children still alive when a test ends (it failed early): never left behind. */
+const runChildren = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of runChildren) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  runChildren.clear();
+});
+
 describe('mailbridge run', () => {
   let t: CliTenant;
   beforeEach(async () => {
@@ -187,6 +194,7 @@ describe('mailbridge run', () => {
       cwd: root,
       env: { ...process.env, MAILBRIDGE_DB_KEY: t.key },
     });
+    runChildren.add(child);
     let stderr = '';
     const rounds = new Promise<void>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {
@@ -219,6 +227,7 @@ describe('mailbridge run beside key rotation', () => {
 
   it('holds no connection between rounds, so the key can be rotated while it runs', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'run', '--config', t.configFile], { cwd: root });
+    runChildren.add(child);
     let stderr = '';
     const roundsSeen = () => (stderr.match(/sync round finished/g) ?? []).length;
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
