@@ -126,15 +126,25 @@ export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: Ope
 /**
  * Opens a tenant's database with the key, or, when a `key rotate` was interrupted after this
  * database was re-encrypted, with the pending key (`<keyFile>.next`); `key rotate` finishes it.
+ * A rotation running in another process re-encrypts under `.next`'s key and then renames `.next`
+ * over the key file, so reading the key file, then `.next`, then the key file again always meets
+ * the key the database is under, whenever the rotation moves on between two reads.
  */
 export function openTenantDatabase(config: LoadedConfig, dbPath: string): SqliteDatabase {
-  try {
-    return openDatabase({ path: dbPath, key: databaseKey(config) });
-  } catch (err) {
-    const next = err instanceof StoreKeyError ? pendingKey(config) : null;
-    if (!next) throw err;
-    return openDatabase({ path: dbPath, key: next });
+  const tried = new Set<string>();
+  let wrongKey: StoreKeyError | null = null;
+  for (const read of [() => databaseKey(config), () => pendingKey(config), () => databaseKey(config)]) {
+    const key = read();
+    if (key === null || tried.has(key)) continue;
+    tried.add(key);
+    try {
+      return openDatabase({ path: dbPath, key });
+    } catch (err) {
+      if (!(err instanceof StoreKeyError)) throw err;
+      wrongKey = err;
+    }
   }
+  throw wrongKey ?? new StoreKeyError(dbPath);
 }
 
 const field = (tenant: TenantConfig, path: string) => `tenants[${tenant.id}].${path}`;

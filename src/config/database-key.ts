@@ -46,6 +46,13 @@ export function databaseKey(config: LoadedConfig, env: NodeJS.ProcessEnv = proce
 
 /** The key a rotation left half done (`<keyFile>.next`), if any. */
 export function pendingKey(config: LoadedConfig): string | null {
-  if (!config.keyPath || !existsSync(`${config.keyPath}.next`)) return null;
-  return readKeyFile(`${config.keyPath}.next`);
+  if (!config.keyPath) return null;
+  const path = `${config.keyPath}.next`;
+  try {
+    return readKeyFile(path);
+  } catch (err) {
+    // Gone between the look and the read: a rotation in another process just finished.
+    if (!existsSync(path)) return null;
+    throw err;
+  }
 }
