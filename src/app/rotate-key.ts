@@ -7,10 +7,12 @@
  *    in progress makes it refuse) and the only connection to the file.
  * 3. Only when every database is done does `.next` replace the key file.
  * Interrupted anywhere, the databases still open: `openTenantDatabase` tries the key file, then
- * `.next`; running `key rotate` again finishes the job.
+ * `.next`; running `key rotate` again finishes the job. `rotateKeyWhenFree` waits out a round in
+ * progress, so the command can run beside `mailbridge run`.
  */
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { databaseKey, generateKey, KEY_ENV, pendingKey, writeKeyFile } from '../config/database-key.js';
 import { ConfigError, type LoadedConfig } from '../config/load-config.js';
 import { SqliteAdminStore } from '../store/admin-store.js';
@@ -33,8 +35,15 @@ export interface RotateKeyResult {
   tenants: { id: string; result: TenantRotation }[];
 }
 
+/** A database is in use (a sync round holds its lease or a connection): retry once it is free. */
 export class KeyRotationError extends Error {
   override name = 'KeyRotationError';
+  constructor(
+    readonly tenant: string,
+    message: string,
+  ) {
+    super(`tenant ${tenant}: ${message}`);
+  }
 }
 
 export interface RotateKeyOptions {
@@ -87,6 +96,35 @@ export function rotateKey(config: LoadedConfig, opts: RotateKeyOptions = {}): Ro
   return { keyFile: keyPath, resumed, tenants };
 }
 
+export interface WaitOptions {
+  /** How long to keep retrying while a database is in use; 0 fails at once. */
+  waitMs: number;
+  /** Pause between tries. */
+  pollMs?: number;
+  /** Told which tenant it waits for, before each pause. */
+  onWait?: (busy: KeyRotationError) => void;
+}
+
+/**
+ * `rotateKey`, tried again while a sync round holds a database, until `waitMs` has passed. Each
+ * try resumes the last (databases done stay done), so a busy tenant only delays the others' key
+ * file change, never undoes it.
+ */
+export async function rotateKeyWhenFree(config: LoadedConfig, opts: RotateKeyOptions & WaitOptions): Promise<RotateKeyResult> {
+  const deadline = Date.now() + opts.waitMs;
+  // Whether this command found a rotation left unfinished, not whether its own last try did.
+  const resumed = pendingKey(config) !== null;
+  for (;;) {
+    try {
+      return { ...rotateKey(config, opts), resumed };
+    } catch (err) {
+      if (!(err instanceof KeyRotationError) || Date.now() >= deadline) throw err;
+      opts.onWait?.(err);
+      await sleep(Math.min(opts.pollMs ?? 250, Math.max(0, deadline - Date.now())));
+    }
+  }
+}
+
 /**
  * Every configured tenant's database, and any other database in the data folder (a tenant
  * removed from the file): left under the old key it could never be opened again.
@@ -117,8 +155,9 @@ function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder:
   const leases = new Leases(admin, holder, LEASE_TTL_MS);
   if (!leases.acquire(TENANT_LEASE)) {
     throw new KeyRotationError(
-      `tenant ${tenantId}: a sync holds the database (lease "${TENANT_LEASE}"); run \`mailbridge key rotate\` again when it ` +
-        'has finished (stop `mailbridge run` first). Nothing is lost: the rotation resumes where it stopped.',
+      tenantId,
+      `a sync holds the database (lease "${TENANT_LEASE}"); run \`mailbridge key rotate\` again when it has finished, ` +
+        'or give it --wait. Nothing is lost: the rotation resumes where it stopped.',
     );
   }
   try {
@@ -126,7 +165,7 @@ function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder:
   } catch (err) {
     leases.release(TENANT_LEASE);
     if (err instanceof StoreError) {
-      throw new KeyRotationError(`tenant ${tenantId}: ${err.message} (stop \`mailbridge run\` and any other mailbridge command, then run \`mailbridge key rotate\` again)`);
+      throw new KeyRotationError(tenantId, `${err.message} (run \`mailbridge key rotate\` again once no other mailbridge command has it open)`);
     }
     throw err;
   }

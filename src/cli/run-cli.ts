@@ -15,6 +15,13 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A flag's value as a whole number of at least `min`, or a usage error naming the flag. */
+export function wholeNumber(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag}: expected a whole number ≥ ${min}, got "${value}"`);
+  return n;
+}
+
 function isBadInput(err: unknown): boolean {
   if (err instanceof SnapshotError || err instanceof InputFileError || err instanceof UsageError || err instanceof ConfigError || err instanceof StoreKeyError || err instanceof AdminError) return true;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

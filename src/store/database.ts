@@ -97,7 +97,10 @@ function verifyKey(db: SqliteDatabase, path: string): void {
 /**
  * Re-encrypts the whole database under `newKey` (key rotation). SQLite3 Multiple Ciphers cannot
  * rekey in WAL mode, so the journal is switched to DELETE for the rewrite and back to WAL after;
- * that switch needs this to be the only open connection to the file.
+ * that switch needs this to be the only open connection to the file. The connection also takes
+ * and keeps an exclusive lock before the switch: a connection opening the file in between would
+ * switch it back to WAL and write pages under the old key, leaving a file no key opens. Others
+ * wait (busy timeout) until this connection is closed, then open under the new key.
  */
 export function rekeyDatabase(db: SqliteDatabase, newKey: DatabaseKey): void {
   if (isMemory(db.name)) throw new StoreError('an in-memory database has no key to rotate', db.name);
@@ -106,13 +109,20 @@ export function rekeyDatabase(db: SqliteDatabase, newKey: DatabaseKey): void {
   const busy = () => new StoreError(`cannot rekey ${db.name}: another connection holds it open`, db.name);
   let mode: unknown;
   try {
+    db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('wal_checkpoint(TRUNCATE)');
     mode = db.pragma('journal_mode = DELETE', { simple: true });
+    // Already in DELETE mode (an interrupted rotation), the switch writes nothing and locks nothing.
+    if (mode === 'delete') db.exec('BEGIN EXCLUSIVE; COMMIT');
   } catch (err) {
+    db.pragma('locking_mode = NORMAL');
     if (/^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: string }).code))) throw busy();
     throw err;
   }
-  if (mode !== 'delete') throw busy();
+  if (mode !== 'delete') {
+    db.pragma('locking_mode = NORMAL');
+    throw busy();
+  }
   try {
     db.rekey(bytes);
   } finally {

@@ -8,7 +8,7 @@ import { runChaos } from '../../demo/chaos.js';
 import type { DemoCrm, DemoEmulators, DemoProvider } from '../../demo/demo-emulators.js';
 import { chaosJson, demoJson, printChaos, printDemo } from '../../demo/demo-output.js';
 import { runDemo, type DemoRun } from '../../demo/run-demo.js';
-import { UsageError } from '../run-cli.js';
+import { UsageError, wholeNumber } from '../run-cli.js';
 
 interface DemoFlags {
   provider: string;
@@ -24,12 +24,6 @@ interface DemoFlags {
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
-}
-
-function count(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag}: expected a whole number ≥ ${min}, got "${value}"`);
-  return n;
 }
 
 /** Waits for Ctrl-C (or SIGTERM). */
@@ -71,8 +65,8 @@ Examples:
     .action(async (flags: DemoFlags) => {
       const provider = oneOf<DemoProvider>('--provider', flags.provider, ['graph', 'gmail']);
       const crm = oneOf<DemoCrm>('--crm', flags.crm, ['salesforce', 'hubspot']);
-      const seed = count('--seed', flags.seed, 0);
-      const kills = count('--kills', flags.kills, 0);
+      const seed = wholeNumber('--seed', flags.seed, 0);
+      const kills = wholeNumber('--kills', flags.kills, 0);
       if (flags.chaos && flags.serve) throw new UsageError('--serve and --chaos do not go together');
       const say = flags.json ? () => undefined : (m: string) => process.stdout.write(`• ${m}\n`);
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initConfig } from '../../../src/app/init-config.js';
 import { openTenant, openTenantDatabase, tenantDatabasePath } from '../../../src/app/open-tenant.js';
-import { KeyRotationError, rotateKey, TENANT_LEASE } from '../../../src/app/rotate-key.js';
+import { KeyRotationError, rotateKey, rotateKeyWhenFree, TENANT_LEASE } from '../../../src/app/rotate-key.js';
 import { databaseKey, writeKeyFile } from '../../../src/config/database-key.js';
 import { ConfigError, loadConfig, parseConfig, type LoadedConfig } from '../../../src/config/load-config.js';
 import { SqliteAdminStore } from '../../../src/store/admin-store.js';
@@ -122,5 +122,39 @@ describe('key rotate', () => {
     const config = twoTenants();
     writeKeyFile(config.keyPath!, 'c'.repeat(64));
     expect(() => openTenantDatabase(config, tenantDatabasePath(config, 'acme'))).toThrow(StoreKeyError);
+  });
+
+  it('waits out a sync holding a tenant, then finishes; with no wait left it refuses', async () => {
+    const config = twoTenants();
+    const oldKey = databaseKey(config, {});
+    const lease = (act: (admin: SqliteAdminStore) => void) => {
+      const db = openTenantDatabase(config, tenantDatabasePath(config, 'globex'));
+      act(new SqliteAdminStore(db));
+      db.close();
+    };
+    const holdLease = () => lease((admin) => admin.acquireLease(TENANT_LEASE, 'sync:other-process', 60_000));
+    holdLease();
+
+    const waits: string[] = [];
+    const result = await rotateKeyWhenFree(config, {
+      env: {},
+      waitMs: 10_000,
+      pollMs: 10,
+      // The sync round ends while the rotation waits.
+      onWait: (busy) => {
+        waits.push(busy.tenant);
+        if (waits.length === 2) lease((admin) => admin.releaseLease(TENANT_LEASE, 'sync:other-process'));
+      },
+    });
+    expect(waits).toEqual(['globex', 'globex']);
+    // Its own first try re-encrypted acme; nothing was left over from an earlier command.
+    expect(result).toMatchObject({ resumed: false, tenants: [{ id: 'acme', result: 'already-rekeyed' }, { id: 'globex', result: 'rekeyed' }] });
+    const newKey = databaseKey(config, {});
+    expect(newKey).not.toBe(oldKey);
+    expect(probe(config, 'globex', newKey)).toBe('data of globex');
+
+    holdLease();
+    await expect(rotateKeyWhenFree(config, { env: {}, waitMs: 0, onWait: () => expect.unreachable() })).rejects.toThrow(KeyRotationError);
+    expect(databaseKey(config, {})).toBe(newKey);
   });
 });

@@ -186,6 +186,21 @@ describe('keys', () => {
     reopened.close();
   });
 
+  it('rekey keeps every other connection out until it closes, so none can write under the old key', () => {
+    const path = files.path('rekey-exclusive.db');
+    const db = openDatabase({ path, key: 'k1' });
+    db.exec('CREATE TABLE t (x)');
+    rekeyDatabase(db, 'k2');
+    // Another process opening now would find the file locked, whichever key it holds.
+    for (const key of ['k1', 'k2']) expect(() => openDatabase({ path, key, busyTimeoutMs: 50 })).toThrow(/locked/);
+    db.prepare('INSERT INTO t VALUES (1)').run();
+    db.close();
+    const reopened = openDatabase({ path, key: 'k2' });
+    expect(reopened.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
+    expect(reopened.pragma('integrity_check', { simple: true })).toBe('ok');
+    reopened.close();
+  });
+
   it('rekey with a second connection open is refused and changes nothing', () => {
     const path = files.path('rekey-busy.db');
     const first = openDatabase({ path, key: 'k1', busyTimeoutMs: 50 });
