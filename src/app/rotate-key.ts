@@ -4,10 +4,10 @@
  * 1. The new key is written to `<keyFile>.next` (0600) before any database changes; a resumed
  *    rotation reuses it, so a database is only ever under the old key or that one.
  * 2. Each database is re-encrypted while this process holds the tenant's scheduler lease (a sync
- *    in progress makes it refuse) and the only connection to the file.
+ *    in progress makes this try refuse) and the only connection to the file, locked exclusively.
  * 3. Only when every database is done does `.next` replace the key file.
  * Interrupted anywhere, the databases still open: `openTenantDatabase` tries the key file, then
- * `.next`; running `key rotate` again finishes the job. `rotateKeyWhenFree` waits out a round in
+ * `.next`, then the key file again; running `key rotate` again finishes the job. `rotateKeyWhenFree` waits out a round in
  * progress, so the command can run beside `mailbridge run`.
  */
 import { existsSync, readdirSync, renameSync } from 'node:fs';
