@@ -9,6 +9,7 @@ import { settleCrmDeletions } from './admin/forget-messages.js';
 import { runPrivacyJobs } from './admin/privacy.js';
 import type { OpenTenant } from './open-tenant.js';
 import { Leases } from './leases.js';
+import { recordRoundCounts } from './ops/round-history.js';
 import type { JobLogger } from './logger.js';
 import { syncTenant, type MailboxOutcome } from './sync-tenant.js';
 
@@ -156,6 +157,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
   const at = tenant.clock.now().toISOString();
   tenant.admin.setSetting('crm.limits', JSON.stringify({ ...limits, at }));
   tenant.admin.setSetting('sync.lastRound', JSON.stringify({ at, totals }));
+  recordRoundCounts(tenant.admin, new Date(at), totals);
   const stopped = (opts.signal?.aborted ?? false) || result.mailboxes.some((m) => m.ok && m.stopped);
   log?.info({ ...totals, crmBatches: result.crmBatches, stopped }, 'sync round finished');
   return {

@@ -152,6 +152,20 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), file: z.string().optional() })
       .strict()
       .default({ level: 'info' }),
+    /**
+     * `mailbridge run --http`: the status page, /metrics and /healthz (docs/operations.md).
+     * `listen` is host:port (off when absent and no --http flag); `token` guards all but /healthz
+     * (else MAILBRIDGE_HTTP_TOKEN).
+     */
+    http: z
+      .object({
+        listen: z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/i, 'host:port, e.g. "127.0.0.1:9464"').optional(),
+        token: secret.optional(),
+      })
+      .strict()
+      .optional(),
+    /** A JSON POST (Slack-compatible `text`) when a tenant or mailbox fails, is revoked or recovers. */
+    alerts: z.object({ webhook: z.string().url() }).strict().optional(),
     tenants: z.array(tenantSchema).min(1),
   })
   .strict()

@@ -54,6 +54,11 @@ export class InProcessJobQueue implements JobQueue {
     return [...this.running.keys(), ...this.queued.keys()];
   }
 
+  /** How many jobs wait and run (the `mailbridge_queue_jobs` metric). */
+  depth(): { queued: number; running: number } {
+    return { queued: this.queued.size, running: this.running.size };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.queued.clear();
