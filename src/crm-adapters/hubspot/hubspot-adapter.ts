@@ -9,7 +9,7 @@ import Bottleneck from 'bottleneck';
 import { Client } from '@hubspot/api-client';
 import type { ActivityDraft, CrmAdapter, CrmChangeBatch, CrmLimits, WriteOutcome } from '../../core/ports.js';
 import { CallBudget, withBudget } from '../call-budget.js';
-import { toSyncError } from './hubspot-errors.js';
+import { toSyncError, uniqueValueConflict } from './hubspot-errors.js';
 import { KEY_PROPERTY, hsObject, toContact } from './hubspot-mapping.js';
 import { pullHubspot, type HsPullApi } from './hubspot-pull.js';
 import { HS_BATCH, writeHubspotBatch, type DedupeMode, type HsWriteApi } from './hubspot-write.js';
@@ -157,10 +157,15 @@ export class HubspotAdapter implements CrmAdapter {
         return data.results ?? [];
       },
       createBatch: async (inputs) => {
-        const data = (await this.call(() => batch.createWithHttpInfo({ inputs: inputs as never }) as never, { attempts: 1 })) as {
-          results?: unknown[];
-          errors?: { message?: string; category?: string }[];
-        };
+        let data: { results?: unknown[]; errors?: { message?: string; category?: string }[] };
+        try {
+          data = (await this.call(() => batch.createWithHttpInfo({ inputs: inputs as never }) as never, { attempts: 1 })) as typeof data;
+        } catch (error) {
+          // A taken key refuses the whole batch (409, or 400 for custom unique properties).
+          const conflict = uniqueValueConflict(error);
+          if (conflict !== null) return { conflict };
+          throw error;
+        }
         return { results: data.results ?? [], errors: data.errors ?? [] };
       },
     };

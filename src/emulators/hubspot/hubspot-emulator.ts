@@ -25,7 +25,8 @@ import {
   type SearchRequest,
 } from './hubspot-search.js';
 import { seedHubspot } from './hubspot-seed.js';
-import { ASSOCIATION_TYPES, HubspotStore, objectType, type HsObject, type ObjectType } from './hubspot-store.js';
+import { ASSOCIATION_TYPES, HubspotStore, UNIQUE_PROPERTIES, objectType, type HsObject, type ObjectType } from './hubspot-store.js';
+import { unknownPropertiesError, wholeBatchConflict, type BatchConflictMode, type UniqueCollision } from './hubspot-batch-create.js';
 import { serveCrmControl } from '../common/crm-control-routes.js';
 
 export interface HubspotEmulatorOptions {
@@ -40,6 +41,8 @@ export interface HubspotEmulatorOptions {
   searchLagMs?: number;
   /** Base time source; `control.advanceClock` adds to it. */
   now?: () => number;
+  /** How a batch create meeting an existing unique value is answered (default `reject-409`). */
+  batchConflict?: BatchConflictMode;
 }
 
 /** An email engagement as written, with its associations: what read-back tests compare. */
@@ -64,6 +67,10 @@ export interface HubspotControl {
   dissociate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string): void;
   emails(): WrittenEngagement[];
   addFault(rule: FaultRule): void;
+  /** Switches how batch creates meeting an existing unique value are answered. */
+  setBatchConflictMode(mode: BatchConflictMode): void;
+  /** Switches how long new writes stay out of search results. */
+  setSearchLag(ms: number): void;
 }
 
 export interface RunningHubspotEmulator extends RunningEmulator {
@@ -141,6 +148,8 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   );
   const searchLimits: SearchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
   const searchCache = new Map<string, { version: number; results: HsObject[] }>();
+  let conflictMode: BatchConflictMode = opts.batchConflict ?? 'reject-409';
+  let searchLagMs = opts.searchLagMs ?? 0;
   const sortedIndex = new Map<string, { version: number; objects: HsObject[] }>();
 
   const view = (type: ObjectType, o: HsObject, requested: readonly string[] | undefined) => {
@@ -166,7 +175,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   };
 
   const runSearch = (type: ObjectType, req: SearchRequest): HsObject[] => {
-    const lag = opts.searchLagMs ?? 0;
+    const lag = searchLagMs;
     const key = `${type}|${JSON.stringify([req.filterGroups ?? [], req.sorts ?? [], req.query ?? ''])}`;
     const cached = searchCache.get(key);
     if (!lag && cached?.version === store.version) return cached.results;
@@ -248,7 +257,8 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   const createOne = (type: ObjectType, input: Input): HsObject | Record<string, unknown> => {
     const props: Record<string, string | null> = {};
     for (const [k, v] of Object.entries(input.properties ?? {})) props[k] = v === null || v === undefined ? null : String(v);
-    const fail = (category: string, message: string, context: Record<string, unknown> = {}) => ({ status: 'error', category, message, context });
+    // StandardError as the SDK's model requires it: status, category, message, context, errors, links.
+    const fail = (category: string, message: string, context: Record<string, string[]> = {}) => ({ status: 'error', category, message, context, errors: [], links: {} });
     if (type === 'emails') {
       const unknown = Object.keys(props).filter((p) => !EMAIL_PROPERTIES.has(p));
       if (unknown.length) return fail('VALIDATION_ERROR', `Property values were not valid: ${unknown.join(', ')} does not exist`, { propertyName: unknown });
@@ -275,6 +285,24 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     return object;
   };
 
+  /** Inputs whose unique values are already held, or repeat an earlier input's, in input order. */
+  const uniqueCollisions = (type: ObjectType, inputs: Input[]): UniqueCollision[] => {
+    const out: UniqueCollision[] = [];
+    const seen = new Set<string>();
+    inputs.forEach((input, index) => {
+      for (const property of UNIQUE_PROPERTIES[type] ?? []) {
+        const raw = input.properties?.[property];
+        if (raw === undefined || raw === null || raw === '') continue;
+        const value = String(raw);
+        const existingId = store.byUnique(type, property, value)?.id;
+        const key = `${property}:${value.toLowerCase()}`;
+        if (existingId || seen.has(key)) out.push({ index, property, value, existingId });
+        seen.add(key);
+      }
+    });
+    return out;
+  };
+
   const objects = (req: EmulatorRequest, type: ObjectType, rest: string): EmulatorResponse => {
     if (rest === '/search' && req.method === 'POST') return search(type, req);
     if (rest === '' && req.method === 'GET') return list(type, req);
@@ -287,6 +315,12 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       const inputs = req.json<{ inputs?: Input[] }>()?.inputs;
       if (!Array.isArray(inputs) || inputs.length === 0) return hsError(400, 'VALIDATION_ERROR', 'inputs is required');
       if (inputs.length > 100) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 100');
+      // A property the portal does not define refuses the whole batch, not one item.
+      const unknown = type === 'emails' ? [...new Set(inputs.flatMap((i) => Object.keys(i.properties ?? {}).filter((p) => !EMAIL_PROPERTIES.has(p))))] : [];
+      if (unknown.length) return unknownPropertiesError(unknown);
+      const collisions = uniqueCollisions(type, inputs);
+      const mode = conflictMode;
+      if (collisions.length && mode !== 'partial-207' && mode !== 'reject-409-after-saving') return wholeBatchConflict(mode, collisions[0]!);
       const startedAt = new Date(now()).toISOString();
       const created: HsObject[] = [];
       const errors: Record<string, unknown>[] = [];
@@ -295,6 +329,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
         if ('id' in result && 'properties' in result) created.push(result as HsObject);
         else errors.push(result);
       }
+      if (collisions.length && mode === 'reject-409-after-saving') return wholeBatchConflict(mode, collisions[0]!);
       // HubSpot does not promise input order in batch results; newest first makes that visible.
       const results = created.reverse().map((o) => view(type, o, Object.keys(o.properties)));
       const body = { status: 'COMPLETE', results, startedAt, completedAt: new Date(now()).toISOString(), ...(errors.length ? { numErrors: errors.length, errors } : {}) };
@@ -484,6 +519,12 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
           };
         }),
     addFault: (rule) => running.faults.add(rule),
+    setBatchConflictMode: (mode) => {
+      conflictMode = mode;
+    },
+    setSearchLag: (ms) => {
+      searchLagMs = ms;
+    },
   };
 
   const running: RunningHubspotEmulator = {
