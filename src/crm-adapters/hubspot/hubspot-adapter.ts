@@ -124,13 +124,27 @@ export class HubspotAdapter implements CrmAdapter {
       owners: async (after) => pageOf(await this.call(() => crm.owners.ownersApi.getPageWithHttpInfo(undefined, after, 500, false) as never)),
       archived: async (type, after) => pageOf(await this.call(() => basicApis[type]!.getPageWithHttpInfo(100, after, [], undefined, undefined, true))),
       associations: async (fromType, toType, ids) => {
-        const out = new Map<string, { id: string; typeIds: number[] }[]>();
-        const data = (await this.call(() => crm.associations.v4.batchApi.getPageWithHttpInfo(fromType, toType, { inputs: ids.map((id) => ({ id })) }) as never)) as {
-          results?: { _from?: { id: string }; from?: { id: string }; to?: { toObjectId: string | number; associationTypes?: { typeId: number }[] }[] }[];
+        type Row = {
+          _from?: { id: string };
+          from?: { id: string };
+          to?: { toObjectId: string | number; associationTypes?: { typeId: number }[] }[];
+          paging?: { next?: { after?: string } };
         };
-        for (const r of data.results ?? []) {
-          const from = r._from?.id ?? r.from?.id;
-          if (from) out.set(String(from), (r.to ?? []).map((t) => ({ id: String(t.toObjectId), typeIds: (t.associationTypes ?? []).map((x) => x.typeId) })));
+        const out = new Map<string, { id: string; typeIds: number[] }[]>();
+        // Each input pages on its own past 500 associations: ask again for those with `after`.
+        let inputs: { id: string; after?: string }[] = ids.map((id) => ({ id }));
+        while (inputs.length) {
+          const request = inputs;
+          const data = (await this.call(() => crm.associations.v4.batchApi.getPageWithHttpInfo(fromType, toType, { inputs: request }) as never)) as { results?: Row[] };
+          inputs = [];
+          for (const r of data.results ?? []) {
+            const from = r._from?.id ?? r.from?.id;
+            if (!from) continue;
+            const links = (r.to ?? []).map((t) => ({ id: String(t.toObjectId), typeIds: (t.associationTypes ?? []).map((x) => x.typeId) }));
+            out.set(String(from), [...(out.get(String(from)) ?? []), ...links]);
+            const after = r.paging?.next?.after;
+            if (after) inputs.push({ id: String(from), after });
+          }
         }
         return out;
       },

@@ -28,6 +28,7 @@ import { seedHubspot } from './hubspot-seed.js';
 import { ASSOCIATION_TYPES, HubspotStore, UNIQUE_PROPERTIES, objectType, type HsObject, type ObjectType } from './hubspot-store.js';
 import { unknownPropertiesError, wholeBatchConflict, type BatchConflictMode, type UniqueCollision } from './hubspot-batch-create.js';
 import { serveCrmControl } from '../common/crm-control-routes.js';
+import { PageTokens } from '../common/page-tokens.js';
 
 export interface HubspotEmulatorOptions {
   port?: number;
@@ -41,6 +42,8 @@ export interface HubspotEmulatorOptions {
   searchLagMs?: number;
   /** Base time source; `control.advanceClock` adds to it. */
   now?: () => number;
+  /** Associations per input per page of a v4 read (live: 500). */
+  associationPageSize?: number;
   /** How a batch create meeting an existing unique value is answered (default `reject-409`). */
   batchConflict?: BatchConflictMode;
 }
@@ -98,6 +101,8 @@ const EMAIL_PROPERTIES = new Set([
   'mailbridge_key',
   'mailbridge_explanation',
 ]);
+/** Associations per page of a v4 read, batch or single (live: 500). */
+const ASSOCIATION_PAGE = 500;
 const EMAIL_DIRECTIONS = new Set(['EMAIL', 'INCOMING_EMAIL', 'FORWARDED_EMAIL']);
 const EMAIL_STATUSES = new Set(['BOUNCED', 'FAILED', 'SCHEDULED', 'SENDING', 'SENT']);
 
@@ -150,6 +155,8 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   const searchCache = new Map<string, { version: number; results: HsObject[] }>();
   let conflictMode: BatchConflictMode = opts.batchConflict ?? 'reject-409';
   let searchLagMs = opts.searchLagMs ?? 0;
+  const associationPageSize = opts.associationPageSize ?? ASSOCIATION_PAGE;
+  const associationTokens = new PageTokens<{ key: string; offset: number }>('hsa_');
   const sortedIndex = new Map<string, { version: number; objects: HsObject[] }>();
 
   const view = (type: ObjectType, o: HsObject, requested: readonly string[] | undefined) => {
@@ -366,26 +373,44 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     return hsError(404, 'NOT_FOUND', 'Not found');
   };
 
+  /**
+   * One page (500 by default, as live) of an object's associations, from an opaque `after`;
+   * with `paging.next` while more remain. The batch read pages each input on its own.
+   */
+  const associationPage = (from: ObjectType, id: string, to: ObjectType, links: { id: string; typeIds: number[] }[], after: string | undefined, limit = associationPageSize): { error: EmulatorResponse } | { to: unknown[]; paging: Record<string, unknown> } => {
+    let offset = 0;
+    if (after) {
+      const state = associationTokens.resolve(after);
+      if (!state || state.key !== `${from}:${id}:${to}`) return { error: hsError(400, 'VALIDATION_ERROR', `after ${after} is not a valid paging token`) };
+      offset = state.offset;
+    }
+    const slice = links.slice(offset, offset + limit);
+    const next = offset + slice.length;
+    const toItems = slice.map((l) => ({ toObjectId: l.id, associationTypes: l.typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: null })) }));
+    if (next >= links.length) return { to: toItems, paging: {} };
+    const token = associationTokens.issue({ key: `${from}:${id}:${to}`, offset: next });
+    return { to: toItems, paging: { paging: { next: { after: token, link: `${running.url}/crm/v4/objects/${from}/${id}/associations/${to}?after=${token}` } } } };
+  };
+
   const associationsApi = (req: EmulatorRequest): EmulatorResponse => {
     const batch = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/read$/.exec(req.path);
     if (batch && req.method === 'POST') {
       const from = objectType(batch[1]!);
       const to = objectType(batch[2]!);
       if (!from || !to) return hsError(400, 'VALIDATION_ERROR', 'unknown object type');
-      const inputs = req.json<{ inputs?: { id: string }[] }>()?.inputs ?? [];
+      const inputs = req.json<{ inputs?: { id: string; after?: string }[] }>()?.inputs ?? [];
       if (inputs.length > 1000) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 1000');
       const results: Record<string, unknown>[] = [];
       const errors: Record<string, unknown>[] = [];
-      for (const { id } of inputs) {
+      for (const { id, after } of inputs) {
         const links = store.live(from, String(id)) ? store.associations(from, String(id), to) : [];
         if (!links.length) {
-          errors.push({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${to} is associated with ${from} ${id}.`, context: { fromObjectId: [String(id)] } });
+          errors.push({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${to} is associated with ${from} ${id}.`, context: { fromObjectId: [String(id)] }, errors: [], links: {} });
           continue;
         }
-        results.push({
-          from: { id: String(id) },
-          to: links.map((l) => ({ toObjectId: l.id, associationTypes: l.typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: null })) })),
-        });
+        const page = associationPage(from, String(id), to, links, after);
+        if ('error' in page) return page.error;
+        results.push({ from: { id: String(id) }, to: page.to, ...page.paging });
       }
       const stamp = new Date(now()).toISOString();
       return { status: errors.length ? 207 : 200, body: { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp, ...(errors.length ? { numErrors: errors.length, errors } : {}) } };
@@ -396,7 +421,10 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       const to = objectType(single[3]!);
       if (!from || !to) return hsError(400, 'VALIDATION_ERROR', 'unknown object type');
       const links = store.associations(from, single[2]!, to);
-      return { status: 200, body: { results: links.map((l) => ({ toObjectId: l.id, associationTypes: l.typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: null })) })) } };
+      const limit = Math.min(Number(req.query.get('limit') ?? ASSOCIATION_PAGE), ASSOCIATION_PAGE);
+      const page = associationPage(from, single[2]!, to, links, req.query.get('after') ?? undefined, limit);
+      if ('error' in page) return page.error;
+      return { status: 200, body: { results: page.to, ...page.paging } };
     }
     const put = /^\/crm\/v4\/objects\/([^/]+)\/([^/]+)\/associations\/default\/([^/]+)\/([^/]+)$/.exec(req.path);
     if (put && req.method === 'PUT') {
