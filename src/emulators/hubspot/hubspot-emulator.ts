@@ -26,7 +26,7 @@ import {
 } from './hubspot-search.js';
 import { seedHubspot } from './hubspot-seed.js';
 import { ASSOCIATION_TYPES, HubspotStore, UNIQUE_PROPERTIES, objectType, type HsObject, type ObjectType } from './hubspot-store.js';
-import { unknownPropertiesError, wholeBatchConflict, type BatchConflictMode, type UniqueCollision } from './hubspot-batch-create.js';
+import { BATCH_CONFLICT_MODES, unknownPropertiesError, wholeBatchConflict, type BatchConflictMode, type UniqueCollision } from './hubspot-batch-create.js';
 import { serveCrmControl } from '../common/crm-control-routes.js';
 import { PageTokens } from '../common/page-tokens.js';
 
@@ -130,7 +130,17 @@ export function classifyHubspot(req: EmulatorRequest): string {
   return `${req.method.toLowerCase()}-${type}`;
 }
 
+/**
+ * The page HubSpot's edge serves for a gateway failure: HTML, not the JSON error envelope
+ * (airbytehq/airbyte#15729 shows a HubSpot 502 surfacing as a whole HTML page).
+ */
+export function gatewayPage(status: 502 | 503 | 504): string {
+  const title = { 502: '502 Bad Gateway', 503: '503 Service Temporarily Unavailable', 504: '504 Gateway Time-out' }[status];
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n`;
+}
+
 function faultBody(status: number): unknown {
+  if (status === 502 || status === 504) return gatewayPage(status);
   if (status === 401) return { status: 'error', message: 'Authentication credentials not found.', correlationId: randomUUID(), category: 'INVALID_AUTHENTICATION' };
   if (status === 429) {
     return { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName: 'TEN_SECONDLY_ROLLING' };
@@ -454,12 +464,24 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     };
   };
 
-  const control = (req: EmulatorRequest): EmulatorResponse =>
-    serveCrmControl(req, running, {
+  const control = (req: EmulatorRequest): EmulatorResponse => {
+    // `POST /__mock/hubspot/modes` `{ searchLagMs?, batchConflict? }` switches behaviours while running.
+    if (req.method === 'POST' && req.path === '/__mock/hubspot/modes') {
+      const body = req.json<{ searchLagMs?: unknown; batchConflict?: unknown }>() ?? {};
+      if (body.searchLagMs !== undefined && !(Number.isInteger(body.searchLagMs) && Number(body.searchLagMs) >= 0)) return { status: 400, body: { error: 'searchLagMs: expected a whole number ≥ 0' } };
+      if (body.batchConflict !== undefined && !(BATCH_CONFLICT_MODES as readonly unknown[]).includes(body.batchConflict)) {
+        return { status: 400, body: { error: `batchConflict: expected one of ${BATCH_CONFLICT_MODES.join(', ')}` } };
+      }
+      if (body.searchLagMs !== undefined) searchLagMs = Number(body.searchLagMs);
+      if (body.batchConflict !== undefined) conflictMode = body.batchConflict as BatchConflictMode;
+      return { status: 200, body: { searchLagMs, batchConflict: conflictMode } };
+    }
+    return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
       now,
     });
+  };
 
   const handler = (req: EmulatorRequest): EmulatorResponse => {
     if (req.path.startsWith('/__mock/')) return control(req);

@@ -155,3 +155,15 @@ describe.each(BATCH_CONFLICT_MODES)('HubSpot writer under batch-conflict mode %s
     expect(keysWritten()).toEqual(['key-1', 'key-2', 'key-3']);
   });
 });
+
+describe('HubSpot writer and search-index lag', () => {
+  it('a replay under a long search lag finds its own writes by key (batch read), not by search, and writes nothing new', async () => {
+    const writer = await start('reject-409');
+    hs.control.setSearchLag(3_600_000);
+    const first = await writer.writeActivities([draft(1), draft(2)]);
+    const searchesBefore = hs.counters.get('search-emails');
+    expect(await writer.writeActivities([draft(1), draft(2), draft(3)])).toEqual([...first, expect.objectContaining({ key: 'key-3', ok: true })]);
+    expect(keysWritten()).toEqual(['key-1', 'key-2', 'key-3']);
+    expect(hs.counters.get('search-emails')).toBe(searchesBefore);
+  });
+});
