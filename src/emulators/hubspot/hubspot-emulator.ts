@@ -143,9 +143,23 @@ function faultBody(status: number): unknown {
   if (status === 502 || status === 504) return gatewayPage(status);
   if (status === 401) return { status: 'error', message: 'Authentication credentials not found.', correlationId: randomUUID(), category: 'INVALID_AUTHENTICATION' };
   if (status === 429) {
-    return { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName: 'TEN_SECONDLY_ROLLING' };
+    return {
+      status: 'error',
+      message: 'You have reached your ten_secondly_rolling limit.',
+      errorType: 'RATE_LIMIT',
+      category: 'RATE_LIMITS',
+      correlationId: randomUUID(),
+      policyName: 'TEN_SECONDLY_ROLLING',
+    };
   }
   return { status: 'error', message: 'internal error', correlationId: randomUUID(), category: 'INTERNAL_ERROR' };
+}
+
+/** Every answer carries `X-HubSpot-Correlation-Id`, the same id an error body names. */
+function withCorrelationId(answer: EmulatorResponse): EmulatorResponse {
+  const body = answer.body as { correlationId?: unknown } | undefined;
+  const id = body && typeof body === 'object' && typeof body.correlationId === 'string' ? body.correlationId : randomUUID();
+  return { ...answer, headers: { ...(answer.headers ?? {}), 'X-HubSpot-Correlation-Id': id } };
 }
 
 /** Starts a seeded HubSpot emulator on 127.0.0.1. */
@@ -156,7 +170,8 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   let token = opts.accessToken ?? `pat-na1-${randomUUID()}`;
   const store = new HubspotStore(now);
   const tenant = opts.tenant ?? opts.snapshot ?? generateTenant(opts.generate ?? { accounts: 5, contactsPerAccount: 3, dealsPerAccount: 2 });
-  seedHubspot(store, tenant, now() - 86_400_000);
+  const seededAt = now() - 86_400_000;
+  seedHubspot(store, tenant, seededAt);
   const limits = new HubspotRateLimits(
     { tenSecondlyMax: 190, intervalMs: 10_000, daily: 1_000_000, searchPerSecond: 5, searchCountsTenSecondly: false, ...opts.limits },
     Date.now,
@@ -458,7 +473,15 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     return {
       status: 200,
       body: {
-        results: page.map((o) => ({ ...o, createdAt: new Date(o.createdAt).toISOString(), updatedAt: new Date(o.updatedAt).toISOString() })),
+        // PublicOwner requires id, type, archived, createdAt and updatedAt.
+        results: page.map((o) => ({
+          ...o,
+          type: 'PERSON',
+          userIdIncludingInactive: o.userId,
+          teams: [],
+          createdAt: new Date(o.createdAt).toISOString(),
+          updatedAt: new Date(o.updatedAt).toISOString(),
+        })),
         ...(next < all.length ? { paging: { next: { after: String(next) } } } : {}),
       },
     };
@@ -485,8 +508,16 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
 
   const handler = (req: EmulatorRequest): EmulatorResponse => {
     if (req.path.startsWith('/__mock/')) return control(req);
+    return withCorrelationId(serve(req));
+  };
+
+  const serve = (req: EmulatorRequest): EmulatorResponse => {
     if (req.headers.authorization !== `Bearer ${token}`) {
-      return hsError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication.');
+      // Recorded live 401s carry X-HubSpot-Auth-Failure and no WWW-Authenticate (hubspot-api-ruby#181).
+      return {
+        ...hsError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication.'),
+        headers: { 'X-HubSpot-Auth-Failure': '401 Unauthorized' },
+      };
     }
     const isSearch = req.path.endsWith('/search');
     const verdict = limits.admit(isSearch);
@@ -498,6 +529,18 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   const route = (req: EmulatorRequest): EmulatorResponse => {
     if (req.path.startsWith('/crm/v3/owners')) return owners(req);
     if (req.path === '/crm/v3/pipelines/deals') {
+      // Pipeline and PipelineStage require id, label, displayOrder, archived, createdAt, updatedAt.
+      const stamp = new Date(seededAt).toISOString();
+      const stage = (id: string, label: string, displayOrder: number, isClosed: boolean, probability: string) => ({
+        id,
+        label,
+        displayOrder,
+        metadata: { isClosed: String(isClosed), probability },
+        archived: false,
+        createdAt: stamp,
+        updatedAt: stamp,
+        writePermissions: 'CRM_PERMISSIONS_ENFORCEMENT',
+      });
       return {
         status: 200,
         body: {
@@ -507,10 +550,12 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
               label: 'Sales Pipeline',
               archived: false,
               displayOrder: 0,
+              createdAt: stamp,
+              updatedAt: stamp,
               stages: [
-                { id: 'appointmentscheduled', label: 'Appointment Scheduled', metadata: { isClosed: 'false', probability: '0.2' } },
-                { id: 'closedwon', label: 'Closed Won', metadata: { isClosed: 'true', probability: '1.0' } },
-                { id: 'closedlost', label: 'Closed Lost', metadata: { isClosed: 'true', probability: '0.0' } },
+                stage('appointmentscheduled', 'Appointment Scheduled', 0, false, '0.2'),
+                stage('closedwon', 'Closed Won', 1, true, '1.0'),
+                stage('closedlost', 'Closed Lost', 2, true, '0.0'),
               ],
             },
           ],
