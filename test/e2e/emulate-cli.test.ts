@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Starts `mailbridge emulate <api> --json`, returns its first line and a stop function. */
-async function emulate(api: string): Promise<{ info: Record<string, unknown>; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'emulate', api, '--json'], { cwd: root });
+async function emulate(api: string, ...flags: string[]): Promise<{ info: Record<string, unknown>; stop(): Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'emulate', api, '--json', ...flags], { cwd: root });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
@@ -66,5 +66,38 @@ describe('mailbridge emulate', () => {
     } finally {
       await stop();
     }
+  });
+
+  it('serves HubSpot with search lag and a batch-conflict mode set by flags, switchable while running', async () => {
+    const { info, stop } = await emulate('hubspot', '--search-lag-ms', '600000', '--batch-conflict', 'reject-400-unique');
+    try {
+      const creds = info.credentials as { accessToken: string; basePath: string };
+      const call = (path: string, body: unknown) =>
+        fetch(`${creds.basePath}${path}`, { method: 'POST', headers: { authorization: `Bearer ${creds.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const input = { properties: { hs_timestamp: '2026-03-01T10:00:00.000Z', mailbridge_key: 'cli-1' }, associations: [] };
+      expect((await call('/crm/v3/objects/emails/batch/create', { inputs: [input] })).status).toBe(201);
+      // Lagging search does not see the write yet; the batch read by key does.
+      const search = await call('/crm/v3/objects/emails/search', { filterGroups: [{ filters: [{ propertyName: 'mailbridge_key', operator: 'EQ', value: 'cli-1' }] }] });
+      expect(((await search.json()) as { total: number }).total).toBe(0);
+      const read = await call('/crm/v3/objects/emails/batch/read', { idProperty: 'mailbridge_key', inputs: [{ id: 'cli-1' }], properties: [] });
+      expect(((await read.json()) as { results: unknown[] }).results).toHaveLength(1);
+      expect((await call('/crm/v3/objects/emails/batch/create', { inputs: [input] })).status).toBe(400);
+      const modes = await call('/__mock/hubspot/modes', { batchConflict: 'reject-409', searchLagMs: 0 });
+      expect(await modes.json()).toEqual({ batchConflict: 'reject-409', searchLagMs: 0 });
+      expect((await call('/crm/v3/objects/emails/batch/create', { inputs: [input] })).status).toBe(409);
+      const caughtUp = await call('/crm/v3/objects/emails/search', { filterGroups: [{ filters: [{ propertyName: 'mailbridge_key', operator: 'EQ', value: 'cli-1' }] }] });
+      expect(((await caughtUp.json()) as { total: number }).total).toBe(1);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('refuses an unknown batch-conflict mode, naming the flag', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'emulate', 'hubspot', '--batch-conflict', 'sometimes'], { cwd: root });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('--batch-conflict');
   });
 });

@@ -11,6 +11,7 @@ import type { MailboxDescription } from '../../emulators/common/mail-store.js';
 import { generateMailboxes } from '../../emulators/common/mailbox-generator.js';
 import { startGmailEmulator } from '../../emulators/gmail/gmail-emulator.js';
 import { startGraphEmulator } from '../../emulators/graph/graph-emulator.js';
+import { BATCH_CONFLICT_MODES, type BatchConflictMode } from '../../emulators/hubspot/hubspot-batch-create.js';
 import { startHubspotEmulator } from '../../emulators/hubspot/hubspot-emulator.js';
 import { startSalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.js';
 import { UsageError } from '../run-cli.js';
@@ -25,6 +26,8 @@ interface EmulateFlags {
   crm?: string;
   domain: string;
   json?: boolean;
+  searchLagMs?: string;
+  batchConflict?: string;
 }
 
 const DEMO_CRM = fileURLToPath(new URL('../../../examples/sample-crm.json', import.meta.url));
@@ -54,6 +57,23 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+/** HubSpot behaviours switched by flags: search-index lag and the batch-create conflict answer. */
+function hubspotModes(flags: EmulateFlags): { searchLagMs?: number; batchConflict?: BatchConflictMode } {
+  const out: { searchLagMs?: number; batchConflict?: BatchConflictMode } = {};
+  if (flags.searchLagMs !== undefined) {
+    const ms = Number(flags.searchLagMs);
+    if (!Number.isInteger(ms) || ms < 0) throw new UsageError(`--search-lag-ms: expected a whole number of milliseconds ≥ 0, got ${flags.searchLagMs}`);
+    out.searchLagMs = ms;
+  }
+  if (flags.batchConflict !== undefined) {
+    if (!(BATCH_CONFLICT_MODES as readonly string[]).includes(flags.batchConflict)) {
+      throw new UsageError(`--batch-conflict: expected one of ${BATCH_CONFLICT_MODES.join(', ')}, got ${flags.batchConflict}`);
+    }
+    out.batchConflict = flags.batchConflict as BatchConflictMode;
+  }
+  return out;
+}
+
 async function start(kind: Kind, flags: EmulateFlags): Promise<{ info: Record<string, unknown>; close(): Promise<void> }> {
   const port = parsePort(flags.port);
   switch (kind) {
@@ -75,7 +95,7 @@ async function start(kind: Kind, flags: EmulateFlags): Promise<{ info: Record<st
       return { info: { instanceUrl: e.url, credentials: e.credentials }, close: () => e.close() };
     }
     case 'hubspot': {
-      const e = await startHubspotEmulator({ port, snapshot: await loadSnapshotFile(flags.crm ?? DEMO_CRM) });
+      const e = await startHubspotEmulator({ port, snapshot: await loadSnapshotFile(flags.crm ?? DEMO_CRM), ...hubspotModes(flags) });
       return { info: { basePath: e.url, credentials: e.credentials }, close: () => e.close() };
     }
   }
@@ -90,6 +110,8 @@ export function registerEmulate(program: Command): void {
     .option('--mail <path>', 'graph/gmail: seed from a folder of per-user folders, a maildir, an mbox or .eml files')
     .option('--domain <domain>', 'graph/gmail: company domain for mailboxes loaded with --mail', 'example-seller.com')
     .option('--crm <snapshot.json>', 'salesforce/hubspot: seed from a CRM snapshot (default: the demo tenant)')
+    .option('--search-lag-ms <ms>', 'hubspot: new writes stay out of search results this long (default 0)')
+    .option('--batch-conflict <mode>', `hubspot: answer to a batch create meeting a taken unique value: ${BATCH_CONFLICT_MODES.join(', ')} (default reject-409)`)
     .option('--json', 'print the connection details as one JSON object')
     .addHelpText(
       'after',
@@ -100,7 +122,8 @@ control routes under /__mock/ (see src/emulators/common/README.md).
 Examples:
   mailbridge emulate graph --port 8443
   mailbridge emulate gmail --mail ../shared/corpora/enron-dev --domain enron.com --json
-  mailbridge emulate salesforce --crm examples/sample-crm.json`,
+  mailbridge emulate salesforce --crm examples/sample-crm.json
+  mailbridge emulate hubspot --search-lag-ms 5000 --batch-conflict reject-409-after-saving`,
     )
     .action(async (api: string, flags: EmulateFlags) => {
       if (!(KINDS as readonly string[]).includes(api)) throw new UsageError(`unknown api "${api}": expected one of ${KINDS.join(', ')}`);

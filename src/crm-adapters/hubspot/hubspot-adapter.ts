@@ -9,7 +9,7 @@ import Bottleneck from 'bottleneck';
 import { Client } from '@hubspot/api-client';
 import type { ActivityDraft, CrmAdapter, CrmChangeBatch, CrmLimits, WriteOutcome } from '../../core/ports.js';
 import { CallBudget, withBudget } from '../call-budget.js';
-import { toSyncError } from './hubspot-errors.js';
+import { toSyncError, uniqueValueConflict } from './hubspot-errors.js';
 import { KEY_PROPERTY, hsObject, toContact } from './hubspot-mapping.js';
 import { pullHubspot, type HsPullApi } from './hubspot-pull.js';
 import { HS_BATCH, writeHubspotBatch, type DedupeMode, type HsWriteApi } from './hubspot-write.js';
@@ -124,13 +124,27 @@ export class HubspotAdapter implements CrmAdapter {
       owners: async (after) => pageOf(await this.call(() => crm.owners.ownersApi.getPageWithHttpInfo(undefined, after, 500, false) as never)),
       archived: async (type, after) => pageOf(await this.call(() => basicApis[type]!.getPageWithHttpInfo(100, after, [], undefined, undefined, true))),
       associations: async (fromType, toType, ids) => {
-        const out = new Map<string, { id: string; typeIds: number[] }[]>();
-        const data = (await this.call(() => crm.associations.v4.batchApi.getPageWithHttpInfo(fromType, toType, { inputs: ids.map((id) => ({ id })) }) as never)) as {
-          results?: { _from?: { id: string }; from?: { id: string }; to?: { toObjectId: string | number; associationTypes?: { typeId: number }[] }[] }[];
+        type Row = {
+          _from?: { id: string };
+          from?: { id: string };
+          to?: { toObjectId: string | number; associationTypes?: { typeId: number }[] }[];
+          paging?: { next?: { after?: string } };
         };
-        for (const r of data.results ?? []) {
-          const from = r._from?.id ?? r.from?.id;
-          if (from) out.set(String(from), (r.to ?? []).map((t) => ({ id: String(t.toObjectId), typeIds: (t.associationTypes ?? []).map((x) => x.typeId) })));
+        const out = new Map<string, { id: string; typeIds: number[] }[]>();
+        // Each input pages on its own past 500 associations: ask again for those with `after`.
+        let inputs: { id: string; after?: string }[] = ids.map((id) => ({ id }));
+        while (inputs.length) {
+          const request = inputs;
+          const data = (await this.call(() => crm.associations.v4.batchApi.getPageWithHttpInfo(fromType, toType, { inputs: request }) as never)) as { results?: Row[] };
+          inputs = [];
+          for (const r of data.results ?? []) {
+            const from = r._from?.id ?? r.from?.id;
+            if (!from) continue;
+            const links = (r.to ?? []).map((t) => ({ id: String(t.toObjectId), typeIds: (t.associationTypes ?? []).map((x) => x.typeId) }));
+            out.set(String(from), [...(out.get(String(from)) ?? []), ...links]);
+            const after = r.paging?.next?.after;
+            if (after) inputs.push({ id: String(from), after });
+          }
         }
         return out;
       },
@@ -157,10 +171,15 @@ export class HubspotAdapter implements CrmAdapter {
         return data.results ?? [];
       },
       createBatch: async (inputs) => {
-        const data = (await this.call(() => batch.createWithHttpInfo({ inputs: inputs as never }) as never, { attempts: 1 })) as {
-          results?: unknown[];
-          errors?: { message?: string; category?: string }[];
-        };
+        let data: { results?: unknown[]; errors?: { message?: string; category?: string }[] };
+        try {
+          data = (await this.call(() => batch.createWithHttpInfo({ inputs: inputs as never }) as never, { attempts: 1 })) as typeof data;
+        } catch (error) {
+          // A taken key refuses the whole batch (409, or 400 for custom unique properties).
+          const conflict = uniqueValueConflict(error);
+          if (conflict !== null) return { conflict };
+          throw error;
+        }
         return { results: data.results ?? [], errors: data.errors ?? [] };
       },
     };

@@ -55,3 +55,19 @@ export function toSyncError(error: unknown, dailyPauseMs?: number): SyncError {
   }
   return new SyncError('transient', `hubspot: ${message.slice(0, 300)}`, { ...opts, retryAfterMs: 1000 });
 }
+
+/**
+ * The message of a whole-batch refusal for a unique value already taken, or null. Live HubSpot
+ * answers 409 (`CONFLICT` / `OBJECT_ALREADY_EXISTS`) or, for custom unique properties, 400
+ * "… already has that value" instead of a per-input 207 item; either way nothing says which
+ * inputs collided, so the writer reads the keys back.
+ */
+export function uniqueValueConflict(error: unknown): string | null {
+  const mapped = toSyncError(error);
+  const source = (mapped.cause ?? error) as ApiExceptionLike;
+  const body = (typeof source.body === 'object' && source.body !== null ? source.body : {}) as { message?: unknown; category?: unknown };
+  const message = typeof body.message === 'string' ? body.message : mapped.message;
+  if (mapped.status === 409) return message;
+  if (mapped.status === 400 && /already (has that value|exists)/i.test(message)) return message;
+  return null;
+}

@@ -89,7 +89,9 @@ function send(res: ServerResponse, answer: EmulatorResponse, truncate: boolean):
   const payload = truncate ? bytes.subarray(0, Math.floor(bytes.length / 2)) : bytes;
   const headers: Record<string, string> = { ...(answer.headers ?? {}) };
   const hasType = Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
-  if (!hasType && payload.length > 0) headers['Content-Type'] = isJson ? 'application/json' : 'text/plain';
+  // A string body that is an HTML page (a gateway's error page) goes out as text/html.
+  const isHtml = !isJson && /^\s*<(!doctype html|html)/i.test(bytes.subarray(0, 64).toString('utf8'));
+  if (!hasType && payload.length > 0) headers['Content-Type'] = isJson ? 'application/json' : isHtml ? 'text/html' : 'text/plain';
   headers['Content-Length'] = String(payload.length);
   res.writeHead(answer.status, headers);
   res.end(payload);

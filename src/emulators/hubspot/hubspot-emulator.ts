@@ -25,8 +25,10 @@ import {
   type SearchRequest,
 } from './hubspot-search.js';
 import { seedHubspot } from './hubspot-seed.js';
-import { ASSOCIATION_TYPES, HubspotStore, objectType, type HsObject, type ObjectType } from './hubspot-store.js';
+import { ASSOCIATION_TYPES, HubspotStore, UNIQUE_PROPERTIES, objectType, type HsObject, type ObjectType } from './hubspot-store.js';
+import { BATCH_CONFLICT_MODES, unknownPropertiesError, wholeBatchConflict, type BatchConflictMode, type UniqueCollision } from './hubspot-batch-create.js';
 import { serveCrmControl } from '../common/crm-control-routes.js';
+import { PageTokens } from '../common/page-tokens.js';
 
 export interface HubspotEmulatorOptions {
   port?: number;
@@ -40,6 +42,10 @@ export interface HubspotEmulatorOptions {
   searchLagMs?: number;
   /** Base time source; `control.advanceClock` adds to it. */
   now?: () => number;
+  /** Associations per input per page of a v4 read (live: 500). */
+  associationPageSize?: number;
+  /** How a batch create meeting an existing unique value is answered (default `reject-409`). */
+  batchConflict?: BatchConflictMode;
 }
 
 /** An email engagement as written, with its associations: what read-back tests compare. */
@@ -64,6 +70,10 @@ export interface HubspotControl {
   dissociate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string): void;
   emails(): WrittenEngagement[];
   addFault(rule: FaultRule): void;
+  /** Switches how batch creates meeting an existing unique value are answered. */
+  setBatchConflictMode(mode: BatchConflictMode): void;
+  /** Switches how long new writes stay out of search results. */
+  setSearchLag(ms: number): void;
 }
 
 export interface RunningHubspotEmulator extends RunningEmulator {
@@ -91,6 +101,8 @@ const EMAIL_PROPERTIES = new Set([
   'mailbridge_key',
   'mailbridge_explanation',
 ]);
+/** Associations per page of a v4 read, batch or single (live: 500). */
+const ASSOCIATION_PAGE = 500;
 const EMAIL_DIRECTIONS = new Set(['EMAIL', 'INCOMING_EMAIL', 'FORWARDED_EMAIL']);
 const EMAIL_STATUSES = new Set(['BOUNCED', 'FAILED', 'SCHEDULED', 'SENDING', 'SENT']);
 
@@ -118,12 +130,36 @@ export function classifyHubspot(req: EmulatorRequest): string {
   return `${req.method.toLowerCase()}-${type}`;
 }
 
+/**
+ * The page HubSpot's edge serves for a gateway failure: HTML, not the JSON error envelope
+ * (airbytehq/airbyte#15729 shows a HubSpot 502 surfacing as a whole HTML page).
+ */
+export function gatewayPage(status: 502 | 503 | 504): string {
+  const title = { 502: '502 Bad Gateway', 503: '503 Service Temporarily Unavailable', 504: '504 Gateway Time-out' }[status];
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n`;
+}
+
 function faultBody(status: number): unknown {
+  if (status === 502 || status === 504) return gatewayPage(status);
   if (status === 401) return { status: 'error', message: 'Authentication credentials not found.', correlationId: randomUUID(), category: 'INVALID_AUTHENTICATION' };
   if (status === 429) {
-    return { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName: 'TEN_SECONDLY_ROLLING' };
+    return {
+      status: 'error',
+      message: 'You have reached your ten_secondly_rolling limit.',
+      errorType: 'RATE_LIMIT',
+      category: 'RATE_LIMITS',
+      correlationId: randomUUID(),
+      policyName: 'TEN_SECONDLY_ROLLING',
+    };
   }
   return { status: 'error', message: 'internal error', correlationId: randomUUID(), category: 'INTERNAL_ERROR' };
+}
+
+/** Every answer carries `X-HubSpot-Correlation-Id`, the same id an error body names. */
+function withCorrelationId(answer: EmulatorResponse): EmulatorResponse {
+  const body = answer.body as { correlationId?: unknown } | undefined;
+  const id = body && typeof body === 'object' && typeof body.correlationId === 'string' ? body.correlationId : randomUUID();
+  return { ...answer, headers: { ...(answer.headers ?? {}), 'X-HubSpot-Correlation-Id': id } };
 }
 
 /** Starts a seeded HubSpot emulator on 127.0.0.1. */
@@ -134,13 +170,18 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   let token = opts.accessToken ?? `pat-na1-${randomUUID()}`;
   const store = new HubspotStore(now);
   const tenant = opts.tenant ?? opts.snapshot ?? generateTenant(opts.generate ?? { accounts: 5, contactsPerAccount: 3, dealsPerAccount: 2 });
-  seedHubspot(store, tenant, now() - 86_400_000);
+  const seededAt = now() - 86_400_000;
+  seedHubspot(store, tenant, seededAt);
   const limits = new HubspotRateLimits(
     { tenSecondlyMax: 190, intervalMs: 10_000, daily: 1_000_000, searchPerSecond: 5, searchCountsTenSecondly: false, ...opts.limits },
     Date.now,
   );
   const searchLimits: SearchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
   const searchCache = new Map<string, { version: number; results: HsObject[] }>();
+  let conflictMode: BatchConflictMode = opts.batchConflict ?? 'reject-409';
+  let searchLagMs = opts.searchLagMs ?? 0;
+  const associationPageSize = opts.associationPageSize ?? ASSOCIATION_PAGE;
+  const associationTokens = new PageTokens<{ key: string; offset: number }>('hsa_');
   const sortedIndex = new Map<string, { version: number; objects: HsObject[] }>();
 
   const view = (type: ObjectType, o: HsObject, requested: readonly string[] | undefined) => {
@@ -166,7 +207,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   };
 
   const runSearch = (type: ObjectType, req: SearchRequest): HsObject[] => {
-    const lag = opts.searchLagMs ?? 0;
+    const lag = searchLagMs;
     const key = `${type}|${JSON.stringify([req.filterGroups ?? [], req.sorts ?? [], req.query ?? ''])}`;
     const cached = searchCache.get(key);
     if (!lag && cached?.version === store.version) return cached.results;
@@ -248,7 +289,8 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   const createOne = (type: ObjectType, input: Input): HsObject | Record<string, unknown> => {
     const props: Record<string, string | null> = {};
     for (const [k, v] of Object.entries(input.properties ?? {})) props[k] = v === null || v === undefined ? null : String(v);
-    const fail = (category: string, message: string, context: Record<string, unknown> = {}) => ({ status: 'error', category, message, context });
+    // StandardError as the SDK's model requires it: status, category, message, context, errors, links.
+    const fail = (category: string, message: string, context: Record<string, string[]> = {}) => ({ status: 'error', category, message, context, errors: [], links: {} });
     if (type === 'emails') {
       const unknown = Object.keys(props).filter((p) => !EMAIL_PROPERTIES.has(p));
       if (unknown.length) return fail('VALIDATION_ERROR', `Property values were not valid: ${unknown.join(', ')} does not exist`, { propertyName: unknown });
@@ -275,6 +317,24 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     return object;
   };
 
+  /** Inputs whose unique values are already held, or repeat an earlier input's, in input order. */
+  const uniqueCollisions = (type: ObjectType, inputs: Input[]): UniqueCollision[] => {
+    const out: UniqueCollision[] = [];
+    const seen = new Set<string>();
+    inputs.forEach((input, index) => {
+      for (const property of UNIQUE_PROPERTIES[type] ?? []) {
+        const raw = input.properties?.[property];
+        if (raw === undefined || raw === null || raw === '') continue;
+        const value = String(raw);
+        const existingId = store.byUnique(type, property, value)?.id;
+        const key = `${property}:${value.toLowerCase()}`;
+        if (existingId || seen.has(key)) out.push({ index, property, value, existingId });
+        seen.add(key);
+      }
+    });
+    return out;
+  };
+
   const objects = (req: EmulatorRequest, type: ObjectType, rest: string): EmulatorResponse => {
     if (rest === '/search' && req.method === 'POST') return search(type, req);
     if (rest === '' && req.method === 'GET') return list(type, req);
@@ -287,6 +347,12 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       const inputs = req.json<{ inputs?: Input[] }>()?.inputs;
       if (!Array.isArray(inputs) || inputs.length === 0) return hsError(400, 'VALIDATION_ERROR', 'inputs is required');
       if (inputs.length > 100) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 100');
+      // A property the portal does not define refuses the whole batch, not one item.
+      const unknown = type === 'emails' ? [...new Set(inputs.flatMap((i) => Object.keys(i.properties ?? {}).filter((p) => !EMAIL_PROPERTIES.has(p))))] : [];
+      if (unknown.length) return unknownPropertiesError(unknown);
+      const collisions = uniqueCollisions(type, inputs);
+      const mode = conflictMode;
+      if (collisions.length && mode !== 'partial-207' && mode !== 'reject-409-after-saving') return wholeBatchConflict(mode, collisions[0]!);
       const startedAt = new Date(now()).toISOString();
       const created: HsObject[] = [];
       const errors: Record<string, unknown>[] = [];
@@ -295,6 +361,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
         if ('id' in result && 'properties' in result) created.push(result as HsObject);
         else errors.push(result);
       }
+      if (collisions.length && mode === 'reject-409-after-saving') return wholeBatchConflict(mode, collisions[0]!);
       // HubSpot does not promise input order in batch results; newest first makes that visible.
       const results = created.reverse().map((o) => view(type, o, Object.keys(o.properties)));
       const body = { status: 'COMPLETE', results, startedAt, completedAt: new Date(now()).toISOString(), ...(errors.length ? { numErrors: errors.length, errors } : {}) };
@@ -331,26 +398,44 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     return hsError(404, 'NOT_FOUND', 'Not found');
   };
 
+  /**
+   * One page (500 by default, as live) of an object's associations, from an opaque `after`;
+   * with `paging.next` while more remain. The batch read pages each input on its own.
+   */
+  const associationPage = (from: ObjectType, id: string, to: ObjectType, links: { id: string; typeIds: number[] }[], after: string | undefined, limit = associationPageSize): { error: EmulatorResponse } | { to: unknown[]; paging: Record<string, unknown> } => {
+    let offset = 0;
+    if (after) {
+      const state = associationTokens.resolve(after);
+      if (!state || state.key !== `${from}:${id}:${to}`) return { error: hsError(400, 'VALIDATION_ERROR', `after ${after} is not a valid paging token`) };
+      offset = state.offset;
+    }
+    const slice = links.slice(offset, offset + limit);
+    const next = offset + slice.length;
+    const toItems = slice.map((l) => ({ toObjectId: l.id, associationTypes: l.typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: null })) }));
+    if (next >= links.length) return { to: toItems, paging: {} };
+    const token = associationTokens.issue({ key: `${from}:${id}:${to}`, offset: next });
+    return { to: toItems, paging: { paging: { next: { after: token, link: `${running.url}/crm/v4/objects/${from}/${id}/associations/${to}?after=${token}` } } } };
+  };
+
   const associationsApi = (req: EmulatorRequest): EmulatorResponse => {
     const batch = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/read$/.exec(req.path);
     if (batch && req.method === 'POST') {
       const from = objectType(batch[1]!);
       const to = objectType(batch[2]!);
       if (!from || !to) return hsError(400, 'VALIDATION_ERROR', 'unknown object type');
-      const inputs = req.json<{ inputs?: { id: string }[] }>()?.inputs ?? [];
+      const inputs = req.json<{ inputs?: { id: string; after?: string }[] }>()?.inputs ?? [];
       if (inputs.length > 1000) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 1000');
       const results: Record<string, unknown>[] = [];
       const errors: Record<string, unknown>[] = [];
-      for (const { id } of inputs) {
+      for (const { id, after } of inputs) {
         const links = store.live(from, String(id)) ? store.associations(from, String(id), to) : [];
         if (!links.length) {
-          errors.push({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${to} is associated with ${from} ${id}.`, context: { fromObjectId: [String(id)] } });
+          errors.push({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${to} is associated with ${from} ${id}.`, context: { fromObjectId: [String(id)] }, errors: [], links: {} });
           continue;
         }
-        results.push({
-          from: { id: String(id) },
-          to: links.map((l) => ({ toObjectId: l.id, associationTypes: l.typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: null })) })),
-        });
+        const page = associationPage(from, String(id), to, links, after);
+        if ('error' in page) return page.error;
+        results.push({ from: { id: String(id) }, to: page.to, ...page.paging });
       }
       const stamp = new Date(now()).toISOString();
       return { status: errors.length ? 207 : 200, body: { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp, ...(errors.length ? { numErrors: errors.length, errors } : {}) } };
@@ -361,7 +446,10 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       const to = objectType(single[3]!);
       if (!from || !to) return hsError(400, 'VALIDATION_ERROR', 'unknown object type');
       const links = store.associations(from, single[2]!, to);
-      return { status: 200, body: { results: links.map((l) => ({ toObjectId: l.id, associationTypes: l.typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: null })) })) } };
+      const limit = Math.min(Number(req.query.get('limit') ?? ASSOCIATION_PAGE), ASSOCIATION_PAGE);
+      const page = associationPage(from, single[2]!, to, links, req.query.get('after') ?? undefined, limit);
+      if ('error' in page) return page.error;
+      return { status: 200, body: { results: page.to, ...page.paging } };
     }
     const put = /^\/crm\/v4\/objects\/([^/]+)\/([^/]+)\/associations\/default\/([^/]+)\/([^/]+)$/.exec(req.path);
     if (put && req.method === 'PUT') {
@@ -385,23 +473,51 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     return {
       status: 200,
       body: {
-        results: page.map((o) => ({ ...o, createdAt: new Date(o.createdAt).toISOString(), updatedAt: new Date(o.updatedAt).toISOString() })),
+        // PublicOwner requires id, type, archived, createdAt and updatedAt.
+        results: page.map((o) => ({
+          ...o,
+          type: 'PERSON',
+          userIdIncludingInactive: o.userId,
+          teams: [],
+          createdAt: new Date(o.createdAt).toISOString(),
+          updatedAt: new Date(o.updatedAt).toISOString(),
+        })),
         ...(next < all.length ? { paging: { next: { after: String(next) } } } : {}),
       },
     };
   };
 
-  const control = (req: EmulatorRequest): EmulatorResponse =>
-    serveCrmControl(req, running, {
+  const control = (req: EmulatorRequest): EmulatorResponse => {
+    // `POST /__mock/hubspot/modes` `{ searchLagMs?, batchConflict? }` switches behaviours while running.
+    if (req.method === 'POST' && req.path === '/__mock/hubspot/modes') {
+      const body = req.json<{ searchLagMs?: unknown; batchConflict?: unknown }>() ?? {};
+      if (body.searchLagMs !== undefined && !(Number.isInteger(body.searchLagMs) && Number(body.searchLagMs) >= 0)) return { status: 400, body: { error: 'searchLagMs: expected a whole number ≥ 0' } };
+      if (body.batchConflict !== undefined && !(BATCH_CONFLICT_MODES as readonly unknown[]).includes(body.batchConflict)) {
+        return { status: 400, body: { error: `batchConflict: expected one of ${BATCH_CONFLICT_MODES.join(', ')}` } };
+      }
+      if (body.searchLagMs !== undefined) searchLagMs = Number(body.searchLagMs);
+      if (body.batchConflict !== undefined) conflictMode = body.batchConflict as BatchConflictMode;
+      return { status: 200, body: { searchLagMs, batchConflict: conflictMode } };
+    }
+    return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
       now,
     });
+  };
 
   const handler = (req: EmulatorRequest): EmulatorResponse => {
     if (req.path.startsWith('/__mock/')) return control(req);
+    return withCorrelationId(serve(req));
+  };
+
+  const serve = (req: EmulatorRequest): EmulatorResponse => {
     if (req.headers.authorization !== `Bearer ${token}`) {
-      return hsError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication.');
+      // Recorded live 401s carry X-HubSpot-Auth-Failure and no WWW-Authenticate (hubspot-api-ruby#181).
+      return {
+        ...hsError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication.'),
+        headers: { 'X-HubSpot-Auth-Failure': '401 Unauthorized' },
+      };
     }
     const isSearch = req.path.endsWith('/search');
     const verdict = limits.admit(isSearch);
@@ -413,6 +529,18 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   const route = (req: EmulatorRequest): EmulatorResponse => {
     if (req.path.startsWith('/crm/v3/owners')) return owners(req);
     if (req.path === '/crm/v3/pipelines/deals') {
+      // Pipeline and PipelineStage require id, label, displayOrder, archived, createdAt, updatedAt.
+      const stamp = new Date(seededAt).toISOString();
+      const stage = (id: string, label: string, displayOrder: number, isClosed: boolean, probability: string) => ({
+        id,
+        label,
+        displayOrder,
+        metadata: { isClosed: String(isClosed), probability },
+        archived: false,
+        createdAt: stamp,
+        updatedAt: stamp,
+        writePermissions: 'CRM_PERMISSIONS_ENFORCEMENT',
+      });
       return {
         status: 200,
         body: {
@@ -422,10 +550,12 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
               label: 'Sales Pipeline',
               archived: false,
               displayOrder: 0,
+              createdAt: stamp,
+              updatedAt: stamp,
               stages: [
-                { id: 'appointmentscheduled', label: 'Appointment Scheduled', metadata: { isClosed: 'false', probability: '0.2' } },
-                { id: 'closedwon', label: 'Closed Won', metadata: { isClosed: 'true', probability: '1.0' } },
-                { id: 'closedlost', label: 'Closed Lost', metadata: { isClosed: 'true', probability: '0.0' } },
+                stage('appointmentscheduled', 'Appointment Scheduled', 0, false, '0.2'),
+                stage('closedwon', 'Closed Won', 1, true, '1.0'),
+                stage('closedlost', 'Closed Lost', 2, true, '0.0'),
               ],
             },
           ],
@@ -484,6 +614,12 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
           };
         }),
     addFault: (rule) => running.faults.add(rule),
+    setBatchConflictMode: (mode) => {
+      conflictMode = mode;
+    },
+    setSearchLag: (ms) => {
+      searchLagMs = ms;
+    },
   };
 
   const running: RunningHubspotEmulator = {

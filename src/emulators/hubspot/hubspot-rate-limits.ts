@@ -54,13 +54,25 @@ export class HubspotRateLimits {
 
   private headers(): Record<string, string> {
     const u = this.usage();
+    const at = this.now();
+    const secondly = Math.max(1, Math.ceil(this.options.tenSecondlyMax / 10));
     return {
       'X-HubSpot-RateLimit-Daily': String(u.limit),
       'X-HubSpot-RateLimit-Daily-Remaining': String(Math.max(0, u.limit - u.used)),
       'X-HubSpot-RateLimit-Interval-Milliseconds': String(this.options.intervalMs),
       'X-HubSpot-RateLimit-Max': String(this.options.tenSecondlyMax),
       'X-HubSpot-RateLimit-Remaining': String(Math.max(0, this.options.tenSecondlyMax - this.window.length)),
+      // Legacy per-second pair, still sent (API_NOTES §4.7): a tenth of the window, not enforced.
+      'X-HubSpot-RateLimit-Secondly': String(secondly),
+      'X-HubSpot-RateLimit-Secondly-Remaining': String(Math.max(0, secondly - this.lastSecond(at))),
     };
+  }
+
+  /** Requests of the window in the last second (the window is in time order). */
+  private lastSecond(at: number): number {
+    let n = 0;
+    for (let i = this.window.length - 1; i >= 0 && this.window[i]! > at - 1000; i--) n++;
+    return n;
   }
 
   /** Admits or refuses one request; admitted ones are counted. */
@@ -72,7 +84,7 @@ export class HubspotRateLimits {
     const refuse = (body: Record<string, unknown>): LimitVerdict => ({
       ok: false,
       status: 429,
-      body: { status: 'error', errorType: 'RATE_LIMIT', correlationId: randomUUID(), requestId: randomUUID(), ...body },
+      body: { status: 'error', errorType: 'RATE_LIMIT', category: 'RATE_LIMITS', correlationId: randomUUID(), requestId: randomUUID(), ...body },
       headers: this.headers(),
     });
     if (u.used >= u.limit) return refuse({ message: 'You have reached your daily limit.', policyName: 'DAILY' });
@@ -84,7 +96,10 @@ export class HubspotRateLimits {
         groupName: 'publicapi:private_app-api-calls-ten-secondly:emulator',
       });
     }
-    if (isSearch && this.searches.length >= this.options.searchPerSecond) return refuse({ message: 'You have reached your secondly limit.' });
+    if (isSearch && this.searches.length >= this.options.searchPerSecond) {
+      // Recorded body: HGData/mk-node-hubspot#84 (policyName SECONDLY, a secondly groupName).
+      return refuse({ message: 'You have reached your secondly limit.', policyName: 'SECONDLY', groupName: 'publicapi:private_app-api-calls-secondly:emulator' });
+    }
     this.dailyUsed++;
     if (countsWindow) this.window.push(at);
     if (isSearch) this.searches.push(at);
