@@ -5,6 +5,7 @@
  * asked to be forgotten, and a file leaves the encrypted database) — the tenant's sync still
  * honours it. The JSON is produced piece by piece, so a large CRM streams.
  */
+import type { TenantConfig } from '../../config/config-schema.js';
 import type { Blocklist } from '../../core/types.js';
 import { exportAccounts, exportContacts, exportDeals, exportLeads, exportUsers } from '../../store/index-export.js';
 import type { OpenTenant } from '../open-tenant.js';
@@ -27,8 +28,11 @@ function* arrayJson(name: string, records: Iterable<unknown>): Generator<string>
   yield `${batch.join('')}${any ? '\n  ' : ''}],\n`;
 }
 
+/** What the export reads: the database (index and stored blocklist) and the configuration. */
+export type SnapshotSource = Pick<OpenTenant, 'db' | 'admin'> & { config: Pick<TenantConfig, 'companyDomains' | 'blocklist'> };
+
 /** The snapshot's blocklist: the configuration's entries and the database's, without duplicates. */
-export function tenantBlocklist(tenant: OpenTenant): Blocklist {
+export function tenantBlocklist(tenant: SnapshotSource): Blocklist {
   const stored = tenant.admin.blocklist();
   const merge = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
   return {
@@ -39,7 +43,7 @@ export function tenantBlocklist(tenant: OpenTenant): Blocklist {
 }
 
 /** The snapshot as JSON text, in chunks to write in order. */
-export function* crmSnapshotJson(tenant: OpenTenant): Generator<string> {
+export function* crmSnapshotJson(tenant: SnapshotSource): Generator<string> {
   const db = tenant.db;
   yield `{\n  "companyDomains": ${JSON.stringify(tenant.config.companyDomains)},\n`;
   yield* arrayJson('users', exportUsers(db));
