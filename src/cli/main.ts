@@ -17,6 +17,8 @@ import { registerMessages } from './commands/messages.js';
 import { registerPrivacy } from './commands/privacy.js';
 import { registerPurge } from './commands/purge.js';
 import { registerRetention } from './commands/retention.js';
+import { registerExplain } from './commands/explain.js';
+import { registerCrm } from './commands/crm.js';
 import { runCli } from './run-cli.js';
 
 const program = new Command()
@@ -43,6 +45,8 @@ registerMessages(program);
 registerPrivacy(program);
 registerRetention(program);
 registerPurge(program);
+registerExplain(program);
+registerCrm(program);
 registerKey(program);
 registerClassify(program);
 registerEmulate(program);

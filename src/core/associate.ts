@@ -11,6 +11,7 @@
  * participants; every step that matched leaves a short reason for the explanation.
  */
 import { isFreeMailDomain } from './address.js';
+import type { DecisionTrace, ParticipantMatch } from './decision-trace.js';
 import type { Participant } from './participants.js';
 import type { DomainIndex } from './ports.js';
 
@@ -40,11 +41,18 @@ function accountLabel(index: DomainIndex, id: string): string {
   return index.account(id)?.name ?? id;
 }
 
+/** Why a participant matched nothing, for the explain trace. */
+function unmatchedWhy(p: Participant, byDomain: boolean): string {
+  if (byDomain) return `no contact or lead with this address, no account or lead on ${p.registrable}`;
+  if (p.registrable === null) return `no contact or lead with this address (${p.domain} is not a registrable domain)`;
+  return `no contact or lead with this address (${p.registrable} is free mail: matched by exact address only)`;
+}
+
 /**
  * Associates the external participants (not internal, not CRM users) with CRM records.
  * `external` must already exclude company-domain addresses and CRM users.
  */
-export function associate(external: readonly Participant[], index: DomainIndex, attached?: AttachedEntities): Association {
+export function associate(external: readonly Participant[], index: DomainIndex, attached?: AttachedEntities, trace?: DecisionTrace): Association {
   const contacts = new Set<string>(attached?.contactIds ?? []);
   const accounts = new Set<string>(attached?.accountIds ?? []);
   const leads = new Set<string>(attached?.leadIds ?? []);
@@ -53,7 +61,9 @@ export function associate(external: readonly Participant[], index: DomainIndex, 
     reasons.push('records already attached to the conversation');
   }
 
+  const matches: ParticipantMatch[] | null = trace ? [] : null;
   for (const p of external) {
+    const before = reasons.length;
     const byDomain = p.registrable !== null && !isFreeMailDomain(p.registrable);
     let foundContact = false;
     let foundAccount = false;
@@ -101,6 +111,10 @@ export function associate(external: readonly Participant[], index: DomainIndex, 
         }
       }
     }
+    matches?.push({ address: p.address, role: p.role, matched: reasons.length > before ? reasons.slice(before) : [unmatchedWhy(p, byDomain)] });
+  }
+  if (trace && matches) {
+    trace.association({ ours: [], external: matches, contactIds: [...contacts], accountIds: [...accounts], leadIds: [...leads] });
   }
 
   return {

@@ -6,7 +6,8 @@
 import { normalizeAddress } from './address.js';
 import type { AttachedEntities } from './associate.js';
 import { automatedByBody } from './automated.js';
-import { dayInZone, describeDeal, rankDeals, type RankedDeal } from './deal-window.js';
+import type { DealCandidateTrace, DecisionTrace } from './decision-trace.js';
+import { dayInZone, describeDeal, rankDeals, whyRankedBelow, type RankedDeal } from './deal-window.js';
 import { dedupeKey } from './dedupe.js';
 import { qualify, type EngineContext, type Qualified } from './qualify.js';
 import type { Deal, MessageBody, MessageMeta, Reason } from './types.js';
@@ -56,7 +57,7 @@ export function skipDecision(reason: Reason, explanation: string): EmailDecision
   };
 }
 
-function chooseDeals(meta: MessageMeta, q: Qualified, ctx: EngineContext, now: Date): RankedDeal[] {
+function chooseDeals(meta: MessageMeta, q: Qualified, ctx: EngineContext, now: Date, candidatesTrace?: DealCandidateTrace[]): RankedDeal[] {
   const candidates = new Map<string, Deal>();
   for (const accountId of q.association.accountIds) {
     for (const deal of ctx.index.dealsByAccount(accountId)) candidates.set(deal.id, deal);
@@ -70,20 +71,37 @@ function chooseDeals(meta: MessageMeta, q: Qualified, ctx: EngineContext, now: D
     { timeZone: ctx.rules.timeZone, windowDays: ctx.rules.dealWindowDays },
     new Set(q.association.contactIds),
     q.userIds,
+    candidatesTrace && ((deal, why) => candidatesTrace.push({ id: deal.id, name: deal.name, accountId: deal.accountId, verdict: 'ineligible', why })),
   );
-  return ranked.slice(0, ctx.rules.maxDeals);
+  const chosen = ranked.slice(0, ctx.rules.maxDeals);
+  if (candidatesTrace) {
+    const last = chosen.at(-1);
+    ranked.forEach((r, i) => {
+      const won = i < chosen.length;
+      const why = won ? describeDeal(r) : `${r.why}; ranked below ${last!.deal.name}: ${whyRankedBelow(r, last!)}`;
+      candidatesTrace.push({ id: r.deal.id, name: r.deal.name, accountId: r.deal.accountId, verdict: won ? 'won' : 'lost', why });
+    });
+  }
+  return chosen;
 }
 
 /**
  * Completes a qualified message with its body: the body-level automated check (nothing is kept
  * of a message it rejects), deal choice, owner and explanation.
  */
-export function decide(meta: MessageMeta, q: Qualified, body: MessageBody | null, ctx: EngineContext, opts: DecideOptions): EmailDecision {
+export function decide(meta: MessageMeta, q: Qualified, body: MessageBody | null, ctx: EngineContext, opts: DecideOptions, trace?: DecisionTrace): EmailDecision {
   if (body) {
     const bulk = automatedByBody(body);
-    if (bulk) return skipDecision('automated', bulk);
+    if (bulk) {
+      trace?.rule('automated-body', 'fail', bulk);
+      return skipDecision('automated', bulk);
+    }
+    trace?.rule('automated-body', 'pass', 'the body reads as written by a person');
+  } else {
+    trace?.rule('automated-body', 'not-reached', 'no body to check');
   }
-  const chosen = chooseDeals(meta, q, ctx, opts.now);
+  const candidates: DealCandidateTrace[] | undefined = trace ? [] : undefined;
+  const chosen = chooseDeals(meta, q, ctx, opts.now, candidates);
   const dealIds = [...new Set([...q.association.attachedDealIds, ...chosen.map((r) => r.deal.id)])];
 
   const explanation = [...q.association.reasons];
@@ -91,15 +109,19 @@ export function decide(meta: MessageMeta, q: Qualified, body: MessageBody | null
   if (!chosen.length && q.association.accountIds.length) explanation.push('no eligible deal: logged on the account');
 
   let owner: string | null;
+  let ownerWhy: string;
   const top = chosen[0];
   if (top?.deal.ownerId && q.userIds.has(top.deal.ownerId)) {
     owner = top.deal.ownerId;
-    explanation.push('owner: deal owner on the thread');
+    ownerWhy = 'owner: deal owner on the thread';
+    explanation.push(ownerWhy);
   } else {
     const mailboxOwner = normalizeAddress(opts.mailboxOwner);
     owner = mailboxOwner ? (ctx.index.userByEmail(mailboxOwner)?.id ?? null) : null;
-    if (owner) explanation.push('owner: mailbox owner');
+    ownerWhy = owner ? 'owner: mailbox owner' : 'no owner: the mailbox owner is not a CRM user (the CRM default applies)';
+    if (owner) explanation.push(ownerWhy);
   }
+  if (trace && candidates) trace.deals({ chosen: dealIds, candidates, owner: { id: owner, why: ownerWhy } });
 
   const from = q.participants.find((p) => p.role === 'from');
   // Outbound when one of ours wrote it: a company address, a CRM user, or the mailbox owner.
@@ -129,8 +151,9 @@ export function classifyMessage(
   ctx: EngineContext,
   opts: DecideOptions,
   attached?: AttachedEntities,
+  trace?: DecisionTrace,
 ): EmailDecision {
-  const q = qualify(meta, ctx, attached);
+  const q = qualify(meta, ctx, attached, trace);
   if (!q.ok) return skipDecision(q.reason, q.why);
-  return decide(meta, q, body, ctx, opts);
+  return decide(meta, q, body, ctx, opts, trace);
 }

@@ -61,7 +61,7 @@ export interface DealWindowRules {
   windowDays: number;
 }
 
-export type DealStanding = { eligible: false } | { eligible: true; openAtSend: boolean; why: string };
+export type DealStanding = { eligible: false; why: string } | { eligible: true; openAtSend: boolean; why: string };
 
 /**
  * A deal is open at the sent day when created on or before it and not closed before it; a
@@ -69,17 +69,17 @@ export type DealStanding = { eligible: false } | { eligible: true; openAtSend: b
  */
 export function dealStanding(deal: Deal, sentDay: number, rules: DealWindowRules): DealStanding {
   const created = crmDay(deal.createdDate, rules.timeZone);
-  if (created !== null && created > sentDay) return { eligible: false };
+  if (created !== null && created > sentDay) return { eligible: false, why: 'created after the email was sent' };
   if (!deal.isClosed) return { eligible: true, openAtSend: true, why: 'open at send time' };
   // A closed deal without a close date: its last change is the best guess of when it closed.
   const closed = crmDay(deal.closeDate, rules.timeZone) ?? crmDay(deal.lastModified, rules.timeZone);
-  if (closed === null) return { eligible: false };
+  if (closed === null) return { eligible: false, why: 'closed, with no readable close date' };
   if (closed >= sentDay) return { eligible: true, openAtSend: true, why: 'open at send time' };
   const after = sentDay - closed;
   if (after <= rules.windowDays) {
     return { eligible: true, openAtSend: false, why: `closed ${after} day${after === 1 ? '' : 's'} before send` };
   }
-  return { eligible: false };
+  return { eligible: false, why: `closed ${after} days before send, beyond the ${rules.windowDays}-day window` };
 }
 
 export interface RankedDeal {
@@ -91,8 +91,34 @@ export interface RankedDeal {
 }
 
 /**
- * Ranking among eligible deals: a participant holds a contact role; then the deal owner is a
- * participant; then open before closed; then most recently updated (id breaks exact ties).
+ * The ranking criteria, strongest first: a participant holds a contact role; then the deal owner
+ * is a participant; then open before closed; then most recently updated (id breaks exact ties).
+ * `lost` says why a deal ranked below one that beat it on that criterion.
+ */
+const RANKING: readonly { key: (r: RankedDeal) => number; lost: string }[] = [
+  { key: (r) => Number(r.contactRole), lost: 'no participant holds a contact role on it' },
+  { key: (r) => Number(r.ownerParticipant), lost: 'its owner is not on the thread' },
+  { key: (r) => Number(r.openAtSend), lost: 'it was closed at send time' },
+  { key: (r) => timeOf(r.deal.lastModified), lost: 'it was updated less recently' },
+];
+
+function compareRanked(a: RankedDeal, b: RankedDeal): number {
+  for (const c of RANKING) {
+    const d = c.key(b) - c.key(a);
+    if (d) return d;
+  }
+  return a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0;
+}
+
+/** Why `loser` ranked below `winner`: the first criterion that separated them. */
+export function whyRankedBelow(loser: RankedDeal, winner: RankedDeal): string {
+  for (const c of RANKING) if (c.key(loser) !== c.key(winner)) return c.lost;
+  return 'equal on every criterion: the lower id wins';
+}
+
+/**
+ * Ranking among eligible deals (see RANKING). `onIneligible` hears each deal left out and why
+ * (the explain trace).
  */
 export function rankDeals(
   deals: readonly Deal[],
@@ -100,11 +126,15 @@ export function rankDeals(
   rules: DealWindowRules,
   participantContactIds: ReadonlySet<string>,
   participantUserIds: ReadonlySet<string>,
+  onIneligible?: (deal: Deal, why: string) => void,
 ): RankedDeal[] {
   const ranked: RankedDeal[] = [];
   for (const deal of deals) {
     const standing = dealStanding(deal, sentDay, rules);
-    if (!standing.eligible) continue;
+    if (!standing.eligible) {
+      onIneligible?.(deal, standing.why);
+      continue;
+    }
     ranked.push({
       deal,
       openAtSend: standing.openAtSend,
@@ -113,14 +143,7 @@ export function rankDeals(
       why: standing.why,
     });
   }
-  return ranked.sort(
-    (a, b) =>
-      Number(b.contactRole) - Number(a.contactRole) ||
-      Number(b.ownerParticipant) - Number(a.ownerParticipant) ||
-      Number(b.openAtSend) - Number(a.openAtSend) ||
-      timeOf(b.deal.lastModified) - timeOf(a.deal.lastModified) ||
-      (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0),
-  );
+  return ranked.sort(compareRanked);
 }
 
 function timeOf(value: string): number {

@@ -49,9 +49,17 @@ export interface ScanOptions {
   since: Date;
 }
 
+/** One message to look up: by the provider's id, or by its Message-ID header (angle brackets optional). */
+export type MessageRef = { id: string } | { messageId: string };
+
 export interface MailProvider {
   readonly kind: 'graph' | 'gmail';
   listMailboxes(): Promise<Mailbox[]>;
+  /**
+   * The metadata of one message, whatever folder it is in (`folder` tells which), or null when
+   * the mailbox does not hold it. With several copies of a Message-ID, an inbox or sent one.
+   */
+  fetchMessageMeta(mailbox: Mailbox, ref: MessageRef): Promise<MessageMeta | null>;
   /** Pages of metadata since `cursor` (null: first run from `opts.since`). */
   scan(mailbox: Mailbox, folder: ScanFolder, cursor: string | null, opts: ScanOptions): AsyncIterable<ScanPage>;
   /** Bodies of the given messages, batched by the provider; a missing id is simply absent. */

@@ -4,9 +4,11 @@
  * A message that passes carries its participants and associations to the next steps, so the
  * cascade runs once per message.
  */
+import { isOnDomains } from './address.js';
 import { associate, isEmptyAssociation, type AttachedEntities, type Association } from './associate.js';
 import { automatedByHeaders } from './automated.js';
-import { blockedBy } from './blocklist.js';
+import { blockHit, type BlockHit } from './blocklist.js';
+import type { DecisionTrace } from './decision-trace.js';
 import { participantsOf, type Participant } from './participants.js';
 import type { DomainIndex } from './ports.js';
 import type { EngineRules } from './rules.js';
@@ -52,26 +54,44 @@ function isBulkInbound(meta: MessageMeta, participants: readonly Participant[], 
   return !index.userByEmail(from.address) && !index.contactsByEmail(from.address).length && !index.leadsByEmail(from.address).length;
 }
 
-export function qualify(meta: MessageMeta, ctx: EngineContext, attached?: AttachedEntities): Qualification {
+/** `trace` (explain only) receives each rule's verdict with the participant, list or header. */
+export function qualify(meta: MessageMeta, ctx: EngineContext, attached?: AttachedEntities, trace?: DecisionTrace): Qualification {
   if (meta.isDraft || meta.folder === 'drafts' || meta.folder === 'deleted' || meta.folder === 'junk') {
-    return reject('draft-or-deleted', meta.isDraft || meta.folder === 'drafts' ? 'draft' : `in ${meta.folder}`);
+    const why = meta.isDraft || meta.folder === 'drafts' ? 'draft' : `in ${meta.folder}`;
+    trace?.rule('draft-or-deleted', 'fail', `${why} (folder ${meta.folder}${meta.isDraft ? ', draft flag set' : ''})`);
+    return reject('draft-or-deleted', why);
   }
+  trace?.rule('draft-or-deleted', 'pass', `folder ${meta.folder}, not a draft`);
 
   const participants = participantsOf(meta, ctx.rules.companyDomains);
   // No readable participant at all is not "internal": it falls through to the automated check
   // (bounces and system mail often carry no usable From) and ends as no-crm-match otherwise.
-  if (participants.length && !participants.some((p) => !p.internal)) {
+  const firstExternal = participants.find((p) => !p.internal);
+  if (participants.length && !firstExternal) {
+    trace?.rule('internal-only', 'fail', `every participant is on a company domain: ${participants.map(who).join(', ')}`);
     return reject('internal-only', 'every participant is on a company domain');
   }
+  trace?.rule('internal-only', 'pass', firstExternal ? `external participant ${who(firstExternal)}` : 'no readable participant');
 
-  const blocked = blockedBy(participants, meta.subject, ctx.rules);
-  if (blocked) return reject('blocklisted', blocked);
+  const blocked = blockHit(participants, meta.subject, ctx.rules);
+  if (blocked) {
+    trace?.rule('blocklisted', 'fail', describeBlockHit(blocked, ctx));
+    return reject('blocklisted', blocked.why);
+  }
+  trace?.rule('blocklisted', 'pass', 'no participant, domain or subject phrase on the blocklist or the erase list');
 
   const automated = automatedByHeaders(meta);
-  if (automated) return reject('automated', automated);
-  if (isBulkInbound(meta, participants, ctx)) {
-    return reject('automated', `more than ${ctx.rules.bulkRecipientThreshold} recipients from a sender outside the CRM`);
+  if (automated) {
+    trace?.rule('automated-headers', 'fail', automated);
+    return reject('automated', automated);
   }
+  trace?.rule('automated-headers', 'pass', 'no bulk-mail header, machine sender or mailer trace');
+  if (isBulkInbound(meta, participants, ctx)) {
+    const why = `more than ${ctx.rules.bulkRecipientThreshold} recipients from a sender outside the CRM`;
+    trace?.rule('bulk-recipients', 'fail', `${recipientCount(meta)} recipients: ${why}`);
+    return reject('automated', why);
+  }
+  trace?.rule('bulk-recipients', 'pass', `${recipientCount(meta)} recipients (inbound mail from outside the CRM is bulk above ${ctx.rules.bulkRecipientThreshold})`);
 
   const userIds = new Set<string>();
   const external: Participant[] = [];
@@ -80,9 +100,35 @@ export function qualify(meta: MessageMeta, ctx: EngineContext, attached?: Attach
     if (user) userIds.add(user.id);
     else if (!p.internal) external.push(p);
   }
-  const association = associate(external, ctx.index, attached);
+  const association = associate(external, ctx.index, attached, trace);
+  if (trace) traceOurs(trace, participants, ctx);
   if (isEmptyAssociation(association)) {
+    trace?.rule('crm-match', 'fail', `no external participant matches a contact, account or lead (${external.map(who).join(', ') || 'none external'})`);
     return reject('no-crm-match', 'no external participant matches a contact, account or lead');
   }
+  trace?.rule('crm-match', 'pass', association.reasons.join('; '));
   return { ok: true, participants, external, userIds, association };
+}
+
+const recipientCount = (meta: MessageMeta): number => meta.to.length + meta.cc.length + meta.bcc.length;
+const who = (p: Participant): string => `${p.address} (${p.role})`;
+
+function describeBlockHit(hit: BlockHit, ctx: EngineContext): string {
+  const p = hit.participant;
+  if (hit.list === 'phrase') return `subject contains the blocked phrase "${hit.phrase}"`;
+  if (hit.list === 'address') return `participant ${who(p!)} is on the address list`;
+  if (hit.list === 'suppressed') return `participant ${who(p!)} is on the erase (suppression) list`;
+  const entry = [...ctx.rules.blockedDomains].find((d) => isOnDomains(p!.domain, new Set([d]))) ?? p!.domain;
+  return `participant ${who(p!)} is on the domain list: ${entry}`;
+}
+
+/** The participants that are ours (company domain or CRM user): named, never matched. */
+function traceOurs(trace: DecisionTrace, participants: readonly Participant[], ctx: EngineContext): void {
+  const ours: { address: string; role: string; why: string }[] = [];
+  for (const p of participants) {
+    const user = ctx.index.userByEmail(p.address);
+    if (user) ours.push({ address: p.address, role: p.role, why: `CRM user ${user.id}` });
+    else if (p.internal) ours.push({ address: p.address, role: p.role, why: 'company domain' });
+  }
+  if (trace.associationTrace) trace.associationTrace.ours = ours;
 }

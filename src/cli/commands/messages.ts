@@ -2,10 +2,14 @@
  * `mailbridge messages delete <id> --as <email>`: deletes one imported message locally and its
  * CRM activity. Admins (the tenant's `admins`) delete any; a CRM user only messages on accounts
  * they own (DESIGN §3). A refusal exits 2 and is recorded in the audit log.
+ * `mailbridge messages list|search <text>`: imported mail, newest first or by full-text match.
  */
 import type { Command } from 'commander';
 import { adminParts, cliActor } from '../../app/admin/admin-parts.js';
 import { deleteMessage } from '../../app/admin/delete-message.js';
+import { ImportedMessages, type ImportedMessage } from '../../store/imported-messages.js';
+import { printTable } from '../output.js';
+import { wholeNumber } from '../run-cli.js';
 import { tenantOptions, withTenant, type TenantFlags } from '../tenant-command.js';
 
 interface DeleteFlags extends TenantFlags {
@@ -42,4 +46,49 @@ Examples:
         );
       });
     });
+
+  registerListAndSearch(messages);
+}
+
+interface ListFlags extends TenantFlags {
+  limit: string;
+}
+
+/** `list` and `search <text>`: read-only views of imported mail (the ledger and its FTS5 index). */
+function registerListAndSearch(messages: Command): void {
+  const limit = (c: Command) => c.option('--limit <n>', 'at most this many messages', '100');
+  tenantOptions(limit(messages.command('list').description('Imported messages, newest first'))).action(async (flags: ListFlags) => {
+    const n = wholeNumber('--limit', flags.limit, 1);
+    await withTenant(flags, (tenant) => printMessages(new ImportedMessages(tenant.db).list(n), flags));
+  });
+  tenantOptions(limit(messages.command('search <text>').description('Imported messages whose subject, text or participants contain every word of <text>, best match first')))
+    .addHelpText(
+      'after',
+      `
+Words are matched whole (as the full-text index splits them), case-insensitively; every word
+must appear. Quotes and operators are taken as plain words.
+
+Examples:
+  mailbridge messages search renewal pricing
+  mailbridge messages search jane.doe@acme.com --json | jq .crmIds.activity`,
+    )
+    .action(async (text: string, flags: ListFlags) => {
+      const n = wholeNumber('--limit', flags.limit, 1);
+      await withTenant(flags, (tenant) => printMessages(new ImportedMessages(tenant.db).search(text, n), flags));
+    });
+}
+
+function printMessages(found: ImportedMessage[], flags: TenantFlags): void {
+  if (flags.json) {
+    for (const m of found) process.stdout.write(`${JSON.stringify(m)}\n`);
+    return;
+  }
+  if (!found.length) {
+    process.stdout.write('No imported message found.\n');
+    return;
+  }
+  printTable(
+    ['sent', 'crm activity', 'holders', 'subject'],
+    found.map((m) => [m.sentAt.slice(0, 16).replace('T', ' '), m.crmIds.activity, m.holders.join(', '), m.subject]),
+  );
 }

@@ -1,11 +1,12 @@
 /**
- * Graph's mail resources over the shared store: `/users`, mail folders, messages with `$select`,
- * `$top`, `$filter` on `receivedDateTime`, folder delta with next/delta links and `@removed`
- * rows, single messages and their MIME (`/$value`).
+ * Graph's mail resources over the shared store: `/users`, mail folders (listed, or one by id or
+ * well-known name), messages with `$select`, `$top`, `$filter` on `receivedDateTime`, folder delta
+ * with next/delta links and `@removed` rows, the mailbox-wide `/messages` with `$filter` on
+ * `internetMessageId`, single messages and their MIME (`/$value`).
  */
 import type { Folder } from '../../core/types.js';
 import type { EmulatorRequest, EmulatorResponse } from '../common/http-emulator.js';
-import type { MailStore, StoredMessage } from '../common/mail-store.js';
+import { headerValue, type MailStore, type StoredMessage } from '../common/mail-store.js';
 import { PageTokens } from '../common/page-tokens.js';
 import { buildRawMessage } from '../common/raw-message.js';
 import type { GraphPrincipal } from './graph-auth.js';
@@ -40,11 +41,17 @@ interface DeltaState {
   epoch: number;
 }
 
+/** `internetMessageId eq '<…>'`: exact match, every folder (the service can return several copies). */
+interface MessageIdFilter {
+  messageId: string;
+}
+
 interface ListState {
   mailbox: string;
+  /** null: the whole mailbox (`/users/{id}/messages`). */
   folder: Folder | null;
   select: string | null;
-  filter: ReceivedFilter | null;
+  filter: ReceivedFilter | MessageIdFilter | null;
   offset: number;
   top: number;
 }
@@ -76,8 +83,20 @@ function parseFilter(value: string | null): ReceivedFilter | null | 'invalid' {
   return { op: m[1]!.toLowerCase() as 'ge' | 'gt', at: new Date(m[2]!).toISOString() };
 }
 
-function matchesFilter(m: StoredMessage, filter: ReceivedFilter | null): boolean {
+/**
+ * `internetMessageId eq '<id@host>'` (OData string literal: a quote inside is doubled). The
+ * service compares the whole value, angle brackets included; see microsoftgraph/microsoft-graph-docs
+ * issue #6503 (the filter over `/users/{id}/messages`, three copies of one message returned).
+ */
+function parseMessageIdFilter(value: string | null): MessageIdFilter | null {
+  if (!value) return null;
+  const m = /^\s*internetMessageId\s+eq\s+'((?:[^']|'')*)'\s*$/i.exec(value);
+  return m ? { messageId: m[1]!.replace(/''/g, "'") } : null;
+}
+
+function matchesFilter(m: StoredMessage, filter: ReceivedFilter | MessageIdFilter | null): boolean {
   if (!filter) return true;
+  if ('messageId' in filter) return headerValue(m.headers, 'Message-ID') === filter.messageId;
   const at = Date.parse(m.receivedAt);
   const limit = Date.parse(filter.at);
   return filter.op === 'ge' ? at >= limit : at > limit;
@@ -122,6 +141,7 @@ export class GraphApi {
     let kind = 'user.get';
     if (/\/messages\/delta$/i.test(rest)) kind = 'messages.delta';
     else if (/^\/mailfolders\/?$/i.test(rest)) kind = 'folders.list';
+    else if (/^\/mailfolders\/[^/]+\/?$/i.test(rest)) kind = 'folders.get';
     else if (/\/messages\/?$/i.test(rest)) kind = 'messages.list';
     else if (/\/messages\/[^/]+\/\$value$/i.test(rest)) kind = 'message.value';
     else if (/\/messages\/[^/]+$/i.test(rest)) kind = 'message.get';
@@ -156,6 +176,7 @@ export class GraphApi {
       return { status: 200, body: { id: box.id, mail: box.address, userPrincipalName: box.address, displayName: box.displayName } };
     }
     if (/^\/mailfolders\/?$/i.test(rest)) return this.listFolders(box.address);
+    if (/^\/messages\/?$/i.test(rest)) return this.listMessages(req, box.address, null, origin, path);
     const message = /^\/messages\/([^/]+)(\/\$value)?$/i.exec(rest);
     if (message) return this.getMessage(req, box.address, decodeURIComponent(message[1]!), Boolean(message[2]));
     const folderMatch = FOLDER_SEGMENT.exec(rest);
@@ -164,6 +185,7 @@ export class GraphApi {
       const folder = this.resolveFolder(box.address, name);
       if (!folder) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.', req);
       const tail = (folderMatch[3] ?? '').toLowerCase();
+      if (tail === '' || tail === '/') return { status: 200, body: this.folderResource(box.address, folder) };
       if (tail === '/messages/delta') return this.delta(req, box.address, folder, origin, path);
       if (tail === '/messages' || tail === '/messages/') return this.listMessages(req, box.address, folder, origin, path);
     }
@@ -209,12 +231,12 @@ export class GraphApi {
     return { status: 200, body };
   }
 
+  private folderResource(mailbox: string, f: Folder): Record<string, unknown> {
+    return { id: folderId(mailbox, f), displayName: FOLDER_NAMES[f], totalItemCount: this.store.liveAt(mailbox).filter((m) => m.folder === f).length };
+  }
+
   private listFolders(mailbox: string): EmulatorResponse {
-    const value = (Object.keys(FOLDER_NAMES) as Folder[]).map((f) => ({
-      id: folderId(mailbox, f),
-      displayName: FOLDER_NAMES[f],
-      totalItemCount: this.store.liveAt(mailbox).filter((m) => m.folder === f).length,
-    }));
+    const value = (Object.keys(FOLDER_NAMES) as Folder[]).map((f) => this.folderResource(mailbox, f));
     return { status: 200, body: { value } };
   }
 
@@ -233,7 +255,7 @@ export class GraphApi {
     return { status: 200, headers, body: projectMessage(m, select, type, this.options.quirks) };
   }
 
-  private listMessages(req: EmulatorRequest, mailbox: string, folder: Folder, origin: string, path: string): EmulatorResponse {
+  private listMessages(req: EmulatorRequest, mailbox: string, folder: Folder | null, origin: string, path: string): EmulatorResponse {
     const skip = req.query.get('$skiptoken');
     let state: ListState;
     if (skip) {
@@ -245,13 +267,14 @@ export class GraphApi {
       if (!Number.isInteger(top) || top < 1 || top > 1000) {
         return graphError(400, 'ErrorInvalidArgument', `Invalid page size specified: '${req.query.get('$top')}'. Must be between 1 and 1000 inclusive.`, req);
       }
-      const filter = parseFilter(req.query.get('$filter'));
+      const raw = req.query.get('$filter');
+      const filter = parseMessageIdFilter(raw) ?? parseFilter(raw);
       if (filter === 'invalid') return graphError(400, 'InefficientFilter', 'The restriction or sort order is too complex for this operation.', req);
       state = { mailbox, folder, select: req.query.get('$select'), filter, offset: 0, top };
     }
     const items = this.store
       .liveAt(mailbox)
-      .filter((m) => m.folder === state.folder && matchesFilter(m, state.filter))
+      .filter((m) => (state.folder === null || m.folder === state.folder) && matchesFilter(m, state.filter))
       .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.createdSeq - a.createdSeq);
     const select = parseSelect(state.select);
     const value = items.slice(state.offset, state.offset + state.top).map((m) => projectMessage(m, select, 'html', this.options.quirks));

@@ -44,6 +44,17 @@ export const historyPage = z.object({
 
 export const profile = z.object({ emailAddress: z.string(), historyId: z.string() });
 
+/** The folder a message's system labels put it in (trash and spam before the rest). */
+export function folderOfLabels(labelIds: readonly string[]): Folder {
+  const has = (l: string) => labelIds.includes(l);
+  if (has('TRASH')) return 'deleted';
+  if (has('SPAM')) return 'junk';
+  if (has('DRAFT')) return 'drafts';
+  if (has('SENT')) return 'sent';
+  if (has('INBOX')) return 'inbox';
+  return 'other';
+}
+
 /** Metadata of a `format=metadata` message found under `folder`. */
 export function toMessageMeta(m: GmailMessage, folder: Folder): MessageMeta {
   const headers: Record<string, string[]> = {};

@@ -6,7 +6,7 @@
 import { gmail, type gmail_v1, type GlobalOptions } from '@googleapis/gmail';
 import type { OAuth2Client } from 'google-auth-library';
 import type { z } from 'zod';
-import type { Mailbox, MailProvider, ScanFolder, ScanOptions, ScanPage } from '../../core/ports.js';
+import type { Mailbox, MailProvider, MessageRef, ScanFolder, ScanOptions, ScanPage } from '../../core/ports.js';
 import type { MessageBody, MessageMeta } from '../../core/types.js';
 import { ConnectionStatuses, type ConnectionStatus, type StatusListener } from '../common/connection-status.js';
 import { MailboxLimiter, type RateLimit } from '../common/mailbox-limiter.js';
@@ -15,7 +15,7 @@ import { DEFAULT_RETRY, withRetries, type RetryOptions } from '../common/retry-p
 import { MemoryTokenStore, type TokenStore } from '../common/token-store.js';
 import { buildBatch, parseBatch } from './gmail-batch.js';
 import { googleStatusError, toProviderError } from './gmail-errors.js';
-import { gmailMessage, historyPage, listPage, profile, toMessageBody, toMessageMeta, type GmailMessage } from './gmail-mapper.js';
+import { folderOfLabels, gmailMessage, historyPage, listPage, profile, toMessageBody, toMessageMeta, type GmailMessage } from './gmail-mapper.js';
 import { GmailUserAuth, delegatedJwt, type OAuthClientConfig, type ServiceAccountCredentials } from './gmail-tokens.js';
 import { listDirectoryUsers, type DirectoryConfig } from './gmail-directory.js';
 
@@ -333,6 +333,28 @@ export class GmailProvider implements MailProvider {
         throw e;
       }
     }
+  }
+
+  async fetchMessageMeta(mailbox: Mailbox, ref: MessageRef): Promise<MessageMeta | null> {
+    let ids: string[];
+    if ('id' in ref) {
+      ids = [ref.id];
+    } else {
+      // `rfc822msgid:` finds a message by its Message-ID header; spam and trash are searched too,
+      // so a deleted copy is found and explained as such.
+      const id = ref.messageId.trim().replace(/^<|>$/g, '');
+      const page = await this.call(mailbox.address, COST.list, async (s) =>
+        listPage.parse((await s.api.users.messages.list({ userId: mailbox.address, q: `rfc822msgid:${id}`, includeSpamTrash: true, maxResults: 10 })).data),
+      );
+      ids = (page.messages ?? []).map((m) => m.id);
+    }
+    if (!ids.length) return null;
+    const got = await this.getMany(mailbox.address, ids, 'metadata');
+    const metas = ids.flatMap((id) => {
+      const m = got.get(id);
+      return m ? [toMessageMeta(m, folderOfLabels(m.labelIds ?? []))] : [];
+    });
+    return metas.find((m) => m.folder === 'inbox' || m.folder === 'sent') ?? metas[0] ?? null;
   }
 
   async fetchBodies(mailbox: Mailbox, ids: readonly string[]): Promise<Map<string, MessageBody>> {

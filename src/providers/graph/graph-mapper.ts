@@ -25,6 +25,7 @@ export const graphMessageRow = z.object({
   receivedDateTime: z.string().nullish(),
   sentDateTime: z.string().nullish(),
   isDraft: z.boolean().nullish(),
+  parentFolderId: z.string().nullish(),
   internetMessageHeaders: z.array(z.object({ name: z.string(), value: z.string() })).nullish(),
 });
 export type GraphMessageRow = z.infer<typeof graphMessageRow>;

@@ -4,15 +4,15 @@
  * limits, Retry-After, backoff, 401 → refresh once → revoked.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Mailbox, MailProvider, ScanFolder, ScanOptions, ScanPage } from '../../core/ports.js';
-import type { MessageBody, MessageMeta } from '../../core/types.js';
+import type { Mailbox, MailProvider, MessageRef, ScanFolder, ScanOptions, ScanPage } from '../../core/ports.js';
+import type { Folder, MessageBody, MessageMeta } from '../../core/types.js';
 import { ConnectionStatuses, type ConnectionStatus, type StatusListener } from '../common/connection-status.js';
 import { MailboxLimiter, type RateLimit } from '../common/mailbox-limiter.js';
 import { SyncError } from '../../core/sync-error.js';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from '../common/retry-policy.js';
 import { MemoryTokenStore, type TokenStore } from '../common/token-store.js';
 import { graphStatusError, toProviderError } from './graph-errors.js';
-import { graphMessageRow, graphPage, toMessageMeta } from './graph-mapper.js';
+import { graphMessageRow, graphPage, toMessageMeta, type GraphMessageRow } from './graph-mapper.js';
 import { AppTokenSource, DelegatedAuth, type GraphAuthConfig, type TokenSource } from './graph-tokens.js';
 import { createGraphClient, linkToPath } from './graph-transport.js';
 
@@ -44,6 +44,10 @@ const SELECT = [
   'isDraft', 'parentFolderId',
 ];
 const FOLDERS: Record<ScanFolder, string> = { inbox: 'inbox', sent: 'sentitems' };
+/** Well-known folder names a message's `parentFolderId` is compared with (any other is `other`). */
+const WELL_KNOWN: readonly [string, Folder][] = [
+  ['inbox', 'inbox'], ['sentitems', 'sent'], ['drafts', 'drafts'], ['deleteditems', 'deleted'], ['junkemail', 'junk'],
+];
 const BATCH_SIZE = 20;
 /** Limiter key of tenant-wide calls (`/users`), which belong to no mailbox. */
 const TENANT = '__tenant__';
@@ -273,6 +277,48 @@ export class GraphProvider implements MailProvider {
       }
     }
     return bodies;
+  }
+
+  async fetchMessageMeta(mailbox: Mailbox, ref: MessageRef): Promise<MessageMeta | null> {
+    const base = `/users/${encodeURIComponent(mailbox.id)}`;
+    let rows: GraphMessageRow[];
+    if ('id' in ref) {
+      try {
+        const raw = await this.call(mailbox.address, (c) => c.api(`${base}/messages/${encodeURIComponent(ref.id)}`).select(SELECT).get());
+        rows = [graphMessageRow.parse(raw)];
+      } catch (error) {
+        if (toProviderError(error).code === 'not-found') return null;
+        throw error;
+      }
+    } else {
+      // Over the whole mailbox, every folder: one email can have several copies (inbox and sent,
+      // deleted items). Graph compares the full value, angle brackets included.
+      const id = ref.messageId.trim().replace(/^<?/, '<').replace(/>?$/, '>');
+      const raw = await this.call(mailbox.address, (c) =>
+        c.api(`${base}/messages`).select(SELECT).filter(`internetMessageId eq '${id.replaceAll("'", "''")}'`).top(10).get(),
+      );
+      rows = graphPage.parse(raw).value.map((v) => graphMessageRow.parse(v));
+    }
+    if (!rows.length) return null;
+    const folders = await this.wellKnownFolderIds(mailbox);
+    const metas = rows.map((row) => toMessageMeta(row, folders.get(row.parentFolderId ?? '') ?? 'other'));
+    return metas.find((m) => m.folder === 'inbox' || m.folder === 'sent') ?? metas[0]!;
+  }
+
+  /** Folder id → well-known folder of a mailbox (ids are opaque: Graph resolves the names). */
+  private async wellKnownFolderIds(mailbox: Mailbox): Promise<Map<string, Folder>> {
+    const out = new Map<string, Folder>();
+    for (const [name, folder] of WELL_KNOWN) {
+      try {
+        const raw = (await this.call(mailbox.address, (c) =>
+          c.api(`/users/${encodeURIComponent(mailbox.id)}/mailFolders/${name}`).select(['id']).get(),
+        )) as { id?: string };
+        if (raw.id) out.set(raw.id, folder);
+      } catch (error) {
+        if (toProviderError(error).code !== 'not-found') throw error;
+      }
+    }
+    return out;
   }
 
   /** Stops the limiters (pending calls are dropped). */
