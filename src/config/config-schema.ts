@@ -22,6 +22,15 @@ const cronPattern = z.string().refine((p) => {
   }
 }, 'not a valid cron pattern (e.g. "*/15 * * * *")');
 
+/**
+ * The Graph API origin. `emulate graph` prints its URL with the version (`…/v1.0`) as Graph's
+ * documentation does, while the SDK adds the version itself: both forms are accepted.
+ */
+const graphOrigin = z
+  .string()
+  .url()
+  .transform((url) => url.replace(/\/+$/, '').replace(/\/(v1\.0|beta)$/i, ''));
+
 const graphMail = z
   .object({
     provider: z.literal('graph'),
@@ -32,8 +41,8 @@ const graphMail = z
     clientSecret: secret,
     users: addressList.optional(),
     group: z.string().min(1).optional(),
-    /** Default https://graph.microsoft.com; an emulator's URL in the demo. */
-    baseUrl: z.string().url().optional(),
+    /** Default https://graph.microsoft.com (a trailing /v1.0 is dropped); an emulator's URL in the demo. */
+    baseUrl: graphOrigin.optional(),
     /** Default https://login.microsoftonline.com; an http URL sends identity requests there. */
     authorityHost: z.string().url().optional(),
     /** Redirect URI registered for user-by-user consent. */

@@ -20,7 +20,7 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof ConnectError) throw new UsageError(err.message);
+    if (err instanceof ConnectError) throw new UsageError(err.message, err.field);
     throw err;
   }
 }
