@@ -18,7 +18,10 @@ export interface GraphAuthConfig {
   tenantId: string;
   clientId: string;
   clientSecret: string;
-  /** Default `https://login.microsoftonline.com`. */
+  /**
+   * Default `https://login.microsoftonline.com`. An http origin (an emulator) needs
+   * `networkClient` too, since MSAL only accepts https authorities; consent links still use it.
+   */
   authorityHost?: string;
   /** MSAL network module; set to reach an emulator (see RedirectingNetworkClient). */
   networkClient?: INetworkModule;
@@ -30,6 +33,7 @@ export interface TokenSource {
   refresh(): Promise<string>;
 }
 
+const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
 const APP_SCOPES = ['https://graph.microsoft.com/.default'];
 export const DELEGATED_SCOPES = ['Mail.Read', 'User.Read', 'offline_access'];
 
@@ -38,7 +42,7 @@ function msalConfig(config: GraphAuthConfig, cachePlugin?: ICachePlugin): Config
     auth: {
       clientId: config.clientId,
       clientSecret: config.clientSecret,
-      authority: `${config.authorityHost ?? 'https://login.microsoftonline.com'}/${config.tenantId}`,
+      authority: `${config.authorityHost?.startsWith('https:') ? config.authorityHost.replace(/\/+$/, '') : PUBLIC_AUTHORITY}/${config.tenantId}`,
     },
     system: config.networkClient ? { networkClient: config.networkClient } : {},
     cache: cachePlugin ? { cachePlugin } : undefined,
@@ -135,7 +139,17 @@ export class DelegatedAuth {
       loginHint: address,
       state,
     });
-    return { url, codeVerifier: verifier };
+    return { url: this.atConfiguredAuthority(url), codeVerifier: verifier };
+  }
+
+  /** The user's browser must reach the configured identity origin, whatever MSAL was given. */
+  private atConfiguredAuthority(url: string): string {
+    if (!this.config.authorityHost) return url;
+    const link = new URL(url);
+    const host = new URL(this.config.authorityHost);
+    link.protocol = host.protocol;
+    link.host = host.host;
+    return link.toString();
   }
 
   /** Redeems the code the redirect carried; the refresh token lands in the TokenStore. */
