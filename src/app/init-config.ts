@@ -65,11 +65,15 @@ const FLAG_FOR_FIELD: [RegExp, string][] = [
   [/mail\.tenantId$/, '--graph-tenant-id'],
   [/mail\.clientId$/, '--graph-client-id'],
   [/mail\.clientSecret$/, '--graph-client-secret'],
-  [/mail\.users/, '--users'],
+  [/mail\.users/, '--users (or --gmail-admin-subject to list the directory)'],
+  [/mail\.serviceAccountFile$/, '--gmail-service-account-file'],
+  [/mail\.oauthClient$/, '--gmail-client-id'],
   [/mail\.redirectUri$/, '--redirect-uri'],
   [/mail\.oauthClient\.clientId$/, '--gmail-client-id'],
   [/mail\.directory\.adminSubject$/, '--gmail-admin-subject'],
   [/crm\.clientId$/, '--salesforce-client-id'],
+  [/crm\.clientSecret$/, '--salesforce-client-secret or --salesforce-private-key-file'],
+  [/crm\.username$/, '--salesforce-username'],
   [/crm\.loginUrl$/, '--salesforce-login-url'],
   [/crm\.accessToken$/, '--hubspot-token'],
   [/^dataDir$/, '--data-dir'],
@@ -264,23 +268,17 @@ export function checkConfig(path: string, env: NodeJS.ProcessEnv = process.env):
         errors.push({ field, message: (err as Error).message.replace(`${field}: `, '') });
       }
     };
+    // The rules between fields live in the schema (tenantRules); here only what needs the
+    // environment or the disk.
     if (t.mail.provider === 'graph') secret(t.mail.clientSecret, at('mail.clientSecret'));
     else {
       secret(t.mail.oauthClient?.clientSecret, at('mail.oauthClient.clientSecret'));
-      if (t.mail.mode === 'company' && !t.mail.serviceAccountFile) errors.push({ field: at('mail.serviceAccountFile'), message: 'company-wide Gmail needs a service account key' });
-      if (t.mail.mode === 'user' && !t.mail.oauthClient) errors.push({ field: at('mail.oauthClient'), message: 'user-by-user Gmail needs an OAuth client' });
       if (t.mail.serviceAccountFile && !existsSync(t.mail.serviceAccountFile)) {
         errors.push({ field: at('mail.serviceAccountFile'), message: `${relative(process.cwd(), t.mail.serviceAccountFile)} does not exist` });
       }
     }
-    if (t.crm.kind === 'salesforce') {
-      secret(t.crm.clientSecret, at('crm.clientSecret'));
-      if (!t.crm.clientSecret && !t.crm.privateKeyFile) errors.push({ field: at('crm.clientSecret'), message: 'Salesforce needs a client secret or a private key file (JWT bearer flow)' });
-      if (t.crm.privateKeyFile && !t.crm.username) errors.push({ field: at('crm.username'), message: 'the JWT bearer flow needs the integration user' });
-    } else secret(t.crm.accessToken, at('crm.accessToken'));
-    if (t.mail.mode === 'user' && !t.mail.redirectUri) {
-      errors.push({ field: at('mail.redirectUri'), message: 'user-by-user consent needs the redirect URI registered for the app' });
-    }
+    if (t.crm.kind === 'salesforce') secret(t.crm.clientSecret, at('crm.clientSecret'));
+    else secret(t.crm.accessToken, at('crm.accessToken'));
   });
   try {
     databaseKey(config, env);

@@ -122,6 +122,32 @@ const limitsSchema = z
   })
   .strict();
 
+type TenantShape = {
+  mail: { provider: 'graph' | 'gmail'; mode: 'company' | 'user'; redirectUri?: string; users?: string[]; serviceAccountFile?: string; oauthClient?: unknown; directory?: unknown };
+  crm: { kind: 'salesforce' | 'hubspot'; clientSecret?: unknown; privateKeyFile?: string; username?: string };
+};
+
+/**
+ * What a tenant needs beyond each field's own shape, checked here so `init`, `config check` and
+ * every command that loads the file refuse the same things, naming the same field.
+ */
+function tenantRules(t: TenantShape, ctx: z.RefinementCtx): void {
+  const need = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const mail = t.mail;
+  if (mail.mode === 'user' && !mail.redirectUri) need(['mail', 'redirectUri'], 'user-by-user consent needs the redirect URI registered for the app');
+  if (mail.provider === 'gmail') {
+    if (mail.mode === 'company' && !mail.serviceAccountFile) need(['mail', 'serviceAccountFile'], 'company-wide Gmail needs a service account key');
+    if (mail.mode === 'company' && !mail.users?.length && !mail.directory) {
+      need(['mail', 'users'], 'company-wide Gmail needs the users to scan, or a directory admin (directory.adminSubject) to list them');
+    }
+    if (mail.mode === 'user' && !mail.oauthClient) need(['mail', 'oauthClient'], 'user-by-user Gmail needs an OAuth client');
+  }
+  if (t.crm.kind === 'salesforce') {
+    if (!t.crm.clientSecret && !t.crm.privateKeyFile) need(['crm', 'clientSecret'], 'Salesforce needs a client secret or a private key file (JWT bearer flow)');
+    if (t.crm.privateKeyFile && !t.crm.username) need(['crm', 'username'], 'the JWT bearer flow needs the integration user');
+  }
+}
+
 export const tenantSchema = z
   .object({
     /** Names the tenant's database file (`<dataDir>/<id>.db`): letters, digits, - and _. */
@@ -139,7 +165,8 @@ export const tenantSchema = z
     /** Admins may delete any message; others only those on accounts they own. */
     admins: addressList.default([]),
   })
-  .strict();
+  .strict()
+  .superRefine(tenantRules);
 
 export const configSchema = z
   .object({
