@@ -115,6 +115,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     ctx: tenant.context(),
     clock: tenant.clock,
     mailboxConcurrency: tenant.config.mailboxConcurrency,
+    backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
     mailboxes: opts.mailboxes,
     shouldStop: () => opts.signal?.aborted ?? false,
     onMailboxes: (list) => {

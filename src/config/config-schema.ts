@@ -148,6 +148,19 @@ function tenantRules(t: TenantShape, ctx: z.RefinementCtx): void {
   }
 }
 
+/** The first-run backfill window (core/backfill-window.ts). */
+const backfillSchema = z
+  .object({
+    /** Days scanned when the mailbox owner holds no older open deal. */
+    defaultDays: z.number().int().min(0).default(7),
+    /** Never further back than this many days, whatever the deals say (no cap when absent). */
+    maxDays: z.number().int().positive().optional(),
+    /** Start at the creation of the oldest open deal the owner holds, when older. */
+    oldestOpenDeal: z.boolean().default(true),
+  })
+  .strict()
+  .refine((b) => b.maxDays === undefined || b.maxDays >= b.defaultDays, { message: 'must be at least defaultDays', path: ['maxDays'] });
+
 export const tenantSchema = z
   .object({
     /** Names the tenant's database file (`<dataDir>/<id>.db`): letters, digits, - and _. */
@@ -164,6 +177,7 @@ export const tenantSchema = z
     limits: limitsSchema.default({ share: 0.75 }),
     /** Admins may delete any message; others only those on accounts they own. */
     admins: addressList.default([]),
+    backfill: backfillSchema.default({ defaultDays: 7, oldestOpenDeal: true }),
   })
   .strict()
   .superRefine(tenantRules);
