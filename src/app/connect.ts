@@ -24,6 +24,11 @@ export class ConnectError extends Error {
 }
 
 const PENDING = 'connect:pending:';
+/** The connection of a mailbox taken out of the sync (`mailbridge mailboxes remove`). */
+export const REMOVED = 'removed';
+
+/** Where a user's consent link waits (PKCE verifier, state) until its code comes back. */
+export const pendingConsentKey = (address: string): string => PENDING + address.toLowerCase();
 
 interface PendingConsent {
   codeVerifier: string;
@@ -61,7 +66,10 @@ export async function connectCompany(tenant: OpenTenant, actor = 'cli'): Promise
     throw new ConnectError(`tenant ${tenant.config.id}: the app credentials could not list mailboxes (${failure(err)})`);
   }
   const out: CompanyConnectResult['mailboxes'] = [];
+  const removed = new Set(tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address));
   for (const m of mailboxes) {
+    // A removed mailbox stays removed until `mailboxes add` brings it back.
+    if (removed.has(m.address)) continue;
     let connection = 'connected';
     if (mail.provider === 'gmail') connection = (await gmailDelegationWorks(tenant, m.address)) ? 'connected' : 'failing';
     tenant.admin.setConnection(m.address, connection, m.id);

@@ -10,6 +10,7 @@ import { runPrivacyJobs } from './admin/privacy.js';
 import type { OpenTenant } from './open-tenant.js';
 import { Leases } from './leases.js';
 import type { JobLogger } from './logger.js';
+import { REMOVED } from './connect.js';
 import { syncTenant, type MailboxOutcome } from './sync-tenant.js';
 
 export type SyncProgress =
@@ -117,6 +118,8 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     mailboxConcurrency: tenant.config.mailboxConcurrency,
     backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
     mailboxes: opts.mailboxes,
+    // Read each round from the database, so a removal reaches a running service at once.
+    exclude: tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address),
     shouldStop: () => opts.signal?.aborted ?? false,
     onMailboxes: (list) => {
       for (const m of list) idByAddress.set(m.address, m.id);

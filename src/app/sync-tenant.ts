@@ -25,6 +25,8 @@ export interface TenantSyncDeps {
   backfill?: BackfillPolicy;
   /** Only these addresses, when given (a subset of the company's users). */
   mailboxes?: readonly string[];
+  /** Never these addresses (mailboxes removed with `mailbridge mailboxes remove`). */
+  exclude?: readonly string[];
   onMailbox?(result: MailboxOutcome): void;
   /** The mailboxes this round will visit, once listed. */
   onMailboxes?(mailboxes: readonly Mailbox[]): void;
@@ -88,6 +90,10 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
   if (deps.mailboxes) {
     const wanted = new Set(deps.mailboxes.map((a) => a.toLowerCase()));
     mailboxes = mailboxes.filter((m) => wanted.has(m.address));
+  }
+  if (deps.exclude?.length) {
+    const removed = new Set(deps.exclude.map((a) => a.toLowerCase()));
+    mailboxes = mailboxes.filter((m) => !removed.has(m.address));
   }
   deps.onMailboxes?.(mailboxes);
   const backfillSince = (mailbox: Mailbox): Date => {

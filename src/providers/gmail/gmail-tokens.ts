@@ -44,6 +44,9 @@ export function delegatedJwt(sa: ServiceAccountCredentials, user: string, tokenO
   return jwt;
 }
 
+/** Where a user's refresh token is kept in the TokenStore. */
+export const gmailTokenKey = (address: string): string => `gmail:refresh-token:${address.toLowerCase()}`;
+
 /** The per-user OAuth flow and the stored refresh tokens. */
 export class GmailUserAuth {
   constructor(
@@ -53,7 +56,7 @@ export class GmailUserAuth {
   ) {}
 
   private key(address: string): string {
-    return `gmail:refresh-token:${address.toLowerCase()}`;
+    return gmailTokenKey(address);
   }
 
   private oauth(redirectUri?: string): OAuth2Client {

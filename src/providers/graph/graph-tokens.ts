@@ -104,6 +104,9 @@ function storeCachePlugin(store: TokenStore, key: string): ICachePlugin {
   };
 }
 
+/** Where a user's MSAL cache (with the refresh token) is kept in the TokenStore. */
+export const graphTokenKey = (address: string): string => `graph:msal-cache:${address.toLowerCase()}`;
+
 /** Delegated (user-by-user) consent and tokens. */
 export class DelegatedAuth {
   private readonly apps = new Map<string, ConfidentialClientApplication>();
@@ -115,7 +118,7 @@ export class DelegatedAuth {
   ) {}
 
   private key(address: string): string {
-    return `graph:msal-cache:${address.toLowerCase()}`;
+    return graphTokenKey(address);
   }
 
   private app(address: string): ConfidentialClientApplication {
