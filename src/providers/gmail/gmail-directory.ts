@@ -5,14 +5,13 @@
  */
 import { JWT } from 'google-auth-library';
 import { z } from 'zod';
+import { GMAIL_PERMISSIONS, names } from '../../core/permissions.js';
 import { SyncError } from '../../core/sync-error.js';
 import { toProviderError } from './gmail-errors.js';
 import { redirectTokenRequests, type ServiceAccountCredentials } from './gmail-tokens.js';
 
-export const DIRECTORY_SCOPES = [
-  'https://www.googleapis.com/auth/admin.directory.user.readonly',
-  'https://www.googleapis.com/auth/admin.directory.group.member.readonly',
-];
+/** From the permissions registry (core/permissions.ts): both must be delegated. */
+export const DIRECTORY_SCOPES = names(GMAIL_PERMISSIONS.directory);
 
 export interface DirectoryConfig {
   /** An admin of the Workspace the service account impersonates to read the directory. */

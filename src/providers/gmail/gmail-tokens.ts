@@ -8,8 +8,10 @@
 import { CodeChallengeMethod, JWT, OAuth2Client, type AuthClient } from 'google-auth-library';
 import { SyncError } from '../../core/sync-error.js';
 import type { TokenStore } from '../common/token-store.js';
+import { GMAIL_PERMISSIONS, names } from '../../core/permissions.js';
 
-export const GMAIL_SCOPES = ['https://www.googleapis.com/auth/gmail.readonly'];
+/** From the permissions registry (core/permissions.ts). */
+export const GMAIL_SCOPES = names(GMAIL_PERMISSIONS.mail);
 const GOOGLE_TOKEN_HOST = 'oauth2.googleapis.com';
 
 export interface ServiceAccountCredentials {

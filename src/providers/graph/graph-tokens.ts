@@ -11,6 +11,7 @@ import {
   type INetworkModule,
   type TokenCacheContext,
 } from '@azure/msal-node';
+import { GRAPH_PERMISSIONS, names } from '../../core/permissions.js';
 import { SyncError } from '../../core/sync-error.js';
 import type { TokenStore } from '../common/token-store.js';
 
@@ -35,7 +36,8 @@ export interface TokenSource {
 
 const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
 const APP_SCOPES = ['https://graph.microsoft.com/.default'];
-export const DELEGATED_SCOPES = ['Mail.Read', 'User.Read', 'offline_access'];
+/** User mode's consent asks for the registry's delegated permissions (core/permissions.ts). */
+export const DELEGATED_SCOPES = names(GRAPH_PERMISSIONS.delegated);
 
 function msalConfig(config: GraphAuthConfig, cachePlugin?: ICachePlugin): Configuration {
   return {
