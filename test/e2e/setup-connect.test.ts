@@ -8,12 +8,13 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectCompany, inviteUser } from '../../src/app/connect.js';
+import { connectCompany, ConnectError, inviteUser } from '../../src/app/connect.js';
 import { initConfig, type InitAnswers } from '../../src/app/init-config.js';
 import { openTenant } from '../../src/app/open-tenant.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { startGmailEmulator, type GmailEmulator } from '../../src/emulators/gmail/gmail-emulator.js';
 import { startGraphEmulator, type GraphEmulator } from '../../src/emulators/graph/graph-emulator.js';
+import { startHubspotEmulator } from '../../src/emulators/hubspot/hubspot-emulator.js';
 import { startSalesforceEmulator, type RunningSalesforceEmulator } from '../../src/emulators/salesforce/salesforce-emulator.js';
 import { sampleSnapshot } from '../helpers/cli-tenant.js';
 
@@ -119,5 +120,28 @@ describe('connect as init configured it', () => {
     expect((failure as Error).message).toContain(`the directory at http://127.0.0.1:${port} cannot be reached`);
     expect((failure as Error).message).toContain('mail.rootUrl');
     expect((failure as Error).message).not.toContain('transient');
+  });
+
+  it('a HubSpot token the portal refuses fails connect, naming crm.accessToken', async () => {
+    const hubspot = await startHubspotEmulator();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'mailbridge-connect-'));
+      const { config } = initConfig(
+        {
+          ...base(dir),
+          provider: 'graph',
+          graph: { ...graph.credentials, clientSecret: 'env:GRAPH_CLIENT_SECRET', baseUrl: graph.url, authorityHost: graph.url },
+          crm: 'hubspot',
+          hubspot: { accessToken: 'pat-na1-not-the-token', basePath: hubspot.credentials.basePath },
+        },
+        env,
+      );
+      const failure = await withTenant(config, (t) => connectCompany(t)).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(ConnectError);
+      expect((failure as ConnectError).field).toBe('tenants[acme].crm.accessToken');
+      expect((failure as Error).message).toContain('hubspot refused the credentials');
+    } finally {
+      await hubspot.close();
+    }
   });
 });
