@@ -14,11 +14,15 @@ const httpsUrl = z
   .url()
   .refine((value) => value.startsWith('https://'), 'URL must use https');
 
-/** The scopes the sync job needs and nothing more (read CRM records, write email engagements). */
+/**
+ * The scopes the sync job needs and nothing more (read CRM records and owners, write email
+ * engagements): the HubSpot list of mailbridge's permissions registry (src/core/permissions.ts).
+ */
 export const ALLOWED_SCOPES = [
   'crm.objects.contacts.read',
   'crm.objects.companies.read',
   'crm.objects.deals.read',
+  'crm.objects.owners.read',
   'crm.objects.emails.write',
 ] as const;
 

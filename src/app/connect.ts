@@ -14,9 +14,21 @@ import type { OpenTenant } from './open-tenant.js';
 /** A request `connect` cannot carry out as asked (wrong mode, unknown user, stale link). */
 export class ConnectError extends Error {
   override name = 'ConnectError';
+  constructor(
+    message: string,
+    /** The setting to correct (`tenants[acme].crm.clientSecret`), when one is at fault. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 const PENDING = 'connect:pending:';
+/** The connection of a mailbox taken out of the sync (`mailbridge mailboxes remove`). */
+export const REMOVED = 'removed';
+
+/** Where a user's consent link waits (PKCE verifier, state) until its code comes back. */
+export const pendingConsentKey = (address: string): string => PENDING + address.toLowerCase();
 
 interface PendingConsent {
   codeVerifier: string;
@@ -54,14 +66,39 @@ export async function connectCompany(tenant: OpenTenant, actor = 'cli'): Promise
     throw new ConnectError(`tenant ${tenant.config.id}: the app credentials could not list mailboxes (${failure(err)})`);
   }
   const out: CompanyConnectResult['mailboxes'] = [];
+  const removed = new Set(tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address));
   for (const m of mailboxes) {
+    // A removed mailbox stays removed until `mailboxes add` brings it back.
+    if (removed.has(m.address)) continue;
     let connection = 'connected';
     if (mail.provider === 'gmail') connection = (await gmailDelegationWorks(tenant, m.address)) ? 'connected' : 'failing';
     tenant.admin.setConnection(m.address, connection, m.id);
     out.push({ address: m.address, id: m.id, ...(m.displayName ? { displayName: m.displayName } : {}), connection });
   }
+  await checkCrmAccess(tenant);
   tenant.admin.audit(actor, 'connect.company', null, { mailboxes: out.length, failing: out.filter((m) => m.connection !== 'connected').length });
   return { tenant: tenant.config.id, mode: 'company', mailboxes: out };
+}
+
+/** The setting that holds the CRM credential, to name when the CRM refuses it. */
+export function crmCredentialField(tenant: OpenTenant['config']): string {
+  const crm = tenant.crm;
+  const path = crm.kind === 'hubspot' ? 'crm.accessToken' : crm.privateKeyFile ? 'crm.privateKeyFile' : 'crm.clientSecret';
+  return `tenants[${tenant.id}].${path}`;
+}
+
+/** Signs in to the CRM once, so wrong CRM credentials show up at `connect`, not at the first sync. */
+export async function checkCrmAccess(tenant: OpenTenant): Promise<void> {
+  try {
+    await tenant.crm().verifyAccess();
+  } catch (err) {
+    const field = crmCredentialField(tenant.config);
+    const refused = isSyncError(err, 'auth', 'permission');
+    throw new ConnectError(
+      `tenant ${tenant.config.id}: ${tenant.config.crm.kind} ${refused ? 'refused the credentials' : 'could not be reached'} (${failure(err)}): check ${field}${refused ? '' : ' and the CRM URL'}`,
+      field,
+    );
+  }
 }
 
 /**

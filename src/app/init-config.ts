@@ -4,19 +4,23 @@
  * key file (0600) when no key exists yet, creates the data folder (0700) and opens every tenant's
  * encrypted database once, so a wrong key or an unwritable folder shows up now, not at 3 a.m.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { issuePath } from '../core/snapshot.js';
 import { configSchema, type SecretRef } from '../config/config-schema.js';
 import { databaseKey, generateKey, KEY_ENV, writeKeyFile } from '../config/database-key.js';
 import { ConfigError, parseConfig, resolveSecret, type LoadedConfig } from '../config/load-config.js';
 import { openDatabase } from '../store/database.js';
 import { tenantDatabasePath } from './open-tenant.js';
+import { readConfigJson, tenantIndex, writePrivateFile, type ConfigJson } from './setup/config-file.js';
 
 export interface InitAnswers {
   /** Where to write the configuration. */
   file: string;
+  /** The file exists: replace the settings `init` sets of tenant `tenant` (or add it). */
   force?: boolean;
+  /** The file exists: add tenant `tenant` beside the others (refused when the id is there). */
+  addTenant?: boolean;
   tenant: string;
   companyDomains: string[];
   provider: 'graph' | 'gmail';
@@ -65,11 +69,15 @@ const FLAG_FOR_FIELD: [RegExp, string][] = [
   [/mail\.tenantId$/, '--graph-tenant-id'],
   [/mail\.clientId$/, '--graph-client-id'],
   [/mail\.clientSecret$/, '--graph-client-secret'],
-  [/mail\.users/, '--users'],
+  [/mail\.users/, '--users (or --gmail-admin-subject to list the directory)'],
+  [/mail\.serviceAccountFile$/, '--gmail-service-account-file'],
+  [/mail\.oauthClient$/, '--gmail-client-id'],
   [/mail\.redirectUri$/, '--redirect-uri'],
   [/mail\.oauthClient\.clientId$/, '--gmail-client-id'],
   [/mail\.directory\.adminSubject$/, '--gmail-admin-subject'],
   [/crm\.clientId$/, '--salesforce-client-id'],
+  [/crm\.clientSecret$/, '--salesforce-client-secret or --salesforce-private-key-file'],
+  [/crm\.username$/, '--salesforce-username'],
   [/crm\.loginUrl$/, '--salesforce-login-url'],
   [/crm\.accessToken$/, '--hubspot-token'],
   [/^dataDir$/, '--data-dir'],
@@ -144,9 +152,39 @@ export function buildConfig(a: InitAnswers, keyFromEnv: boolean): Record<string,
   });
 }
 
+/** Tenant settings `init` sets; the others (blocklist, limits, admins, ...) are kept on --force. */
+const INIT_TENANT_KEYS = ['id', 'companyDomains', 'mail', 'crm'];
+
+/**
+ * Merges the tenant `init` built into an existing file, by tenant id: the other tenants and
+ * every top-level setting (schedule, log, ...) stay; `--force` on an existing id replaces only
+ * that tenant's connection settings (and domains), keeping the rest of it.
+ */
+function mergeIntoExisting(a: InitAnswers, existing: ConfigJson, built: Record<string, unknown>): ConfigJson {
+  for (const key of ['dataDir', 'keyFile'] as const) {
+    const asked = key === 'dataDir' ? a.dataDir : a.keyFile;
+    const current = existing[key] ?? (key === 'dataDir' ? 'mailbridge-data' : undefined);
+    if (asked !== undefined && asked !== current) {
+      throw new ConfigError(`${a.file}: ${key} is shared by every tenant of the file (now ${String(current)}): change it in the file itself, not with init`, key);
+    }
+  }
+  const tenant = (built.tenants as Record<string, unknown>[])[0]!;
+  const tenants = [...(existing.tenants ?? [])];
+  const at = tenantIndex(existing, a.tenant);
+  if (at >= 0 && !a.force) {
+    throw new ConfigError(`${a.file}: tenant "${a.tenant}" is already in the file: pass --force to replace its settings (its other settings and the other tenants are kept)`, `tenants[${at}].id`);
+  }
+  if (at >= 0) {
+    const kept = Object.fromEntries(Object.entries(tenants[at]!).filter(([k]) => !INIT_TENANT_KEYS.includes(k)));
+    tenants[at] = { ...tenant, ...kept };
+  } else tenants.push(tenant);
+  return { ...existing, tenants };
+}
+
 /** Validates answers as a configuration; a ConfigError names the field and the flag that sets it. */
-export function validateAnswers(a: InitAnswers, keyFromEnv: boolean): { json: Record<string, unknown>; config: LoadedConfig } {
-  const json = buildConfig(a, keyFromEnv);
+export function validateAnswers(a: InitAnswers, keyFromEnv: boolean, existing: ConfigJson | null = null): { json: Record<string, unknown>; config: LoadedConfig } {
+  const built = buildConfig(a, keyFromEnv);
+  const json = existing ? mergeIntoExisting(a, existing, built) : built;
   try {
     return { json, config: parseConfig(json, a.file) };
   } catch (err) {
@@ -155,22 +193,18 @@ export function validateAnswers(a: InitAnswers, keyFromEnv: boolean): { json: Re
   }
 }
 
-/** Writes a file readable by its owner only, atomically; mode is set even when it replaces one. */
-function writePrivateFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
-}
-
 export function initConfig(a: InitAnswers, env: NodeJS.ProcessEnv = process.env): InitResult {
   const file = resolve(a.file);
-  if (existsSync(file) && !a.force) {
-    throw new ConfigError(`${a.file} already exists: pass --force to replace it (its databases and key are kept)`, null);
+  const existing = existsSync(file) ? readConfigJson(file) : null;
+  if (existing && !a.force && !a.addTenant) {
+    throw new ConfigError(
+      `${a.file} already exists: pass --add-tenant to add tenant "${a.tenant}" beside the others, or --force to replace that tenant's settings (other tenants, settings, databases and key are kept)`,
+      null,
+    );
   }
-  const keyFromEnv = Boolean(env[KEY_ENV]?.trim()) && !a.keyFile;
-  const { json, config } = validateAnswers(a, keyFromEnv);
+  // An existing file says where the key is; MAILBRIDGE_DB_KEY alone decides only for a new one.
+  const keyFromEnv = existing ? existing.keyFile === undefined : Boolean(env[KEY_ENV]?.trim()) && !a.keyFile;
+  const { json, config } = validateAnswers(a, keyFromEnv, existing);
 
   let keyGenerated = false;
   if (!keyFromEnv && config.keyPath && !existsSync(config.keyPath)) {
@@ -264,23 +298,17 @@ export function checkConfig(path: string, env: NodeJS.ProcessEnv = process.env):
         errors.push({ field, message: (err as Error).message.replace(`${field}: `, '') });
       }
     };
+    // The rules between fields live in the schema (tenantRules); here only what needs the
+    // environment or the disk.
     if (t.mail.provider === 'graph') secret(t.mail.clientSecret, at('mail.clientSecret'));
     else {
       secret(t.mail.oauthClient?.clientSecret, at('mail.oauthClient.clientSecret'));
-      if (t.mail.mode === 'company' && !t.mail.serviceAccountFile) errors.push({ field: at('mail.serviceAccountFile'), message: 'company-wide Gmail needs a service account key' });
-      if (t.mail.mode === 'user' && !t.mail.oauthClient) errors.push({ field: at('mail.oauthClient'), message: 'user-by-user Gmail needs an OAuth client' });
       if (t.mail.serviceAccountFile && !existsSync(t.mail.serviceAccountFile)) {
         errors.push({ field: at('mail.serviceAccountFile'), message: `${relative(process.cwd(), t.mail.serviceAccountFile)} does not exist` });
       }
     }
-    if (t.crm.kind === 'salesforce') {
-      secret(t.crm.clientSecret, at('crm.clientSecret'));
-      if (!t.crm.clientSecret && !t.crm.privateKeyFile) errors.push({ field: at('crm.clientSecret'), message: 'Salesforce needs a client secret or a private key file (JWT bearer flow)' });
-      if (t.crm.privateKeyFile && !t.crm.username) errors.push({ field: at('crm.username'), message: 'the JWT bearer flow needs the integration user' });
-    } else secret(t.crm.accessToken, at('crm.accessToken'));
-    if (t.mail.mode === 'user' && !t.mail.redirectUri) {
-      errors.push({ field: at('mail.redirectUri'), message: 'user-by-user consent needs the redirect URI registered for the app' });
-    }
+    if (t.crm.kind === 'salesforce') secret(t.crm.clientSecret, at('crm.clientSecret'));
+    else secret(t.crm.accessToken, at('crm.accessToken'));
   });
   try {
     databaseKey(config, env);

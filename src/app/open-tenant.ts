@@ -166,7 +166,8 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
         tenantId: mail.tenantId,
         clientId: mail.clientId,
         clientSecret: resolveSecret(mail.clientSecret, field(tenant, 'mail.clientSecret')),
-        ...(redirect ? { networkClient: new RedirectingNetworkClient(redirect) } : { authorityHost: mail.authorityHost }),
+        authorityHost: mail.authorityHost,
+        ...(redirect ? { networkClient: new RedirectingNetworkClient(redirect) } : {}),
       },
       tokenStore,
       onStatus,
@@ -192,7 +193,8 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
   return new GmailProvider({
     mode: mail.mode,
     users: mail.users,
-    directory: mail.directory,
+    // The directory is reached where the mail API is when only --gmail-root-url was given.
+    directory: mail.directory ? { ...mail.directory, rootUrl: mail.directory.rootUrl ?? mail.rootUrl } : undefined,
     serviceAccount,
     oauthClient: mail.oauthClient
       ? { clientId: mail.oauthClient.clientId, clientSecret: resolveSecret(mail.oauthClient.clientSecret, field(tenant, 'mail.oauthClient.clientSecret')) }

@@ -11,6 +11,7 @@ import type { OpenTenant } from './open-tenant.js';
 import { Leases } from './leases.js';
 import { recordRoundCounts } from './ops/round-history.js';
 import type { JobLogger } from './logger.js';
+import { REMOVED } from './connect.js';
 import { syncTenant, type MailboxOutcome } from './sync-tenant.js';
 
 export type SyncProgress =
@@ -116,7 +117,10 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     ctx: tenant.context(),
     clock: tenant.clock,
     mailboxConcurrency: tenant.config.mailboxConcurrency,
+    backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
     mailboxes: opts.mailboxes,
+    // Read each round from the database, so a removal reaches a running service at once.
+    exclude: tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address),
     shouldStop: () => opts.signal?.aborted ?? false,
     onMailboxes: (list) => {
       for (const m of list) idByAddress.set(m.address, m.id);

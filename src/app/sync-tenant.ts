@@ -4,7 +4,7 @@
  * core's `syncMailbox`; this file only wires the ports together.
  */
 import { ActivityWriter } from '../core/activity-writer.js';
-import { backfillStart } from '../core/backfill-window.js';
+import { backfillStart, type BackfillPolicy } from '../core/backfill-window.js';
 import type { EngineContext } from '../core/classify.js';
 import type { Clock, CrmAdapter, CrmChangeBatch, Mailbox, MailProvider } from '../core/ports.js';
 import { isSyncError } from '../core/sync-error.js';
@@ -21,8 +21,12 @@ export interface TenantSyncDeps {
   clock: Clock;
   /** Mailboxes synced at once (each still within its provider limits). */
   mailboxConcurrency?: number;
+  /** The first-run window (default: oldest open deal, else 7 days, no cap). */
+  backfill?: BackfillPolicy;
   /** Only these addresses, when given (a subset of the company's users). */
   mailboxes?: readonly string[];
+  /** Never these addresses (mailboxes removed with `mailbridge mailboxes remove`). */
+  exclude?: readonly string[];
   onMailbox?(result: MailboxOutcome): void;
   /** The mailboxes this round will visit, once listed. */
   onMailboxes?(mailboxes: readonly Mailbox[]): void;
@@ -87,10 +91,14 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
     const wanted = new Set(deps.mailboxes.map((a) => a.toLowerCase()));
     mailboxes = mailboxes.filter((m) => wanted.has(m.address));
   }
+  if (deps.exclude?.length) {
+    const removed = new Set(deps.exclude.map((a) => a.toLowerCase()));
+    mailboxes = mailboxes.filter((m) => !removed.has(m.address));
+  }
   deps.onMailboxes?.(mailboxes);
   const backfillSince = (mailbox: Mailbox): Date => {
     const owner = deps.index.userByEmail(mailbox.address);
-    return backfillStart(owner ? deps.index.openDealsOwnedBy(owner.id) : [], owner?.id ?? null, deps.clock.now());
+    return backfillStart(owner ? deps.index.openDealsOwnedBy(owner.id) : [], owner?.id ?? null, deps.clock.now(), deps.backfill);
   };
 
   const outcomes: MailboxOutcome[] = [];

@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEmulate } from './commands/emulate.js';
 import { registerConfig, registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
+import { registerMailboxes } from './commands/mailboxes.js';
 import { registerStatus } from './commands/status.js';
 import { registerRun } from './commands/run.js';
 import { registerSync } from './commands/sync.js';
@@ -37,6 +38,7 @@ const program = new Command()
 registerInit(program);
 registerConfig(program);
 registerConnect(program);
+registerMailboxes(program);
 registerSync(program);
 registerRun(program);
 registerStatus(program);

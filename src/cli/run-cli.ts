@@ -13,6 +13,13 @@ export const EXIT_BAD_INPUT = 2;
 
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(
+    message: string,
+    /** The setting at fault (`tenants[acme].crm.clientSecret`), when one is. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A flag's value as a whole number of at least `min`, or a usage error naming the flag. */
@@ -28,6 +35,13 @@ function isBadInput(err: unknown): boolean {
   return code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || err instanceof RangeError;
 }
 
+/** An error as `--json` prints it: its kind, message and, when known, the setting at fault. */
+function errorJson(err: unknown, message: string): { name: string; message: string; field?: string } {
+  const name = err instanceof Error ? err.name : 'Error';
+  const field = (err as { field?: unknown } | null)?.field;
+  return { name, message, ...(typeof field === 'string' ? { field } : {}) };
+}
+
 export async function runCli(program: Command, argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
@@ -38,6 +52,8 @@ export async function runCli(program: Command, argv: string[]): Promise<void> {
     }
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mailbridge: ${message}\n`);
+    // Under --json a script reads stdout only: the failure is its last line there too.
+    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ ok: false, error: errorJson(err, message) })}\n`);
     process.exitCode = isBadInput(err) ? EXIT_BAD_INPUT : 1;
   }
 }

@@ -22,6 +22,15 @@ const cronPattern = z.string().refine((p) => {
   }
 }, 'not a valid cron pattern (e.g. "*/15 * * * *")');
 
+/**
+ * The Graph API origin. `emulate graph` prints its URL with the version (`…/v1.0`) as Graph's
+ * documentation does, while the SDK adds the version itself: both forms are accepted.
+ */
+const graphOrigin = z
+  .string()
+  .url()
+  .transform((url) => url.replace(/\/+$/, '').replace(/\/(v1\.0|beta)$/i, ''));
+
 const graphMail = z
   .object({
     provider: z.literal('graph'),
@@ -32,8 +41,8 @@ const graphMail = z
     clientSecret: secret,
     users: addressList.optional(),
     group: z.string().min(1).optional(),
-    /** Default https://graph.microsoft.com; an emulator's URL in the demo. */
-    baseUrl: z.string().url().optional(),
+    /** Default https://graph.microsoft.com (a trailing /v1.0 is dropped); an emulator's URL in the demo. */
+    baseUrl: graphOrigin.optional(),
     /** Default https://login.microsoftonline.com; an http URL sends identity requests there. */
     authorityHost: z.string().url().optional(),
     /** Redirect URI registered for user-by-user consent. */
@@ -113,6 +122,45 @@ const limitsSchema = z
   })
   .strict();
 
+type TenantShape = {
+  mail: { provider: 'graph' | 'gmail'; mode: 'company' | 'user'; redirectUri?: string; users?: string[]; serviceAccountFile?: string; oauthClient?: unknown; directory?: unknown };
+  crm: { kind: 'salesforce' | 'hubspot'; clientSecret?: unknown; privateKeyFile?: string; username?: string };
+};
+
+/**
+ * What a tenant needs beyond each field's own shape, checked here so `init`, `config check` and
+ * every command that loads the file refuse the same things, naming the same field.
+ */
+function tenantRules(t: TenantShape, ctx: z.RefinementCtx): void {
+  const need = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const mail = t.mail;
+  if (mail.mode === 'user' && !mail.redirectUri) need(['mail', 'redirectUri'], 'user-by-user consent needs the redirect URI registered for the app');
+  if (mail.provider === 'gmail') {
+    if (mail.mode === 'company' && !mail.serviceAccountFile) need(['mail', 'serviceAccountFile'], 'company-wide Gmail needs a service account key');
+    if (mail.mode === 'company' && !mail.users?.length && !mail.directory) {
+      need(['mail', 'users'], 'company-wide Gmail needs the users to scan, or a directory admin (directory.adminSubject) to list them');
+    }
+    if (mail.mode === 'user' && !mail.oauthClient) need(['mail', 'oauthClient'], 'user-by-user Gmail needs an OAuth client');
+  }
+  if (t.crm.kind === 'salesforce') {
+    if (!t.crm.clientSecret && !t.crm.privateKeyFile) need(['crm', 'clientSecret'], 'Salesforce needs a client secret or a private key file (JWT bearer flow)');
+    if (t.crm.privateKeyFile && !t.crm.username) need(['crm', 'username'], 'the JWT bearer flow needs the integration user');
+  }
+}
+
+/** The first-run backfill window (core/backfill-window.ts). */
+const backfillSchema = z
+  .object({
+    /** Days scanned when the mailbox owner holds no older open deal. */
+    defaultDays: z.number().int().min(0).default(7),
+    /** Never further back than this many days, whatever the deals say (no cap when absent). */
+    maxDays: z.number().int().positive().optional(),
+    /** Start at the creation of the oldest open deal the owner holds, when older. */
+    oldestOpenDeal: z.boolean().default(true),
+  })
+  .strict()
+  .refine((b) => b.maxDays === undefined || b.maxDays >= b.defaultDays, { message: 'must be at least defaultDays', path: ['maxDays'] });
+
 export const tenantSchema = z
   .object({
     /** Names the tenant's database file (`<dataDir>/<id>.db`): letters, digits, - and _. */
@@ -129,8 +177,10 @@ export const tenantSchema = z
     limits: limitsSchema.default({ share: 0.75 }),
     /** Admins may delete any message; others only those on accounts they own. */
     admins: addressList.default([]),
+    backfill: backfillSchema.default({ defaultDays: 7, oldestOpenDeal: true }),
   })
-  .strict();
+  .strict()
+  .superRefine(tenantRules);
 
 export const configSchema = z
   .object({

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { HUBSPOT_PERMISSIONS, names } from '../../src/core/permissions.js';
 
 const app = fileURLToPath(new URL('../../hubspot-app/', import.meta.url));
 const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -32,18 +33,14 @@ describe('hubspot-app project', () => {
     }
   });
 
-  it('is a private app with a static token and only the scopes the sync job needs', () => {
+  it('is a private app with a static token and exactly the scopes of the permissions registry', () => {
     const appMeta = metaFiles.map((f) => readJson(f)).find((m) => m.type === 'app') as {
       config: { distribution: string; auth: { type: string; requiredScopes: string[] } };
     };
     expect(appMeta.config.distribution).toBe('private');
     expect(appMeta.config.auth.type).toBe('static');
-    expect([...appMeta.config.auth.requiredScopes].sort()).toEqual([
-      'crm.objects.companies.read',
-      'crm.objects.contacts.read',
-      'crm.objects.deals.read',
-      'crm.objects.emails.write',
-    ]);
+    // The adapter reads owners (deal owners, the backfill window): crm.objects.owners.read.
+    expect([...appMeta.config.auth.requiredScopes].sort()).toEqual(names(HUBSPOT_PERMISSIONS.scopes).sort());
   });
 
   it('commits its lockfile', () => {

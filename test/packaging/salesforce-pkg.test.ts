@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { names, SALESFORCE_PERMISSIONS } from '../../src/core/permissions.js';
 
 const pkg = fileURLToPath(new URL('../../salesforce-pkg/', import.meta.url));
 const source = join(pkg, 'force-app', 'main', 'default');
@@ -66,6 +67,22 @@ describe('salesforce-pkg structure', () => {
     const why = readFileSync(join(source, 'objects/EmailMessage/fields/Mailbridge_Explanation__c.field-meta.xml'), 'utf8');
     expect(why).toMatch(/<type>LongTextArea<\/type>/);
     expect(readFileSync(join(pkg, '.forceignore'), 'utf8')).toMatch(/^\*\*\/__tests__\/\*\*$/m);
+  });
+
+  it("grants the integration user every right of the permissions registry, EmailMessage's included", () => {
+    const set = readFileSync(join(source, 'permissionsets/Mailbridge_Integration.permissionset-meta.xml'), 'utf8');
+    const blocks = (tag: string) => [...set.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1]!);
+    const value = (block: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(block)?.[1];
+    const enabled = blocks('userPermissions').filter((b) => value(b, 'enabled') === 'true').map((b) => value(b, 'name'));
+    // EditTask: creating and deleting EmailMessage / EmailMessageRelation follows activity access.
+    expect(enabled.sort()).toEqual(names(SALESFORCE_PERMISSIONS.userPermissions).sort());
+    const objects = blocks('objectPermissions').filter((b) => value(b, 'allowRead') === 'true' && value(b, 'viewAllRecords') === 'true');
+    expect(objects.map((b) => value(b, 'object')).sort()).toEqual(names(SALESFORCE_PERMISSIONS.objectsRead).sort());
+    const fields = blocks('fieldPermissions');
+    const readable = fields.filter((b) => value(b, 'readable') === 'true').map((b) => value(b, 'field'));
+    const editable = fields.filter((b) => value(b, 'editable') === 'true').map((b) => value(b, 'field'));
+    expect(readable.sort()).toEqual([...names(SALESFORCE_PERMISSIONS.fieldsRead), ...names(SALESFORCE_PERMISSIONS.fieldsEdit)].sort());
+    expect(editable.sort()).toEqual(names(SALESFORCE_PERMISSIONS.fieldsEdit).sort());
   });
 
   it('pins the CLI with the jsforce override and commits its lockfile', () => {

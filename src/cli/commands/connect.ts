@@ -20,7 +20,7 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof ConnectError) throw new UsageError(err.message);
+    if (err instanceof ConnectError) throw new UsageError(err.message, err.field);
     throw err;
   }
 }
@@ -45,7 +45,8 @@ export function registerConnect(program: Command): void {
       `
 Company-wide mode (mail.mode "company"): \`connect\` lists the mailboxes the app credentials reach
 (all users, the configured users, or a group's members), proving the credentials work, and
-records each as connected.
+records each as connected. It then signs in to the CRM once: refused CRM credentials fail
+\`connect\`, naming the setting to correct.
 
 User-by-user mode (mail.mode "user"): \`connect --user <email>\` prints a consent link for that
 user (read-only scopes). After consent the browser lands on the redirect URI with ?code=...;

@@ -11,6 +11,7 @@ import { configFile } from '../tenant-command.js';
 interface InitFlags {
   config?: string;
   force?: boolean;
+  addTenant?: boolean;
   tenant: string;
   companyDomain: string[];
   provider: 'graph' | 'gmail';
@@ -48,6 +49,7 @@ function answers(f: InitFlags): InitAnswers {
   return {
     file: configFile(f),
     force: f.force,
+    addTenant: f.addTenant,
     tenant: f.tenant,
     companyDomains: f.companyDomain.flatMap(list),
     provider: f.provider,
@@ -84,7 +86,8 @@ export function registerInit(program: Command): void {
     .command('init')
     .description('Write a configuration file (0600), generate the database key (0600) and create the encrypted databases')
     .option('-c, --config <file>', `configuration file to write (default: $MAILBRIDGE_CONFIG or ./${DEFAULT_CONFIG_FILE})`)
-    .option('--force', 'replace an existing configuration file (the key file and databases are kept)')
+    .option('--add-tenant', 'the file exists: add this tenant beside the others (refused if its id is there)')
+    .option('--force', "the file exists: replace this tenant's settings, or add it (other tenants and settings are kept)")
     .option('-t, --tenant <id>', 'tenant id: names its database file (letters, digits, - and _)', 'default')
     .requiredOption('--company-domain <domain...>', "the company's own domains (mail among them only is internal)")
     .addOption(new Option('--provider <provider>', 'mail provider').choices(['graph', 'gmail']).makeOptionMandatory())
@@ -117,6 +120,11 @@ export function registerInit(program: Command): void {
     .addHelpText(
       'after',
       `
+On an existing file, init changes one tenant, found by its id (--tenant), and nothing else:
+--add-tenant adds a new tenant; --force replaces that tenant's company domains, mail and CRM
+settings (its blocklist, limits, admins and the like stay), or adds it if absent. Other tenants,
+the schedule, the log settings, the data folder and the key are always kept.
+
 Secrets are written as references to environment variables by default ({"env": "NAME"}), so the
 file holds no secret; pass a literal value only if you must. The database key is generated into
 the key file (0600) unless it exists already or MAILBRIDGE_DB_KEY is set.
@@ -128,6 +136,7 @@ Examples:
   mailbridge init --company-domain acme.com --provider gmail --mode user --users ana@acme.com,bo@acme.com \\
     --gmail-client-id <id> --redirect-uri https://mailbridge.acme.com/oauth/callback \\
     --crm hubspot --hubspot-token env:HUBSPOT_TOKEN
+  mailbridge init --add-tenant --tenant globex --company-domain globex.com --provider graph ...
 
 Then: export the secrets named in the file, run \`mailbridge config check\`, \`mailbridge connect\`.`,
     )

@@ -157,6 +157,11 @@ export class HubspotAdapter implements CrmAdapter {
     };
   }
 
+  /** One cheap call (a page of one owner): proves the access token, once, no retries. */
+  async verifyAccess(): Promise<void> {
+    await this.call(() => this.client.crm.owners.ownersApi.getPageWithHttpInfo(undefined, undefined, 1, false) as never, { attempts: 1 });
+  }
+
   async *pullChanges(cursor: string | null): AsyncIterable<CrmChangeBatch> {
     yield* pullHubspot(this.pullApi(), cursor, { pageSize: this.opts.pageSize ?? 200, maxResults: 10_000 });
   }

@@ -129,6 +129,11 @@ export class SalesforceAdapter implements CrmAdapter {
   private get = (url: string, headers?: Record<string, string>): Promise<unknown> =>
     this.call(() => this.conn.request({ method: 'GET', url, headers }));
 
+  /** Signs in and makes one cheap call (the org's limits): proves the credentials, once, no retries. */
+  async verifyAccess(): Promise<void> {
+    await this.call(() => this.conn.request({ method: 'GET', url: '/limits' }), 1);
+  }
+
   async *pullChanges(cursor: string | null): AsyncIterable<CrmChangeBatch> {
     yield* pullSalesforce(this.get, cursor, {
       accountDomainFields: this.opts.accountDomainFields ?? ['Mailbridge_Domains__c'],

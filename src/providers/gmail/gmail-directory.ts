@@ -5,12 +5,13 @@
  */
 import { JWT } from 'google-auth-library';
 import { z } from 'zod';
+import { GMAIL_PERMISSIONS, names } from '../../core/permissions.js';
+import { SyncError } from '../../core/sync-error.js';
+import { toProviderError } from './gmail-errors.js';
 import { redirectTokenRequests, type ServiceAccountCredentials } from './gmail-tokens.js';
 
-export const DIRECTORY_SCOPES = [
-  'https://www.googleapis.com/auth/admin.directory.user.readonly',
-  'https://www.googleapis.com/auth/admin.directory.group.member.readonly',
-];
+/** From the permissions registry (core/permissions.ts): both must be delegated. */
+export const DIRECTORY_SCOPES = names(GMAIL_PERMISSIONS.directory);
 
 export interface DirectoryConfig {
   /** An admin of the Workspace the service account impersonates to read the directory. */
@@ -45,7 +46,9 @@ export async function listDirectoryUsers(sa: ServiceAccountCredentials, config: 
     if (!config.group) url.searchParams.set('customer', 'my_customer');
     url.searchParams.set('maxResults', config.group ? '200' : '500');
     if (pageToken) url.searchParams.set('pageToken', pageToken);
-    const res = await client.request({ url: url.toString(), retry: false });
+    const res = await client.request({ url: url.toString(), retry: false }).catch((error: unknown) => {
+      throw directoryError(error, url.origin);
+    });
     if (config.group) {
       const page = membersPage.parse(res.data);
       for (const m of page.members ?? []) if (m.email && (m.type ?? 'USER') === 'USER' && (m.status ?? 'ACTIVE') === 'ACTIVE') out.push(m.email.toLowerCase());
@@ -57,4 +60,16 @@ export async function listDirectoryUsers(sa: ServiceAccountCredentials, config: 
     }
   } while (pageToken);
   return out;
+}
+
+/**
+ * A directory failure that says where it went: an origin that does not answer at all is a
+ * setting to correct (`mail.directory.rootUrl`, else `mail.rootUrl`), not a passing fault.
+ */
+function directoryError(error: unknown, origin: string): SyncError {
+  const mapped = toProviderError(error);
+  if (mapped.status === null && (error as { response?: unknown }).response === undefined) {
+    return new SyncError('bad-input', `the directory at ${origin} cannot be reached (${mapped.message}): check mail.directory.rootUrl or mail.rootUrl`, { retryable: false, cause: error });
+  }
+  return new SyncError(mapped.code, `directory at ${origin}: ${mapped.message}`, { status: mapped.status, retryable: mapped.retryable, retryAfterMs: mapped.retryAfterMs, cause: error });
 }

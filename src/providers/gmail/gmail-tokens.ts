@@ -8,8 +8,10 @@
 import { CodeChallengeMethod, JWT, OAuth2Client, type AuthClient } from 'google-auth-library';
 import { SyncError } from '../../core/sync-error.js';
 import type { TokenStore } from '../common/token-store.js';
+import { GMAIL_PERMISSIONS, names } from '../../core/permissions.js';
 
-export const GMAIL_SCOPES = ['https://www.googleapis.com/auth/gmail.readonly'];
+/** From the permissions registry (core/permissions.ts). */
+export const GMAIL_SCOPES = names(GMAIL_PERMISSIONS.mail);
 const GOOGLE_TOKEN_HOST = 'oauth2.googleapis.com';
 
 export interface ServiceAccountCredentials {
@@ -44,6 +46,9 @@ export function delegatedJwt(sa: ServiceAccountCredentials, user: string, tokenO
   return jwt;
 }
 
+/** Where a user's refresh token is kept in the TokenStore. */
+export const gmailTokenKey = (address: string): string => `gmail:refresh-token:${address.toLowerCase()}`;
+
 /** The per-user OAuth flow and the stored refresh tokens. */
 export class GmailUserAuth {
   constructor(
@@ -53,7 +58,7 @@ export class GmailUserAuth {
   ) {}
 
   private key(address: string): string {
-    return `gmail:refresh-token:${address.toLowerCase()}`;
+    return gmailTokenKey(address);
   }
 
   private oauth(redirectUri?: string): OAuth2Client {

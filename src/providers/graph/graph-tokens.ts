@@ -11,6 +11,7 @@ import {
   type INetworkModule,
   type TokenCacheContext,
 } from '@azure/msal-node';
+import { GRAPH_PERMISSIONS, names } from '../../core/permissions.js';
 import { SyncError } from '../../core/sync-error.js';
 import type { TokenStore } from '../common/token-store.js';
 
@@ -18,7 +19,10 @@ export interface GraphAuthConfig {
   tenantId: string;
   clientId: string;
   clientSecret: string;
-  /** Default `https://login.microsoftonline.com`. */
+  /**
+   * Default `https://login.microsoftonline.com`. An http origin (an emulator) needs
+   * `networkClient` too, since MSAL only accepts https authorities; consent links still use it.
+   */
   authorityHost?: string;
   /** MSAL network module; set to reach an emulator (see RedirectingNetworkClient). */
   networkClient?: INetworkModule;
@@ -30,15 +34,17 @@ export interface TokenSource {
   refresh(): Promise<string>;
 }
 
+const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
 const APP_SCOPES = ['https://graph.microsoft.com/.default'];
-export const DELEGATED_SCOPES = ['Mail.Read', 'User.Read', 'offline_access'];
+/** User mode's consent asks for the registry's delegated permissions (core/permissions.ts). */
+export const DELEGATED_SCOPES = names(GRAPH_PERMISSIONS.delegated);
 
 function msalConfig(config: GraphAuthConfig, cachePlugin?: ICachePlugin): Configuration {
   return {
     auth: {
       clientId: config.clientId,
       clientSecret: config.clientSecret,
-      authority: `${config.authorityHost ?? 'https://login.microsoftonline.com'}/${config.tenantId}`,
+      authority: `${config.authorityHost?.startsWith('https:') ? config.authorityHost.replace(/\/+$/, '') : PUBLIC_AUTHORITY}/${config.tenantId}`,
     },
     system: config.networkClient ? { networkClient: config.networkClient } : {},
     cache: cachePlugin ? { cachePlugin } : undefined,
@@ -100,6 +106,9 @@ function storeCachePlugin(store: TokenStore, key: string): ICachePlugin {
   };
 }
 
+/** Where a user's MSAL cache (with the refresh token) is kept in the TokenStore. */
+export const graphTokenKey = (address: string): string => `graph:msal-cache:${address.toLowerCase()}`;
+
 /** Delegated (user-by-user) consent and tokens. */
 export class DelegatedAuth {
   private readonly apps = new Map<string, ConfidentialClientApplication>();
@@ -111,7 +120,7 @@ export class DelegatedAuth {
   ) {}
 
   private key(address: string): string {
-    return `graph:msal-cache:${address.toLowerCase()}`;
+    return graphTokenKey(address);
   }
 
   private app(address: string): ConfidentialClientApplication {
@@ -135,7 +144,17 @@ export class DelegatedAuth {
       loginHint: address,
       state,
     });
-    return { url, codeVerifier: verifier };
+    return { url: this.atConfiguredAuthority(url), codeVerifier: verifier };
+  }
+
+  /** The user's browser must reach the configured identity origin, whatever MSAL was given. */
+  private atConfiguredAuthority(url: string): string {
+    if (!this.config.authorityHost) return url;
+    const link = new URL(url);
+    const host = new URL(this.config.authorityHost);
+    link.protocol = host.protocol;
+    link.host = host.host;
+    return link.toString();
   }
 
   /** Redeems the code the redirect carried; the refresh token lands in the TokenStore. */
