@@ -11,6 +11,7 @@ import type { FaultRule } from '../common/faults.js';
 import type { CrmSnapshot } from '../../core/types.js';
 import { SalesforceTokens, type SalesforceCredentials } from './salesforce-auth.js';
 import { SF_OBJECTS, findObject, formatSfDatetime, parseSfDatetime } from './salesforce-schema.js';
+import { SfItemFaultPlan, type SfItemFaultRule } from './salesforce-item-faults.js';
 import { seedSalesforce } from './salesforce-seed.js';
 import { SalesforceStore, type SfRecord } from './salesforce-store.js';
 import { applyDeletes, applyWrites, type WriteOp } from './salesforce-writes.js';
@@ -57,6 +58,11 @@ export interface SalesforceControl {
   /** Every live EmailMessage with its live relations, in creation order. */
   emails(): WrittenEmail[];
   addFault(rule: FaultRule): void;
+  /** Fails matching records inside collection writes while the rest of the request succeeds. */
+  addItemFault(rule: SfItemFaultRule): void;
+  itemFaults: SfItemFaultPlan;
+  /** Records sent per collection write, in request order (create / update / upsert). */
+  collectionWrites(): { kind: string; records: Record<string, unknown>[] }[];
 }
 
 export interface RunningSalesforceEmulator extends RunningEmulator {
@@ -126,6 +132,8 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     return { used, limit: dailyLimit };
   };
 
+  const itemFaults = new SfItemFaultPlan();
+  const writeLog: { kind: string; records: Record<string, unknown>[] }[] = [];
   const cursors = new Map<string, { resolved: ResolvedQuery; rows: SfRecord[]; pageSize: number }>();
   let cursorSeq = 0;
 
@@ -282,16 +290,22 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
       if (!findObject(type)) return sfError(404, 'NOT_FOUND', `The requested resource does not exist`);
       ops = records.map((record) => ({ kind: 'upsert', record, type, extField }));
     } else return sfError(405, 'METHOD_NOT_ALLOWED', 'HTTP method not allowed');
-    return { status: 200, body: applyWrites(store, ops, allOrNone) };
+    writeLog.push({ kind: classifySalesforce(req), records });
+    return { status: 200, body: applyWrites(store, ops, allOrNone, (object, record) => itemFaults.take(object, record)) };
   };
 
-  const control = (req: EmulatorRequest): EmulatorResponse =>
-    serveCrmControl(req, running, {
+  const control = (req: EmulatorRequest): EmulatorResponse => {
+    if (req.method === 'POST' && req.path === '/__mock/item-faults') {
+      itemFaults.add(req.json<SfItemFaultRule>());
+      return { status: 204 };
+    }
+    return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
       now,
       expireTokens: () => tokens.expireAll(),
     });
+  };
 
   const handler = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     if (req.path.startsWith('/__mock/')) return control(req);
@@ -364,6 +378,9 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
         .map((r) => ({ record: wire(message.fields, r), relations: relations.filter((x) => x.EmailMessageId === r.Id).map((x) => wire(relation.fields, x)) }));
     },
     addFault: (rule) => running.faults.add(rule),
+    addItemFault: (rule) => itemFaults.add(rule),
+    itemFaults,
+    collectionWrites: () => writeLog,
   };
 
   const running: RunningSalesforceEmulator = {

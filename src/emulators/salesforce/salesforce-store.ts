@@ -12,6 +12,8 @@ export interface SfWriteError {
   statusCode: string;
   message: string;
   fields: string[];
+  /** Set on `DUPLICATES_DETECTED`: which duplicate rule blocked the record. */
+  duplicateResult?: unknown;
 }
 
 export class SalesforceStore {
