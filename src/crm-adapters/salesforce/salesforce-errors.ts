@@ -15,6 +15,12 @@ export function isRequestLimitExceeded(error: unknown): boolean {
   return (error as { errorCode?: unknown })?.errorCode === 'REQUEST_LIMIT_EXCEEDED';
 }
 
+/** Whether a queryMore failed because its locator expired (the error or the one it wraps). */
+export function isExpiredQueryLocator(error: unknown): boolean {
+  const code = (e: unknown) => (e as { errorCode?: unknown })?.errorCode;
+  return code(error) === 'INVALID_QUERY_LOCATOR' || code((error as { cause?: unknown })?.cause) === 'INVALID_QUERY_LOCATOR';
+}
+
 /**
  * Maps anything a jsforce call threw. `dailyPauseMs` is the wait suggested when the daily
  * allocation is spent (Salesforce sends no reset time: its window is rolling).

@@ -22,6 +22,7 @@ import {
   toUser,
   type PulledRecord,
 } from './salesforce-mapping.js';
+import { isExpiredQueryLocator } from './salesforce-errors.js';
 import { soqlDatetime, soqlList, soqlString } from './soql-literal.js';
 
 /** The HTTP GET the pull needs (a budgeted jsforce request). */
@@ -72,19 +73,57 @@ function parseCursor(cursor: string | null): PullCursor | null {
 
 const queryUrl = (soql: string, all: boolean) => `/${all ? 'queryAll' : 'query'}?q=${encodeURIComponent(soql)}`;
 
+/** The keyset condition "after this record" in `ORDER BY SystemModstamp, Id` order. */
+function afterKeyset(mark: Watermark): string {
+  const stamp = soqlDatetime(mark.w);
+  return `(SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > ${soqlString(mark.id)}))`;
+}
+
+/** A query ordered by `SystemModstamp, Id`, restartable after any record it delivered. */
+interface KeysetQuery {
+  fields: string[];
+  object: string;
+  /** The query's own condition, if any. */
+  where: string | null;
+}
+
+const keysetSoql = (q: KeysetQuery, after: Watermark | null): string => {
+  const conditions = [q.where && (after ? `(${q.where})` : q.where), after && afterKeyset(after)].filter(Boolean);
+  return `SELECT ${q.fields.join(', ')} FROM ${q.object}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY SystemModstamp, Id`;
+};
+
+/** Restarts allowed per query when its locator expires (each one makes progress first). */
+const MAX_LOCATOR_RESTARTS = 10;
+
 /**
  * Pages of one SOQL query, following `nextRecordsUrl`. The next page is requested before the
  * current one is handed over, so the network and the consumer overlap (one page ahead at most).
+ * When a locator has expired (`INVALID_QUERY_LOCATOR`: a pull paused for longer than the
+ * locator lives, or a locator released early) the query restarts right after the last record
+ * handed over, by keyset, so nothing is lost and nothing is delivered twice.
  */
-async function* pages(get: SfGet, soql: string, all: boolean, batchSize: number): AsyncGenerator<PulledRecord[]> {
+async function* pages(get: SfGet, query: KeysetQuery, all: boolean, batchSize: number): AsyncGenerator<PulledRecord[]> {
   const headers = { 'Sforce-Query-Options': `batchSize=${batchSize}` };
-  let pending: Promise<unknown> | null = get(queryUrl(soql, all), headers);
+  let after: Watermark | null = null;
+  let restarts = 0;
+  let pending: Promise<unknown> | null = get(queryUrl(keysetSoql(query, null), all), headers);
   while (pending) {
-    const page = queryPage.parse(await pending);
+    let raw: unknown;
+    try {
+      raw = await pending;
+    } catch (error) {
+      if (!isExpiredQueryLocator(error) || ++restarts > MAX_LOCATOR_RESTARTS) throw error;
+      pending = get(queryUrl(keysetSoql(query, after), all), headers);
+      continue;
+    }
+    const page = queryPage.parse(raw);
     pending = page.done || !page.nextRecordsUrl ? null : get(page.nextRecordsUrl, headers);
     // If the consumer stops early, the prefetch's failure must not go unhandled.
     pending?.catch(() => undefined);
-    yield page.records.map(asPulledRecord);
+    const records = page.records.map(asPulledRecord);
+    const last = records[records.length - 1];
+    if (last) after = { w: msFromSf(last.SystemModstamp), id: last.Id };
+    yield records;
   }
 }
 
@@ -92,8 +131,8 @@ async function* pages(get: SfGet, soql: string, all: boolean, batchSize: number)
 async function roleSets(get: SfGet, dealIds: string[], batchSize: number): Promise<Map<string, string[]>> {
   const sets = new Map<string, string[]>(dealIds.map((id) => [id, []]));
   for (let i = 0; i < dealIds.length; i += IN_CHUNK) {
-    const soql = `SELECT Id, SystemModstamp, OpportunityId, ContactId FROM OpportunityContactRole WHERE OpportunityId IN ${soqlList(dealIds.slice(i, i + IN_CHUNK))} ORDER BY Id`;
-    for await (const records of pages(get, soql, false, batchSize)) {
+    const query = { fields: ['Id', 'SystemModstamp', 'OpportunityId', 'ContactId'], object: 'OpportunityContactRole', where: `OpportunityId IN ${soqlList(dealIds.slice(i, i + IN_CHUNK))}` };
+    for await (const records of pages(get, query, false, batchSize)) {
       for (const raw of records) {
         const role = roleRecord.parse(raw);
         if (role.ContactId) sets.get(role.OpportunityId)?.push(role.ContactId);
@@ -115,23 +154,16 @@ export async function* pullSalesforce(get: SfGet, cursorText: string | null, opt
     if (full && spec.kind === 'role') {
       // Roles arrive with their deals on a full load; only the watermark is needed.
       const latest = `SELECT Id, SystemModstamp FROM OpportunityContactRole ORDER BY SystemModstamp DESC, Id DESC LIMIT 1`;
-      for await (const records of pages(get, latest, true, opts.batchSize)) {
-        const top = records[0];
-        state.o[spec.object] = top ? { w: msFromSf(top.SystemModstamp), id: top.Id } : { w: 0, id: '' };
-      }
+      const top = queryPage.parse(await get(queryUrl(latest, true))).records.map(asPulledRecord)[0];
+      state.o[spec.object] = top ? { w: msFromSf(top.SystemModstamp), id: top.Id } : { w: 0, id: '' };
       yield { cursor: JSON.stringify(state) };
       continue;
     }
-    const stamp = mark ? soqlDatetime(mark.w) : '';
-    const where = !mark
-      ? 'WHERE IsDeleted = false'
-      : opts.overlapMs > 0
-        ? `WHERE SystemModstamp >= ${soqlDatetime(mark.w - opts.overlapMs)}`
-        : `WHERE SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > ${soqlString(mark.id)})`;
-    const soql = `SELECT ${fields.join(', ')} FROM ${spec.object} ${where} ORDER BY SystemModstamp, Id`;
+    const where = !mark ? 'IsDeleted = false' : opts.overlapMs > 0 ? `SystemModstamp >= ${soqlDatetime(mark.w - opts.overlapMs)}` : afterKeyset(mark);
+    const query: KeysetQuery = { fields, object: spec.object, where };
     let current: Watermark = mark ? { ...mark } : { w: 0, id: '' };
 
-    for await (const records of pages(get, soql, !full, opts.batchSize)) {
+    for await (const records of pages(get, query, !full, opts.batchSize)) {
       const batch: CrmChangeBatch = { cursor: '' };
       const deleted: { kind: CrmEntityKind; id: string }[] = [];
       const live: PulledRecord[] = [];

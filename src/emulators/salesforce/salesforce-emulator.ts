@@ -34,6 +34,11 @@ export interface SalesforceEmulatorOptions {
   /** Records per query page (2,000 like Salesforce; `Sforce-Query-Options: batchSize` may lower it). */
   pageSize?: number;
   tokenTtlMs?: number;
+  /**
+   * How long a query locator (and its result set) lives: 2 days since API v56.0, with no cap on
+   * open cursors (App Limits cheat sheet, "API Query Cursor Limits"). Tests shorten it.
+   */
+  queryLocatorTtlMs?: number;
   /** Base time source; `control.advanceClock` adds to it. */
   now?: () => number;
 }
@@ -58,6 +63,10 @@ export interface SalesforceControl {
   /** Every live EmailMessage with its live relations, in creation order. */
   emails(): WrittenEmail[];
   addFault(rule: FaultRule): void;
+  /** Expires every open query locator: the next queryMore answers `INVALID_QUERY_LOCATOR`. */
+  expireQueryLocators(): void;
+  /** queryMore calls answered `INVALID_QUERY_LOCATOR` so far. */
+  invalidLocatorAnswers(): number;
   /** Fails matching records inside collection writes while the rest of the request succeeds. */
   addItemFault(rule: SfItemFaultRule): void;
   itemFaults: SfItemFaultPlan;
@@ -134,12 +143,18 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
 
   const itemFaults = new SfItemFaultPlan();
   const writeLog: { kind: string; records: Record<string, unknown>[] }[] = [];
-  const cursors = new Map<string, { resolved: ResolvedQuery; rows: SfRecord[]; pageSize: number }>();
+  const cursors = new Map<string, { resolved: ResolvedQuery; rows: SfRecord[]; pageSize: number; openedAt: number }>();
   let cursorSeq = 0;
+  let invalidLocators = 0;
+  const locatorTtlMs = opts.queryLocatorTtlMs ?? 2 * DAY;
 
   const pageOf = (base: string, locator: string, offsetIn: number): EmulatorResponse => {
     const cursor = cursors.get(locator);
-    if (!cursor) return sfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    if (cursor && now() - cursor.openedAt > locatorTtlMs) cursors.delete(locator);
+    if (!cursor || !cursors.has(locator)) {
+      invalidLocators++;
+      return sfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    }
     const slice = cursor.rows.slice(offsetIn, offsetIn + cursor.pageSize);
     const next = offsetIn + slice.length;
     const done = next >= cursor.rows.length;
@@ -171,10 +186,11 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     const options = String(req.headers['sforce-query-options'] ?? '');
     const asked = Number(/batchSize=(\d+)/.exec(options)?.[1] ?? NaN);
     const pageSize = Number.isFinite(asked) ? Math.min(Math.max(asked, 200), opts.pageSize ?? 2000) : (opts.pageSize ?? 2000);
-    const locator = `01gEMU${String(++cursorSeq).padStart(10, '0')}`;
-    // Abandoned cursors expire, oldest first (Salesforce keeps a bounded number per user).
-    if (cursors.size >= 200) cursors.delete(cursors.keys().next().value!);
-    cursors.set(locator, { resolved, rows: runQuery(store, resolved, includeDeleted), pageSize });
+    // Locators are 18 characters with the `0r8` prefix (help article 000384958).
+    const locator = `0r8EMU${String(++cursorSeq).padStart(12, '0')}`;
+    // Bounded here only to keep memory flat; abandoned ones go first.
+    if (cursors.size >= 1000) cursors.delete(cursors.keys().next().value!);
+    cursors.set(locator, { resolved, rows: runQuery(store, resolved, includeDeleted), pageSize, openedAt: now() });
     return pageOf(base, locator, 0);
   };
 
@@ -379,6 +395,8 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     },
     addFault: (rule) => running.faults.add(rule),
     addItemFault: (rule) => itemFaults.add(rule),
+    expireQueryLocators: () => cursors.clear(),
+    invalidLocatorAnswers: () => invalidLocators,
     itemFaults,
     collectionWrites: () => writeLog,
   };
