@@ -45,6 +45,8 @@ export interface SalesforceAdapterOptions {
   retryBaseMs?: number;
   /** Extra tries, within one write, for records failing with a transient per-record error (default 3). */
   itemRetries?: number;
+  /** Client clock (epoch ms) for the recycle-bin horizon of the pull (default `Date.now`). */
+  now?: () => number;
   /** Index used to tie matched ids to participant addresses without extra queries. */
   relationIndex?: RelationIndex;
 }
@@ -140,6 +142,7 @@ export class SalesforceAdapter implements CrmAdapter {
       accountDomainFields: this.opts.accountDomainFields ?? ['Mailbridge_Domains__c'],
       overlapMs: this.opts.overlapMs ?? 0,
       batchSize: this.opts.queryBatchSize ?? 2000,
+      now: this.opts.now,
     });
   }
 

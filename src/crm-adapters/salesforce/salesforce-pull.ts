@@ -33,6 +33,11 @@ interface Watermark {
   w: number;
   /** Id of the last record delivered: the keyset tie-breaker at `w`. */
   id: string;
+  /**
+   * When the last complete pass over the object started (client clock, epoch ms): every
+   * deletion before it was seen. Absent mid-pass, where `w` is the reference.
+   */
+  at?: number;
 }
 
 interface PullCursor {
@@ -46,7 +51,17 @@ export interface PullOptions {
   overlapMs: number;
   /** Query page size asked for (200..2000). */
   batchSize: number;
+  /** Client clock (epoch ms), for the recycle-bin horizon. */
+  now?: () => number;
 }
+
+/**
+ * Salesforce keeps deleted rows in the recycle bin 15 days; `queryAll` and getDeleted no longer
+ * see them after that (REST API Developer Guide, "Get Deleted Records": last 15 days). A cursor
+ * older than this (a day of margin for clock skew) may have missed deletions: the pull then
+ * lists every live id of the object so the index can drop the ones that vanished.
+ */
+export const RECYCLE_BIN_HORIZON_MS = 14 * 86_400_000;
 
 const OBJECTS: { object: string; kind: CrmEntityKind | 'role'; fields: string[] }[] = [
   { object: 'User', kind: 'user', fields: ['Name', 'Email'] },
@@ -102,7 +117,7 @@ const MAX_LOCATOR_RESTARTS = 10;
  * locator lives, or a locator released early) the query restarts right after the last record
  * handed over, by keyset, so nothing is lost and nothing is delivered twice.
  */
-async function* pages(get: SfGet, query: KeysetQuery, all: boolean, batchSize: number): AsyncGenerator<PulledRecord[]> {
+async function* pages(get: SfGet, query: KeysetQuery, all: boolean, batchSize: number): AsyncGenerator<{ records: PulledRecord[]; done: boolean }> {
   const headers = { 'Sforce-Query-Options': `batchSize=${batchSize}` };
   let after: Watermark | null = null;
   let restarts = 0;
@@ -123,7 +138,7 @@ async function* pages(get: SfGet, query: KeysetQuery, all: boolean, batchSize: n
     const records = page.records.map(asPulledRecord);
     const last = records[records.length - 1];
     if (last) after = { w: msFromSf(last.SystemModstamp), id: last.Id };
-    yield records;
+    yield { records, done: pending === null };
   }
 }
 
@@ -132,7 +147,7 @@ async function roleSets(get: SfGet, dealIds: string[], batchSize: number): Promi
   const sets = new Map<string, string[]>(dealIds.map((id) => [id, []]));
   for (let i = 0; i < dealIds.length; i += IN_CHUNK) {
     const query = { fields: ['Id', 'SystemModstamp', 'OpportunityId', 'ContactId'], object: 'OpportunityContactRole', where: `OpportunityId IN ${soqlList(dealIds.slice(i, i + IN_CHUNK))}` };
-    for await (const records of pages(get, query, false, batchSize)) {
+    for await (const { records } of pages(get, query, false, batchSize)) {
       for (const raw of records) {
         const role = roleRecord.parse(raw);
         if (role.ContactId) sets.get(role.OpportunityId)?.push(role.ContactId);
@@ -142,6 +157,31 @@ async function roleSets(get: SfGet, dealIds: string[], batchSize: number): Promi
   return sets;
 }
 
+/** Every live id of an object (converted leads excluded: the pull treats them as deleted). */
+async function liveIds(get: SfGet, object: string, batchSize: number): Promise<string[]> {
+  const where = object === 'Lead' ? 'IsDeleted = false AND IsConverted = false' : 'IsDeleted = false';
+  const ids: string[] = [];
+  for await (const { records } of pages(get, { fields: ['Id', 'SystemModstamp'], object, where }, false, batchSize)) ids.push(...records.map((r) => r.Id));
+  return ids;
+}
+
+/**
+ * The reconcile of an object whose cursor is past the recycle-bin horizon: its live ids (held
+ * records not among them were deleted and purged), or for contact roles, the role set of
+ * every live deal.
+ */
+async function* reconcile(get: SfGet, spec: (typeof OBJECTS)[number], state: PullCursor, batchSize: number): AsyncGenerator<CrmChangeBatch> {
+  if (spec.kind !== 'role') {
+    yield { present: [{ kind: spec.kind, ids: await liveIds(get, spec.object, batchSize) }], cursor: JSON.stringify(state) };
+    return;
+  }
+  const deals = await liveIds(get, 'Opportunity', batchSize);
+  for (let i = 0; i < deals.length; i += IN_CHUNK) {
+    const roles = await roleSets(get, deals.slice(i, i + IN_CHUNK), batchSize);
+    yield { contactRoles: [...roles].map(([dealId, contactIds]) => ({ dealId, contactIds })), cursor: JSON.stringify(state) };
+  }
+}
+
 /** Streams every change since `cursor` (null: a full load) as batches. */
 export async function* pullSalesforce(get: SfGet, cursorText: string | null, opts: PullOptions): AsyncGenerator<CrmChangeBatch> {
   const start = parseCursor(cursorText);
@@ -149,21 +189,23 @@ export async function* pullSalesforce(get: SfGet, cursorText: string | null, opt
   const full = start === null;
 
   for (const spec of OBJECTS) {
+    const startedAt = (opts.now ?? Date.now)();
     const fields = ['Id', 'IsDeleted', 'SystemModstamp', ...spec.fields, ...(spec.kind === 'account' ? opts.accountDomainFields : [])];
     const mark = state.o[spec.object];
     if (full && spec.kind === 'role') {
       // Roles arrive with their deals on a full load; only the watermark is needed.
       const latest = `SELECT Id, SystemModstamp FROM OpportunityContactRole ORDER BY SystemModstamp DESC, Id DESC LIMIT 1`;
       const top = queryPage.parse(await get(queryUrl(latest, true))).records.map(asPulledRecord)[0];
-      state.o[spec.object] = top ? { w: msFromSf(top.SystemModstamp), id: top.Id } : { w: 0, id: '' };
+      state.o[spec.object] = top ? { w: msFromSf(top.SystemModstamp), id: top.Id, at: startedAt } : { w: 0, id: '', at: startedAt };
       yield { cursor: JSON.stringify(state) };
       continue;
     }
     const where = !mark ? 'IsDeleted = false' : opts.overlapMs > 0 ? `SystemModstamp >= ${soqlDatetime(mark.w - opts.overlapMs)}` : afterKeyset(mark);
     const query: KeysetQuery = { fields, object: spec.object, where };
-    let current: Watermark = mark ? { ...mark } : { w: 0, id: '' };
+    let current: Watermark = mark ? { w: mark.w, id: mark.id } : { w: 0, id: '' };
+    if (mark && startedAt - (mark.at ?? mark.w) > RECYCLE_BIN_HORIZON_MS) yield* reconcile(get, spec, state, opts.batchSize);
 
-    for await (const records of pages(get, query, !full, opts.batchSize)) {
+    for await (const { records, done } of pages(get, query, !full, opts.batchSize)) {
       const batch: CrmChangeBatch = { cursor: '' };
       const deleted: { kind: CrmEntityKind; id: string }[] = [];
       const live: PulledRecord[] = [];
@@ -202,12 +244,13 @@ export async function* pullSalesforce(get: SfGet, cursorText: string | null, opt
       // overlap re-reads (older than the watermark) never move it back.
       const last = records[records.length - 1];
       if (last && msFromSf(last.SystemModstamp) >= current.w) current = { w: msFromSf(last.SystemModstamp), id: last.Id };
-      state.o[spec.object] = { ...current };
+      // Once the pass is complete, every deletion before it started has been seen.
+      state.o[spec.object] = done ? { ...current, at: startedAt } : { ...current };
       batch.cursor = JSON.stringify(state);
       yield batch;
     }
     if (!state.o[spec.object]) {
-      state.o[spec.object] = current;
+      state.o[spec.object] = { ...current, at: startedAt };
       yield { cursor: JSON.stringify(state) };
     }
   }

@@ -39,6 +39,11 @@ export interface SalesforceEmulatorOptions {
    * open cursors (App Limits cheat sheet, "API Query Cursor Limits"). Tests shorten it.
    */
   queryLocatorTtlMs?: number;
+  /**
+   * Days a deleted record stays in the recycle bin, readable through `queryAll` and
+   * getDeleted, before it is purged for good (Salesforce: 15).
+   */
+  recycleBinDays?: number;
   /** Base time source; `control.advanceClock` adds to it. */
   now?: () => number;
 }
@@ -146,6 +151,14 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   const cursors = new Map<string, { resolved: ResolvedQuery; rows: SfRecord[]; pageSize: number; openedAt: number }>();
   let cursorSeq = 0;
   let invalidLocators = 0;
+  const recycleBinMs = (opts.recycleBinDays ?? 15) * DAY;
+  let purgedAt = -Infinity;
+  /** Purges the recycle bin at most once a minute of emulator time (a scan of every table). */
+  const purgeRecycleBin = () => {
+    if (now() - purgedAt < 60_000) return;
+    purgedAt = now();
+    store.purgeDeleted(now() - recycleBinMs);
+  };
   const locatorTtlMs = opts.queryLocatorTtlMs ?? 2 * DAY;
 
   const pageOf = (base: string, locator: string, offsetIn: number): EmulatorResponse => {
@@ -354,6 +367,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     const u = usage();
     if (u.used >= u.limit) return withLimits(sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'));
     used++;
+    purgeRecycleBin();
     return withLimits(dataApi(req, m[1]!, m[3]!));
   };
 

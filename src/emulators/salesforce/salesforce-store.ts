@@ -100,6 +100,13 @@ export class SalesforceStore {
     record.SystemModstamp = this.now();
   }
 
+  /** Empties the recycle bin of rows deleted before `before` (epoch ms): they vanish for good. */
+  purgeDeleted(before: number): void {
+    for (const table of this.tables.values()) {
+      for (const [id, record] of table) if (record.IsDeleted && record.SystemModstamp < before) table.delete(id);
+    }
+  }
+
   /** Takes a copy of a row, for undoing an `allOrNone` request. */
   checkpoint(record: SfRecord): SfRecord {
     return { ...record };
