@@ -40,6 +40,8 @@ export interface SalesforceAdapterOptions {
   /** Pause when the daily allocation is spent (Salesforce's window is rolling; default 15 min). */
   dailyPauseMs?: number;
   maxPauseMs?: number;
+  /** First backoff step after 403 "ConcurrentRequests" (too many long-running requests; default 5 s). */
+  concurrentPauseMs?: number;
   maxConcurrent?: number;
   /** First backoff step when a write chunk is retried (default: what the error suggests). */
   retryBaseMs?: number;
@@ -129,7 +131,7 @@ export class SalesforceAdapter implements CrmAdapter {
           if (usage) this.budget.observe(usage.used, usage.limit);
         }
       },
-      (error) => toSyncError(error, pause),
+      (error) => toSyncError(error, pause, this.opts.concurrentPauseMs),
       attempts,
     );
   }
@@ -183,7 +185,7 @@ export class SalesforceAdapter implements CrmAdapter {
       try {
         return await writeSalesforceBatch(this.writeApi(), chunk, this.opts.relationIndex, this.itemRetry);
       } catch (error) {
-        const mapped = toSyncError(error, this.opts.dailyPauseMs);
+        const mapped = toSyncError(error, this.opts.dailyPauseMs, this.opts.concurrentPauseMs);
         // The budget already waited as long as allowed: the caller must stop and come back later.
         if (mapped.code === 'rate-limited' || mapped.code === 'auth' || mapped.code === 'permission') throw mapped;
         if (!mapped.retryable || attempt >= 5) {

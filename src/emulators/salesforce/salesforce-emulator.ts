@@ -6,6 +6,7 @@
  * control surface (in process, and over HTTP under `/__mock/`) for tests, the demo and
  * `mailbridge emulate salesforce`.
  */
+import { EventEmitter } from 'node:events';
 import { startHttpEmulator, type EmulatorRequest, type EmulatorResponse, type RunningEmulator } from '../common/http-emulator.js';
 import type { FaultRule } from '../common/faults.js';
 import type { CrmSnapshot } from '../../core/types.js';
@@ -44,6 +45,13 @@ export interface SalesforceEmulatorOptions {
    * getDeleted, before it is purged for good (Salesforce: 15).
    */
   recycleBinDays?: number;
+  /**
+   * Concurrent long-running requests allowed (Salesforce: 25 in production and sandboxes, 5 in
+   * Developer Edition and trials); one more answers 403 `REQUEST_LIMIT_EXCEEDED`
+   * "ConcurrentRequests". A request counts once it has run `longRunningMs` (Salesforce: 20 s).
+   */
+  concurrentRequestLimit?: number;
+  longRunningMs?: number;
   /** Base time source; `control.advanceClock` adds to it. */
   now?: () => number;
 }
@@ -72,6 +80,13 @@ export interface SalesforceControl {
   expireQueryLocators(): void;
   /** queryMore calls answered `INVALID_QUERY_LOCATOR` so far. */
   invalidLocatorAnswers(): number;
+  /**
+   * Holds requests of `kind` inside the server (in flight, so they count toward the concurrent
+   * limit) until the returned function is called.
+   */
+  holdRequests(kind: string): () => void;
+  /** Emits `held` (with the kind) when a request starts waiting on a hold, and `concurrent-limit` each time a request is refused for the concurrent limit. */
+  events: EventEmitter;
   /** Fails matching records inside collection writes while the rest of the request succeeds. */
   addItemFault(rule: SfItemFaultRule): void;
   itemFaults: SfItemFaultPlan;
@@ -147,6 +162,13 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   };
 
   const itemFaults = new SfItemFaultPlan();
+  const events = new EventEmitter();
+  /** Start times (real clock: a request's duration is real) of the requests being served. */
+  const inFlight = new Set<{ startedAt: number }>();
+  const holds = new Map<string, Promise<void>>();
+  const concurrentLimit = opts.concurrentRequestLimit ?? 25;
+  const longRunningMs = opts.longRunningMs ?? 20_000;
+  const longRunning = () => [...inFlight].filter((r) => Date.now() - r.startedAt >= longRunningMs).length;
   const writeLog: { kind: string; records: Record<string, unknown>[] }[] = [];
   const cursors = new Map<string, { resolved: ResolvedQuery; rows: SfRecord[]; pageSize: number; openedAt: number }>();
   let cursorSeq = 0;
@@ -366,9 +388,24 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     if (!tokens.check(req.headers.authorization)) return withLimits(sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'));
     const u = usage();
     if (u.used >= u.limit) return withLimits(sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'));
+    if (longRunning() >= concurrentLimit) {
+      events.emit('concurrent-limit');
+      return withLimits(sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'ConcurrentRequests (Concurrent API Requests) Limit exceeded.'));
+    }
     used++;
     purgeRecycleBin();
-    return withLimits(dataApi(req, m[1]!, m[3]!));
+    const entry = { startedAt: Date.now() };
+    inFlight.add(entry);
+    try {
+      const hold = holds.get(classifySalesforce(req));
+      if (hold) {
+        events.emit('held', classifySalesforce(req));
+        await hold;
+      }
+      return withLimits(dataApi(req, m[1]!, m[3]!));
+    } finally {
+      inFlight.delete(entry);
+    }
   };
 
   const emulator = await startHttpEmulator({ name: 'salesforce', handler, port: opts.port, classify: classifySalesforce, faultBody });
@@ -410,6 +447,15 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     addFault: (rule) => running.faults.add(rule),
     addItemFault: (rule) => itemFaults.add(rule),
     expireQueryLocators: () => cursors.clear(),
+    holdRequests: (kind) => {
+      let release!: () => void;
+      holds.set(kind, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        holds.delete(kind);
+        release();
+      };
+    },
+    events,
     invalidLocatorAnswers: () => invalidLocators,
     itemFaults,
     collectionWrites: () => writeLog,
