@@ -358,6 +358,12 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     });
   };
 
+  /** `Sforce-Limit-Info` as every authenticated REST answer carries it (used/allocation, rolling 24 h). */
+  const limitHeader = () => {
+    const u = usage();
+    return { 'Sforce-Limit-Info': `api-usage=${u.used}/${u.limit}` };
+  };
+
   const handler = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     if (req.path.startsWith('/__mock/')) return control(req);
     if (req.path === '/services/oauth2/token' && req.method === 'POST') {
@@ -381,11 +387,9 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     }
     const m = /^(\/services\/data\/v(\d+\.\d))(\/.*)$/.exec(req.path);
     if (!m) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
-    const withLimits = (answer: EmulatorResponse): EmulatorResponse => {
-      const u = usage();
-      return { ...answer, headers: { ...(answer.headers ?? {}), 'Sforce-Limit-Info': `api-usage=${u.used}/${u.limit}` } };
-    };
-    if (!tokens.check(req.headers.authorization)) return withLimits(sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'));
+    const withLimits = (answer: EmulatorResponse): EmulatorResponse => ({ ...answer, headers: { ...(answer.headers ?? {}), ...limitHeader() } });
+    // A 401 carries neither the limit header nor WWW-Authenticate (response recorded in jsforce#1301).
+    if (!tokens.check(req.headers.authorization)) return sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     const u = usage();
     if (u.used >= u.limit) return withLimits(sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'));
     if (longRunning() >= concurrentLimit) {
@@ -408,7 +412,14 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     }
   };
 
-  const emulator = await startHttpEmulator({ name: 'salesforce', handler, port: opts.port, classify: classifySalesforce, faultBody });
+  const emulator = await startHttpEmulator({
+    name: 'salesforce',
+    handler,
+    port: opts.port,
+    classify: classifySalesforce,
+    faultBody,
+    faultHeaders: (status, req) => (status !== 401 && req.path.startsWith('/services/data/v') ? limitHeader() : undefined),
+  });
   baseUrl = emulator.url;
 
   const controlSurface: SalesforceControl = {
