@@ -30,7 +30,12 @@ describe('Salesforce per-record errors in collection writes (jsforce against the
       .map((w) => w.records.map((r) => r.Mailbridge_Key__c ?? r.RelationId));
 
   it('the emulator fails only the matching record and saves the others', async () => {
-    sf.control.addItemFault({ error: 'UNABLE_TO_LOCK_ROW', object: 'EmailMessage', match: { Mailbridge_Key__c: 'key-2' } });
+    // Over the HTTP control surface, as `mailbridge emulate salesforce` users would.
+    const queued = await fetch(`${sf.url}/__mock/item-faults`, {
+      method: 'POST',
+      body: JSON.stringify({ error: 'UNABLE_TO_LOCK_ROW', object: 'EmailMessage', match: { Mailbridge_Key__c: 'key-2' } }),
+    });
+    expect(queued.status).toBe(204);
     const res = await fetch(`${sf.url}/services/data/v62.0/composite/sobjects/EmailMessage/Mailbridge_Key__c`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${sf.credentials.accessToken}`, 'content-type': 'application/json' },
