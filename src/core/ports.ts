@@ -78,6 +78,12 @@ export interface CrmChangeBatch {
   /** Replaces the contact-role set of each named deal. */
   contactRoles?: { dealId: string; contactIds: string[] }[];
   deleted?: { kind: CrmEntityKind; id: string }[];
+  /**
+   * Every live id of a kind, sent when deletions may have been purged before the pull saw them
+   * (Salesforce keeps deleted rows 15 days): held records of that kind not listed are deleted.
+   * Applied before the rest of the batch.
+   */
+  present?: { kind: CrmEntityKind; ids: string[] }[];
   cursor: string;
 }
 

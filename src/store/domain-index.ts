@@ -8,7 +8,7 @@
  * `acme.co.uk`. Free-mail domains are never domain keys.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { CrmChangeBatch, DomainIndex } from '../core/ports.js';
+import type { CrmChangeBatch, CrmEntityKind, DomainIndex } from '../core/ports.js';
 import type { Account, Contact, CrmUser, Deal, Lead } from '../core/types.js';
 import { BulkLoad, type IndexRecords } from './bulk-load.js';
 import { IndexReader } from './index-reader.js';
@@ -43,6 +43,8 @@ interface Found<T> {
  */
 const DEFAULT_CACHE_ENTRIES = 25_000;
 const NONE: readonly never[] = Object.freeze([]);
+/** The table holding each kind of CRM record (for `present` reconciles). */
+const ENTITY_TABLES: Record<CrmEntityKind, string> = { user: 'users', account: 'accounts', contact: 'contacts', lead: 'leads', deal: 'deals' };
 
 export class SqliteDomainIndex implements DomainIndex {
   private readonly reader: IndexReader;
@@ -189,13 +191,19 @@ export class SqliteDomainIndex implements DomainIndex {
   /**
    * Applies one batch of CRM changes in a transaction: upserts by id (a record's emails,
    * domains and phones replaced), `contactRoles` replacing each named deal's roles, then
-   * deletions (with the record's emails, domains and roles). Caches are cleared afterwards.
+   * deletions (with the record's emails, domains and roles). A `present` list first deletes
+   * the held records of its kind that it does not name. Caches are cleared afterwards.
    */
   applyChanges(batch: CrmChangeBatch): void {
     if (this.loading) throw new Error('cannot apply changes while a bulk load is in progress');
     const w = this.writer;
     try {
       this.db.transaction(() => {
+        for (const p of batch.present ?? []) {
+          const live = new Set(p.ids);
+          const held = this.db.prepare(`SELECT id FROM ${ENTITY_TABLES[p.kind]}`).pluck().all() as string[];
+          for (const id of held) if (!live.has(id)) w.delete(p.kind, id);
+        }
         for (const u of batch.users ?? []) w.user(u);
         for (const a of batch.accounts ?? []) w.account(a, false);
         for (const c of batch.contacts ?? []) w.contact(c, false);

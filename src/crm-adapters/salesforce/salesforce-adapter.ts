@@ -13,7 +13,7 @@ import { toSyncError } from './salesforce-errors.js';
 import { queryPage } from './salesforce-mapping.js';
 import { pullSalesforce } from './salesforce-pull.js';
 import { soqlString } from './soql-literal.js';
-import { SF_BATCH, writeSalesforceBatch, type RelationIndex, type SfWriteApi } from './salesforce-write.js';
+import { SF_BATCH, writeSalesforceBatch, type ItemRetry, type RelationIndex, type SfWriteApi } from './salesforce-write.js';
 
 export interface SalesforceAdapterOptions {
   /** OAuth host (`https://login.salesforce.com`, a My Domain, or the emulator's URL). */
@@ -40,9 +40,15 @@ export interface SalesforceAdapterOptions {
   /** Pause when the daily allocation is spent (Salesforce's window is rolling; default 15 min). */
   dailyPauseMs?: number;
   maxPauseMs?: number;
+  /** First backoff step after 403 "ConcurrentRequests" (too many long-running requests; default 5 s). */
+  concurrentPauseMs?: number;
   maxConcurrent?: number;
   /** First backoff step when a write chunk is retried (default: what the error suggests). */
   retryBaseMs?: number;
+  /** Extra tries, within one write, for records failing with a transient per-record error (default 3). */
+  itemRetries?: number;
+  /** Client clock (epoch ms) for the recycle-bin horizon of the pull (default `Date.now`). */
+  now?: () => number;
   /** Index used to tie matched ids to participant addresses without extra queries. */
   relationIndex?: RelationIndex;
 }
@@ -55,6 +61,10 @@ export function jwtAssertion(clientId: string, username: string, audience: strin
   const body = `${enc({ alg: 'RS256', typ: 'JWT' })}.${enc({ iss: clientId, sub: username, aud: audience, exp: Math.floor(now / 1000) + 180 })}`;
   return `${body}.${createSign('RSA-SHA256').update(body).sign(privateKey).toString('base64url')}`;
 }
+
+/** Exponential backoff with a little jitter, capped at 30 s. */
+const backoff = (baseMs: number, attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(baseMs * 2 ** (attempt - 1), 30_000) + Math.random() * 100));
 
 export class SalesforceAdapter implements CrmAdapter {
   readonly kind = 'salesforce' as const;
@@ -121,7 +131,7 @@ export class SalesforceAdapter implements CrmAdapter {
           if (usage) this.budget.observe(usage.used, usage.limit);
         }
       },
-      (error) => toSyncError(error, pause),
+      (error) => toSyncError(error, pause, this.opts.concurrentPauseMs),
       attempts,
     );
   }
@@ -139,6 +149,7 @@ export class SalesforceAdapter implements CrmAdapter {
       accountDomainFields: this.opts.accountDomainFields ?? ['Mailbridge_Domains__c'],
       overlapMs: this.opts.overlapMs ?? 0,
       batchSize: this.opts.queryBatchSize ?? 2000,
+      now: this.opts.now,
     });
   }
 
@@ -168,19 +179,24 @@ export class SalesforceAdapter implements CrmAdapter {
     return outcomes;
   }
 
+  /** Records locked by another transaction are retried alone, with exponential backoff. */
+  private get itemRetry(): ItemRetry {
+    return { attempts: this.opts.itemRetries ?? 3, wait: (attempt) => backoff(this.opts.retryBaseMs ?? 1000, attempt) };
+  }
+
   /** Retries a whole chunk on a transient failure: every step of it is idempotent. */
   private async writeChunk(chunk: readonly ActivityDraft[]): Promise<WriteOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await writeSalesforceBatch(this.writeApi(), chunk, this.opts.relationIndex);
+        return await writeSalesforceBatch(this.writeApi(), chunk, this.opts.relationIndex, this.itemRetry);
       } catch (error) {
-        const mapped = toSyncError(error, this.opts.dailyPauseMs);
+        const mapped = toSyncError(error, this.opts.dailyPauseMs, this.opts.concurrentPauseMs);
         // The budget already waited as long as allowed: the caller must stop and come back later.
         if (mapped.code === 'rate-limited' || mapped.code === 'auth' || mapped.code === 'permission') throw mapped;
         if (!mapped.retryable || attempt >= 5) {
           return chunk.map((d) => ({ key: d.key, ok: false as const, error: mapped.message, retryable: mapped.retryable }));
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min((this.opts.retryBaseMs ?? mapped.retryAfterMs ?? 500) * 2 ** (attempt - 1), 30_000) + Math.random() * 100));
+        await backoff(this.opts.retryBaseMs ?? mapped.retryAfterMs ?? 500, attempt);
       }
     }
   }

@@ -15,11 +15,18 @@ export function isRequestLimitExceeded(error: unknown): boolean {
   return (error as { errorCode?: unknown })?.errorCode === 'REQUEST_LIMIT_EXCEEDED';
 }
 
+/** Whether a queryMore failed because its locator expired (the error or the one it wraps). */
+export function isExpiredQueryLocator(error: unknown): boolean {
+  const code = (e: unknown) => (e as { errorCode?: unknown })?.errorCode;
+  return code(error) === 'INVALID_QUERY_LOCATOR' || code((error as { cause?: unknown })?.cause) === 'INVALID_QUERY_LOCATOR';
+}
+
 /**
  * Maps anything a jsforce call threw. `dailyPauseMs` is the wait suggested when the daily
- * allocation is spent (Salesforce sends no reset time: its window is rolling).
+ * allocation is spent (Salesforce sends no reset time: its window is rolling);
+ * `concurrentPauseMs` the first backoff step when too many long-running requests run at once.
  */
-export function toSyncError(error: unknown, dailyPauseMs = 15 * 60_000): SyncError {
+export function toSyncError(error: unknown, dailyPauseMs = 15 * 60_000, concurrentPauseMs = 5_000): SyncError {
   if (error instanceof SyncError) return error;
   const e = error as { errorCode?: unknown; code?: unknown; message?: unknown; name?: unknown };
   const code = typeof e?.errorCode === 'string' ? e.errorCode : '';
@@ -27,6 +34,8 @@ export function toSyncError(error: unknown, dailyPauseMs = 15 * 60_000): SyncErr
   const opts = { cause: error };
   switch (code) {
     case 'REQUEST_LIMIT_EXCEEDED':
+      // Too many long-running requests at once: transient, unlike the spent daily allocation.
+      if (/ConcurrentRequests/i.test(message)) return new SyncError('transient', `salesforce: ${message}`, { ...opts, retryAfterMs: concurrentPauseMs });
       return new SyncError('rate-limited', `salesforce: ${message}`, { ...opts, retryAfterMs: dailyPauseMs });
     case 'INVALID_SESSION_ID':
     case 'INVALID_AUTH_HEADER':

@@ -22,6 +22,7 @@ import {
   toUser,
   type PulledRecord,
 } from './salesforce-mapping.js';
+import { isExpiredQueryLocator } from './salesforce-errors.js';
 import { soqlDatetime, soqlList, soqlString } from './soql-literal.js';
 
 /** The HTTP GET the pull needs (a budgeted jsforce request). */
@@ -32,6 +33,11 @@ interface Watermark {
   w: number;
   /** Id of the last record delivered: the keyset tie-breaker at `w`. */
   id: string;
+  /**
+   * When the last complete pass over the object started (client clock, epoch ms): every
+   * deletion before it was seen. Absent mid-pass, where `w` is the reference.
+   */
+  at?: number;
 }
 
 interface PullCursor {
@@ -45,7 +51,17 @@ export interface PullOptions {
   overlapMs: number;
   /** Query page size asked for (200..2000). */
   batchSize: number;
+  /** Client clock (epoch ms), for the recycle-bin horizon. */
+  now?: () => number;
 }
+
+/**
+ * Salesforce keeps deleted rows in the recycle bin 15 days; `queryAll` and getDeleted no longer
+ * see them after that (REST API Developer Guide, "Get Deleted Records": last 15 days). A cursor
+ * older than this (a day of margin for clock skew) may have missed deletions: the pull then
+ * lists every live id of the object so the index can drop the ones that vanished.
+ */
+export const RECYCLE_BIN_HORIZON_MS = 14 * 86_400_000;
 
 const OBJECTS: { object: string; kind: CrmEntityKind | 'role'; fields: string[] }[] = [
   { object: 'User', kind: 'user', fields: ['Name', 'Email'] },
@@ -72,19 +88,57 @@ function parseCursor(cursor: string | null): PullCursor | null {
 
 const queryUrl = (soql: string, all: boolean) => `/${all ? 'queryAll' : 'query'}?q=${encodeURIComponent(soql)}`;
 
+/** The keyset condition "after this record" in `ORDER BY SystemModstamp, Id` order. */
+function afterKeyset(mark: Watermark): string {
+  const stamp = soqlDatetime(mark.w);
+  return `(SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > ${soqlString(mark.id)}))`;
+}
+
+/** A query ordered by `SystemModstamp, Id`, restartable after any record it delivered. */
+interface KeysetQuery {
+  fields: string[];
+  object: string;
+  /** The query's own condition, if any. */
+  where: string | null;
+}
+
+const keysetSoql = (q: KeysetQuery, after: Watermark | null): string => {
+  const conditions = [q.where && (after ? `(${q.where})` : q.where), after && afterKeyset(after)].filter(Boolean);
+  return `SELECT ${q.fields.join(', ')} FROM ${q.object}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY SystemModstamp, Id`;
+};
+
+/** Restarts allowed per query when its locator expires (each one makes progress first). */
+const MAX_LOCATOR_RESTARTS = 10;
+
 /**
  * Pages of one SOQL query, following `nextRecordsUrl`. The next page is requested before the
  * current one is handed over, so the network and the consumer overlap (one page ahead at most).
+ * When a locator has expired (`INVALID_QUERY_LOCATOR`: a pull paused for longer than the
+ * locator lives, or a locator released early) the query restarts right after the last record
+ * handed over, by keyset, so nothing is lost and nothing is delivered twice.
  */
-async function* pages(get: SfGet, soql: string, all: boolean, batchSize: number): AsyncGenerator<PulledRecord[]> {
+async function* pages(get: SfGet, query: KeysetQuery, all: boolean, batchSize: number): AsyncGenerator<{ records: PulledRecord[]; done: boolean }> {
   const headers = { 'Sforce-Query-Options': `batchSize=${batchSize}` };
-  let pending: Promise<unknown> | null = get(queryUrl(soql, all), headers);
+  let after: Watermark | null = null;
+  let restarts = 0;
+  let pending: Promise<unknown> | null = get(queryUrl(keysetSoql(query, null), all), headers);
   while (pending) {
-    const page = queryPage.parse(await pending);
+    let raw: unknown;
+    try {
+      raw = await pending;
+    } catch (error) {
+      if (!isExpiredQueryLocator(error) || ++restarts > MAX_LOCATOR_RESTARTS) throw error;
+      pending = get(queryUrl(keysetSoql(query, after), all), headers);
+      continue;
+    }
+    const page = queryPage.parse(raw);
     pending = page.done || !page.nextRecordsUrl ? null : get(page.nextRecordsUrl, headers);
     // If the consumer stops early, the prefetch's failure must not go unhandled.
     pending?.catch(() => undefined);
-    yield page.records.map(asPulledRecord);
+    const records = page.records.map(asPulledRecord);
+    const last = records[records.length - 1];
+    if (last) after = { w: msFromSf(last.SystemModstamp), id: last.Id };
+    yield { records, done: pending === null };
   }
 }
 
@@ -92,8 +146,8 @@ async function* pages(get: SfGet, soql: string, all: boolean, batchSize: number)
 async function roleSets(get: SfGet, dealIds: string[], batchSize: number): Promise<Map<string, string[]>> {
   const sets = new Map<string, string[]>(dealIds.map((id) => [id, []]));
   for (let i = 0; i < dealIds.length; i += IN_CHUNK) {
-    const soql = `SELECT Id, SystemModstamp, OpportunityId, ContactId FROM OpportunityContactRole WHERE OpportunityId IN ${soqlList(dealIds.slice(i, i + IN_CHUNK))} ORDER BY Id`;
-    for await (const records of pages(get, soql, false, batchSize)) {
+    const query = { fields: ['Id', 'SystemModstamp', 'OpportunityId', 'ContactId'], object: 'OpportunityContactRole', where: `OpportunityId IN ${soqlList(dealIds.slice(i, i + IN_CHUNK))}` };
+    for await (const { records } of pages(get, query, false, batchSize)) {
       for (const raw of records) {
         const role = roleRecord.parse(raw);
         if (role.ContactId) sets.get(role.OpportunityId)?.push(role.ContactId);
@@ -103,6 +157,31 @@ async function roleSets(get: SfGet, dealIds: string[], batchSize: number): Promi
   return sets;
 }
 
+/** Every live id of an object (converted leads excluded: the pull treats them as deleted). */
+async function liveIds(get: SfGet, object: string, batchSize: number): Promise<string[]> {
+  const where = object === 'Lead' ? 'IsDeleted = false AND IsConverted = false' : 'IsDeleted = false';
+  const ids: string[] = [];
+  for await (const { records } of pages(get, { fields: ['Id', 'SystemModstamp'], object, where }, false, batchSize)) ids.push(...records.map((r) => r.Id));
+  return ids;
+}
+
+/**
+ * The reconcile of an object whose cursor is past the recycle-bin horizon: its live ids (held
+ * records not among them were deleted and purged), or for contact roles, the role set of
+ * every live deal.
+ */
+async function* reconcile(get: SfGet, spec: (typeof OBJECTS)[number], state: PullCursor, batchSize: number): AsyncGenerator<CrmChangeBatch> {
+  if (spec.kind !== 'role') {
+    yield { present: [{ kind: spec.kind, ids: await liveIds(get, spec.object, batchSize) }], cursor: JSON.stringify(state) };
+    return;
+  }
+  const deals = await liveIds(get, 'Opportunity', batchSize);
+  for (let i = 0; i < deals.length; i += IN_CHUNK) {
+    const roles = await roleSets(get, deals.slice(i, i + IN_CHUNK), batchSize);
+    yield { contactRoles: [...roles].map(([dealId, contactIds]) => ({ dealId, contactIds })), cursor: JSON.stringify(state) };
+  }
+}
+
 /** Streams every change since `cursor` (null: a full load) as batches. */
 export async function* pullSalesforce(get: SfGet, cursorText: string | null, opts: PullOptions): AsyncGenerator<CrmChangeBatch> {
   const start = parseCursor(cursorText);
@@ -110,28 +189,23 @@ export async function* pullSalesforce(get: SfGet, cursorText: string | null, opt
   const full = start === null;
 
   for (const spec of OBJECTS) {
+    const startedAt = (opts.now ?? Date.now)();
     const fields = ['Id', 'IsDeleted', 'SystemModstamp', ...spec.fields, ...(spec.kind === 'account' ? opts.accountDomainFields : [])];
     const mark = state.o[spec.object];
     if (full && spec.kind === 'role') {
       // Roles arrive with their deals on a full load; only the watermark is needed.
       const latest = `SELECT Id, SystemModstamp FROM OpportunityContactRole ORDER BY SystemModstamp DESC, Id DESC LIMIT 1`;
-      for await (const records of pages(get, latest, true, opts.batchSize)) {
-        const top = records[0];
-        state.o[spec.object] = top ? { w: msFromSf(top.SystemModstamp), id: top.Id } : { w: 0, id: '' };
-      }
+      const top = queryPage.parse(await get(queryUrl(latest, true))).records.map(asPulledRecord)[0];
+      state.o[spec.object] = top ? { w: msFromSf(top.SystemModstamp), id: top.Id, at: startedAt } : { w: 0, id: '', at: startedAt };
       yield { cursor: JSON.stringify(state) };
       continue;
     }
-    const stamp = mark ? soqlDatetime(mark.w) : '';
-    const where = !mark
-      ? 'WHERE IsDeleted = false'
-      : opts.overlapMs > 0
-        ? `WHERE SystemModstamp >= ${soqlDatetime(mark.w - opts.overlapMs)}`
-        : `WHERE SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > ${soqlString(mark.id)})`;
-    const soql = `SELECT ${fields.join(', ')} FROM ${spec.object} ${where} ORDER BY SystemModstamp, Id`;
-    let current: Watermark = mark ? { ...mark } : { w: 0, id: '' };
+    const where = !mark ? 'IsDeleted = false' : opts.overlapMs > 0 ? `SystemModstamp >= ${soqlDatetime(mark.w - opts.overlapMs)}` : afterKeyset(mark);
+    const query: KeysetQuery = { fields, object: spec.object, where };
+    let current: Watermark = mark ? { w: mark.w, id: mark.id } : { w: 0, id: '' };
+    if (mark && startedAt - (mark.at ?? mark.w) > RECYCLE_BIN_HORIZON_MS) yield* reconcile(get, spec, state, opts.batchSize);
 
-    for await (const records of pages(get, soql, !full, opts.batchSize)) {
+    for await (const { records, done } of pages(get, query, !full, opts.batchSize)) {
       const batch: CrmChangeBatch = { cursor: '' };
       const deleted: { kind: CrmEntityKind; id: string }[] = [];
       const live: PulledRecord[] = [];
@@ -170,12 +244,13 @@ export async function* pullSalesforce(get: SfGet, cursorText: string | null, opt
       // overlap re-reads (older than the watermark) never move it back.
       const last = records[records.length - 1];
       if (last && msFromSf(last.SystemModstamp) >= current.w) current = { w: msFromSf(last.SystemModstamp), id: last.Id };
-      state.o[spec.object] = { ...current };
+      // Once the pass is complete, every deletion before it started has been seen.
+      state.o[spec.object] = done ? { ...current, at: startedAt } : { ...current };
       batch.cursor = JSON.stringify(state);
       yield batch;
     }
     if (!state.o[spec.object]) {
-      state.o[spec.object] = current;
+      state.o[spec.object] = { ...current, at: startedAt };
       yield { cursor: JSON.stringify(state) };
     }
   }

@@ -40,8 +40,46 @@ const saveResult = z.object({
 });
 const saveResults = z.array(saveResult);
 
-/** Per-record codes worth retrying later (the record itself is fine). */
+/**
+ * Per-record codes worth retrying (the record itself is fine). A duplicate rule's
+ * `DUPLICATES_DETECTED` is not one: it answers the same until an admin changes the rule.
+ */
 const RETRYABLE_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'ALL_OR_NONE_OPERATION_ROLLED_BACK', 'SERVER_UNAVAILABLE']);
+
+/** How records that failed with a retryable code are retried within one write. */
+export interface ItemRetry {
+  /** Extra tries for the failed records (the first call is not counted). */
+  attempts: number;
+  /** Waits before retry `attempt` (1-based): the backoff. */
+  wait(attempt: number): Promise<void>;
+}
+
+type SaveResult = z.infer<typeof saveResult>;
+const retryableResult = (r: SaveResult) => !r.success && RETRYABLE_CODES.has(r.errors[0]?.statusCode ?? '');
+
+/**
+ * One collection write, then bounded retries of only the records that failed retryably (a
+ * lock held by another transaction): the saved ones are never sent again. Results stay in
+ * request order; records still failing keep their last error.
+ */
+async function saveWithItemRetry(save: (records: Record<string, unknown>[]) => Promise<unknown>, records: Record<string, unknown>[], retry: ItemRetry | undefined): Promise<SaveResult[]> {
+  const call = async (subset: Record<string, unknown>[]) => {
+    const results = saveResults.parse(await save(subset));
+    if (results.length !== subset.length) throw new Error(`salesforce: ${results.length} results for ${subset.length} records`);
+    return results;
+  };
+  const results = await call(records);
+  for (let attempt = 1; attempt <= (retry?.attempts ?? 0); attempt++) {
+    const failed = results.flatMap((r, i) => (retryableResult(r) ? [i] : []));
+    if (!failed.length) break;
+    await retry!.wait(attempt);
+    const again = await call(failed.map((i) => records[i]!));
+    failed.forEach((i, j) => {
+      results[i] = again[j]!;
+    });
+  }
+  return results;
+}
 
 function participants(draft: ActivityDraft): { address: string; norm: string; type: RelationType }[] {
   const out: { address: string; norm: string; type: RelationType }[] = [];
@@ -100,11 +138,14 @@ async function planRelations(api: SfWriteApi, drafts: readonly ActivityDraft[], 
 }
 
 /** Writes up to 200 drafts; outcomes in draft order. */
-export async function writeSalesforceBatch(api: SfWriteApi, drafts: readonly ActivityDraft[], index: RelationIndex | undefined): Promise<WriteOutcome[]> {
+export async function writeSalesforceBatch(
+  api: SfWriteApi,
+  drafts: readonly ActivityDraft[],
+  index: RelationIndex | undefined,
+  retry?: ItemRetry,
+): Promise<WriteOutcome[]> {
   const plans = await planRelations(api, drafts, index);
-  const raw = await api.upsert('EmailMessage', drafts.map(toEmailMessage), KEY_FIELD);
-  const results = saveResults.parse(raw);
-  if (results.length !== drafts.length) throw new Error(`salesforce: ${results.length} results for ${drafts.length} records`);
+  const results = await saveWithItemRetry((records) => api.upsert('EmailMessage', records, KEY_FIELD), drafts.map(toEmailMessage), retry);
 
   const outcomes: WriteOutcome[] = drafts.map((draft, i) => {
     const r = results[i]!;
@@ -133,7 +174,7 @@ export async function writeSalesforceBatch(api: SfWriteApi, drafts: readonly Act
     }
   });
   for (let i = 0; i < rows.length; i += SF_BATCH) {
-    const created = saveResults.parse(await api.create('EmailMessageRelation', rows.slice(i, i + SF_BATCH)));
+    const created = await saveWithItemRetry((records) => api.create('EmailMessageRelation', records), rows.slice(i, i + SF_BATCH), retry);
     created.forEach((r, j) => {
       const owner = owners[i + j]!;
       const first = r.errors[0];

@@ -6,11 +6,13 @@
  * control surface (in process, and over HTTP under `/__mock/`) for tests, the demo and
  * `mailbridge emulate salesforce`.
  */
+import { EventEmitter } from 'node:events';
 import { startHttpEmulator, type EmulatorRequest, type EmulatorResponse, type RunningEmulator } from '../common/http-emulator.js';
 import type { FaultRule } from '../common/faults.js';
 import type { CrmSnapshot } from '../../core/types.js';
 import { SalesforceTokens, type SalesforceCredentials } from './salesforce-auth.js';
 import { SF_OBJECTS, findObject, formatSfDatetime, parseSfDatetime } from './salesforce-schema.js';
+import { SfItemFaultPlan, type SfItemFaultRule } from './salesforce-item-faults.js';
 import { seedSalesforce } from './salesforce-seed.js';
 import { SalesforceStore, type SfRecord } from './salesforce-store.js';
 import { applyDeletes, applyWrites, type WriteOp } from './salesforce-writes.js';
@@ -33,6 +35,23 @@ export interface SalesforceEmulatorOptions {
   /** Records per query page (2,000 like Salesforce; `Sforce-Query-Options: batchSize` may lower it). */
   pageSize?: number;
   tokenTtlMs?: number;
+  /**
+   * How long a query locator (and its result set) lives: 2 days since API v56.0, with no cap on
+   * open cursors (App Limits cheat sheet, "API Query Cursor Limits"). Tests shorten it.
+   */
+  queryLocatorTtlMs?: number;
+  /**
+   * Days a deleted record stays in the recycle bin, readable through `queryAll` and
+   * getDeleted, before it is purged for good (Salesforce: 15).
+   */
+  recycleBinDays?: number;
+  /**
+   * Concurrent long-running requests allowed (Salesforce: 25 in production and sandboxes, 5 in
+   * Developer Edition and trials); one more answers 403 `REQUEST_LIMIT_EXCEEDED`
+   * "ConcurrentRequests". A request counts once it has run `longRunningMs` (Salesforce: 20 s).
+   */
+  concurrentRequestLimit?: number;
+  longRunningMs?: number;
   /** Base time source; `control.advanceClock` adds to it. */
   now?: () => number;
 }
@@ -57,6 +76,22 @@ export interface SalesforceControl {
   /** Every live EmailMessage with its live relations, in creation order. */
   emails(): WrittenEmail[];
   addFault(rule: FaultRule): void;
+  /** Expires every open query locator: the next queryMore answers `INVALID_QUERY_LOCATOR`. */
+  expireQueryLocators(): void;
+  /** queryMore calls answered `INVALID_QUERY_LOCATOR` so far. */
+  invalidLocatorAnswers(): number;
+  /**
+   * Holds requests of `kind` inside the server (in flight, so they count toward the concurrent
+   * limit) until the returned function is called.
+   */
+  holdRequests(kind: string): () => void;
+  /** Emits `held` (with the kind) when a request starts waiting on a hold, and `concurrent-limit` each time a request is refused for the concurrent limit. */
+  events: EventEmitter;
+  /** Fails matching records inside collection writes while the rest of the request succeeds. */
+  addItemFault(rule: SfItemFaultRule): void;
+  itemFaults: SfItemFaultPlan;
+  /** Records sent per collection write, in request order (create / update / upsert). */
+  collectionWrites(): { kind: string; records: Record<string, unknown>[] }[];
 }
 
 export interface RunningSalesforceEmulator extends RunningEmulator {
@@ -126,12 +161,35 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     return { used, limit: dailyLimit };
   };
 
-  const cursors = new Map<string, { resolved: ResolvedQuery; rows: SfRecord[]; pageSize: number }>();
+  const itemFaults = new SfItemFaultPlan();
+  const events = new EventEmitter();
+  /** Start times (real clock: a request's duration is real) of the requests being served. */
+  const inFlight = new Set<{ startedAt: number }>();
+  const holds = new Map<string, Promise<void>>();
+  const concurrentLimit = opts.concurrentRequestLimit ?? 25;
+  const longRunningMs = opts.longRunningMs ?? 20_000;
+  const longRunning = () => [...inFlight].filter((r) => Date.now() - r.startedAt >= longRunningMs).length;
+  const writeLog: { kind: string; records: Record<string, unknown>[] }[] = [];
+  const cursors = new Map<string, { resolved: ResolvedQuery; rows: SfRecord[]; pageSize: number; openedAt: number }>();
   let cursorSeq = 0;
+  let invalidLocators = 0;
+  const recycleBinMs = (opts.recycleBinDays ?? 15) * DAY;
+  let purgedAt = -Infinity;
+  /** Purges the recycle bin at most once a minute of emulator time (a scan of every table). */
+  const purgeRecycleBin = () => {
+    if (now() - purgedAt < 60_000) return;
+    purgedAt = now();
+    store.purgeDeleted(now() - recycleBinMs);
+  };
+  const locatorTtlMs = opts.queryLocatorTtlMs ?? 2 * DAY;
 
   const pageOf = (base: string, locator: string, offsetIn: number): EmulatorResponse => {
     const cursor = cursors.get(locator);
-    if (!cursor) return sfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    if (cursor && now() - cursor.openedAt > locatorTtlMs) cursors.delete(locator);
+    if (!cursor || !cursors.has(locator)) {
+      invalidLocators++;
+      return sfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    }
     const slice = cursor.rows.slice(offsetIn, offsetIn + cursor.pageSize);
     const next = offsetIn + slice.length;
     const done = next >= cursor.rows.length;
@@ -163,10 +221,11 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     const options = String(req.headers['sforce-query-options'] ?? '');
     const asked = Number(/batchSize=(\d+)/.exec(options)?.[1] ?? NaN);
     const pageSize = Number.isFinite(asked) ? Math.min(Math.max(asked, 200), opts.pageSize ?? 2000) : (opts.pageSize ?? 2000);
-    const locator = `01gEMU${String(++cursorSeq).padStart(10, '0')}`;
-    // Abandoned cursors expire, oldest first (Salesforce keeps a bounded number per user).
-    if (cursors.size >= 200) cursors.delete(cursors.keys().next().value!);
-    cursors.set(locator, { resolved, rows: runQuery(store, resolved, includeDeleted), pageSize });
+    // Locators are 18 characters with the `0r8` prefix (help article 000384958).
+    const locator = `0r8EMU${String(++cursorSeq).padStart(12, '0')}`;
+    // Bounded here only to keep memory flat; abandoned ones go first.
+    if (cursors.size >= 1000) cursors.delete(cursors.keys().next().value!);
+    cursors.set(locator, { resolved, rows: runQuery(store, resolved, includeDeleted), pageSize, openedAt: now() });
     return pageOf(base, locator, 0);
   };
 
@@ -282,16 +341,28 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
       if (!findObject(type)) return sfError(404, 'NOT_FOUND', `The requested resource does not exist`);
       ops = records.map((record) => ({ kind: 'upsert', record, type, extField }));
     } else return sfError(405, 'METHOD_NOT_ALLOWED', 'HTTP method not allowed');
-    return { status: 200, body: applyWrites(store, ops, allOrNone) };
+    writeLog.push({ kind: classifySalesforce(req), records });
+    return { status: 200, body: applyWrites(store, ops, allOrNone, (object, record) => itemFaults.take(object, record)) };
   };
 
-  const control = (req: EmulatorRequest): EmulatorResponse =>
-    serveCrmControl(req, running, {
+  const control = (req: EmulatorRequest): EmulatorResponse => {
+    if (req.method === 'POST' && req.path === '/__mock/item-faults') {
+      itemFaults.add(req.json<SfItemFaultRule>());
+      return { status: 204 };
+    }
+    return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
       now,
       expireTokens: () => tokens.expireAll(),
     });
+  };
+
+  /** `Sforce-Limit-Info` as every authenticated REST answer carries it (used/allocation, rolling 24 h). */
+  const limitHeader = () => {
+    const u = usage();
+    return { 'Sforce-Limit-Info': `api-usage=${u.used}/${u.limit}` };
+  };
 
   const handler = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     if (req.path.startsWith('/__mock/')) return control(req);
@@ -316,18 +387,39 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     }
     const m = /^(\/services\/data\/v(\d+\.\d))(\/.*)$/.exec(req.path);
     if (!m) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
-    const withLimits = (answer: EmulatorResponse): EmulatorResponse => {
-      const u = usage();
-      return { ...answer, headers: { ...(answer.headers ?? {}), 'Sforce-Limit-Info': `api-usage=${u.used}/${u.limit}` } };
-    };
-    if (!tokens.check(req.headers.authorization)) return withLimits(sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'));
+    const withLimits = (answer: EmulatorResponse): EmulatorResponse => ({ ...answer, headers: { ...(answer.headers ?? {}), ...limitHeader() } });
+    // A 401 carries neither the limit header nor WWW-Authenticate (response recorded in jsforce#1301).
+    if (!tokens.check(req.headers.authorization)) return sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     const u = usage();
     if (u.used >= u.limit) return withLimits(sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'));
+    if (longRunning() >= concurrentLimit) {
+      events.emit('concurrent-limit');
+      return withLimits(sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'ConcurrentRequests (Concurrent API Requests) Limit exceeded.'));
+    }
     used++;
-    return withLimits(dataApi(req, m[1]!, m[3]!));
+    purgeRecycleBin();
+    const entry = { startedAt: Date.now() };
+    inFlight.add(entry);
+    try {
+      const hold = holds.get(classifySalesforce(req));
+      if (hold) {
+        events.emit('held', classifySalesforce(req));
+        await hold;
+      }
+      return withLimits(dataApi(req, m[1]!, m[3]!));
+    } finally {
+      inFlight.delete(entry);
+    }
   };
 
-  const emulator = await startHttpEmulator({ name: 'salesforce', handler, port: opts.port, classify: classifySalesforce, faultBody });
+  const emulator = await startHttpEmulator({
+    name: 'salesforce',
+    handler,
+    port: opts.port,
+    classify: classifySalesforce,
+    faultBody,
+    faultHeaders: (status, req) => (status !== 401 && req.path.startsWith('/services/data/v') ? limitHeader() : undefined),
+  });
   baseUrl = emulator.url;
 
   const controlSurface: SalesforceControl = {
@@ -364,6 +456,20 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
         .map((r) => ({ record: wire(message.fields, r), relations: relations.filter((x) => x.EmailMessageId === r.Id).map((x) => wire(relation.fields, x)) }));
     },
     addFault: (rule) => running.faults.add(rule),
+    addItemFault: (rule) => itemFaults.add(rule),
+    expireQueryLocators: () => cursors.clear(),
+    holdRequests: (kind) => {
+      let release!: () => void;
+      holds.set(kind, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        holds.delete(kind);
+        release();
+      };
+    },
+    events,
+    invalidLocatorAnswers: () => invalidLocators,
+    itemFaults,
+    collectionWrites: () => writeLog,
   };
 
   const running: RunningSalesforceEmulator = {

@@ -3,6 +3,7 @@
  * system fields maintained on every write, soft deletion (rows stay with `IsDeleted = true`, as
  * in the recycle bin, so `queryAll` can return them). Datetimes are held as epoch ms.
  */
+import { recordId } from './salesforce-ids.js';
 import { SF_OBJECTS, findField, type SfObject } from './salesforce-schema.js';
 
 export type SfRecord = Record<string, unknown> & { Id: string; IsDeleted: boolean; SystemModstamp: number };
@@ -12,6 +13,8 @@ export interface SfWriteError {
   statusCode: string;
   message: string;
   fields: string[];
+  /** Set on `DUPLICATES_DETECTED`: which duplicate rule blocked the record. */
+  duplicateResult?: unknown;
 }
 
 export class SalesforceStore {
@@ -34,11 +37,11 @@ export class SalesforceStore {
     return table;
   }
 
-  /** Next id for an object: prefix, a zero-padded counter and a fixed suffix (18 chars). */
+  /** Next id for an object: key prefix, a base-62 counter and the case-safe suffix (18 chars). */
   nextId(object: SfObject): string {
     const n = (this.counters.get(object.name) ?? 0) + 1;
     this.counters.set(object.name, n);
-    return `${object.prefix}${n.toString(36).toUpperCase().padStart(12, '0')}AAA`;
+    return recordId(object.prefix, n);
   }
 
   /** The live row with this id in any table, if any. */
@@ -96,6 +99,13 @@ export class SalesforceStore {
     this.unindexUniques(object, record);
     record.IsDeleted = true;
     record.SystemModstamp = this.now();
+  }
+
+  /** Empties the recycle bin of rows deleted before `before` (epoch ms): they vanish for good. */
+  purgeDeleted(before: number): void {
+    for (const table of this.tables.values()) {
+      for (const [id, record] of table) if (record.IsDeleted && record.SystemModstamp < before) table.delete(id);
+    }
   }
 
   /** Takes a copy of a row, for undoing an `allOrNone` request. */

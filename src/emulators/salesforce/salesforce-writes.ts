@@ -99,12 +99,17 @@ export type WriteOp =
   | { kind: 'update'; record: Record<string, unknown> }
   | { kind: 'upsert'; record: Record<string, unknown>; type: string; extField: string };
 
-function applyOne(store: SalesforceStore, op: WriteOp, undo: Undo[]): SaveResult {
+/** A per-record failure to inject (lock contention, duplicate rule), if any. */
+export type ItemFault = (object: string, record: Record<string, unknown>) => SfWriteError | undefined;
+
+function applyOne(store: SalesforceStore, op: WriteOp, undo: Undo[], itemFault?: ItemFault): SaveResult {
   const attributes = op.record.attributes as { type?: string } | undefined;
   const typeName = op.kind === 'upsert' ? op.type : attributes?.type;
   if (!typeName) return { success: false, errors: [err('INVALID_TYPE', 'Must send a concrete entity type.')] };
   const object = findObject(typeName);
   if (!object) return { success: false, errors: [err('INVALID_TYPE', `sObject type '${typeName}' is not supported.`)] };
+  const injected = itemFault?.(object.name, op.record);
+  if (injected) return { success: false, errors: [injected] };
   const { Id: rawId, ...rest } = op.record;
   const fields = convertFields(object, rest);
   if ('statusCode' in fields) return { success: false, errors: [fields as SfWriteError] };
@@ -161,9 +166,9 @@ function finish(store: SalesforceStore, results: SaveResult[], undo: Undo[], all
 }
 
 /** Applies a collection request; results are in request order. */
-export function applyWrites(store: SalesforceStore, ops: WriteOp[], allOrNone: boolean): SaveResult[] {
+export function applyWrites(store: SalesforceStore, ops: WriteOp[], allOrNone: boolean, itemFault?: ItemFault): SaveResult[] {
   const undo: Undo[] = [];
-  const results = ops.map((op) => applyOne(store, op, undo));
+  const results = ops.map((op) => applyOne(store, op, undo, itemFault));
   return finish(store, results, undo, allOrNone);
 }
 

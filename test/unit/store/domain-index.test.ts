@@ -276,6 +276,21 @@ describe('applyChanges', () => {
     ).toThrow();
     expect(index.contactsByEmail('half@acme.com')).toEqual([]);
   });
+
+  it('a present list deletes the held records of its kind it does not name, and only those', () => {
+    // The orphan is warm in the lookup cache: the reconcile must drop it from there too.
+    expect(ids(index.contactsByEmail('pat@orphan-corp.com'))).toEqual(['C4']);
+    const contacts = ['C1', 'C2', 'C3', 'C5', 'C6', 'C7', 'C8'];
+    index.applyChanges({
+      present: [{ kind: 'contact', ids: contacts }],
+      contacts: [{ id: 'C11', name: 'Arrived', emails: ['arrived@acme.com'], phones: [], accountId: 'A4' }],
+      cursor: 'c8',
+    });
+    expect(index.contactsByEmail('pat@orphan-corp.com')).toEqual([]);
+    expect(ids(index.contactsByEmail('arrived@acme.com'))).toEqual(['C11']);
+    expect(ids(index.contactsByEmail('jane.doe@mail.acme.co.uk'))).toEqual(['C1', 'C2']);
+    expect(index.counts()).toMatchObject({ contacts: 8, accounts: 4, leads: 3, deals: 3 });
+  });
 });
 
 describe('loadSnapshot', () => {
