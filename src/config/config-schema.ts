@@ -96,6 +96,14 @@ const blocklist = z
   })
   .strict();
 
+/** Changes to the built-in list of consumer mailbox domains (docs/rules.md "Free mail"). */
+const freeMail = z
+  .object({
+    add: z.array(z.string().min(1)).default([]),
+    remove: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 /**
  * What this tenant may spend of each API (DESIGN §4): mailbridge uses `share` of every limit.
  * `mail` replaces the provider's documented per-mailbox limit (Graph 10,000 requests / 10 min,
@@ -122,6 +130,8 @@ export const tenantSchema = z
     crm: z.discriminatedUnion('kind', [salesforceCrm, hubspotCrm]),
     /** Entries from the file; `mailbridge blocklist add` keeps its own list in the database. */
     blocklist: blocklist.default({ addresses: [], domains: [], phrases: [] }),
+    /** Domains this tenant also treats as free mail (`add`) or as company domains (`remove`). */
+    freeMail: freeMail.default({ add: [], remove: [] }),
     timeZone: z.string().default('UTC'),
     /** Imported messages older than this are deleted by `retention run` (DESIGN §3: 3 years). */
     retentionDays: z.number().int().positive().default(3 * 365),

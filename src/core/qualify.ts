@@ -80,7 +80,7 @@ export function qualify(meta: MessageMeta, ctx: EngineContext, attached?: Attach
     if (user) userIds.add(user.id);
     else if (!p.internal) external.push(p);
   }
-  const association = associate(external, ctx.index, attached);
+  const association = associate(external, ctx.index, attached, ctx.rules.freeMail);
   if (isEmptyAssociation(association)) {
     return reject('no-crm-match', 'no external participant matches a contact, account or lead');
   }

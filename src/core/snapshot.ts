@@ -51,6 +51,8 @@ export const snapshotSchema = z
       )
       .default([]),
     blocklist: blocklistSchema.default({ addresses: [], domains: [], phrases: [] }),
+    /** The tenant's changes to the built-in free-mail list, as in the configuration. */
+    freeMail: z.object({ add: strList, remove: strList }).strict().default({ add: [], remove: [] }),
   })
   .strict();
 
