@@ -4,6 +4,7 @@
  */
 import PostalMime from 'postal-mime';
 import { parseAddress, parseAddressList } from './address.js';
+import { cleanHeaderValue, cleanMeta } from './header-value.js';
 import type { Folder, MailAddress, MessageBody, MessageMeta } from './types.js';
 
 export interface ParsedMessage {
@@ -62,7 +63,7 @@ export async function parseRawMessage(raw: Uint8Array | string, id: string, opts
   if (!email.headers.length) throw new UnparseableMessageError('no headers');
 
   const headers: Record<string, string[]> = {};
-  for (const h of email.headers) (headers[h.key] ??= []).push(h.value);
+  for (const h of email.headers) (headers[h.key] ??= []).push(cleanHeaderValue(h.value));
   const first = (name: string): string | undefined => headers[name]?.[0];
   const list = (name: string): MailAddress[] => (headers[name] ?? []).flatMap((v) => parseAddressList(v));
   const from = parseAddress(first('from'));
@@ -87,5 +88,5 @@ export async function parseRawMessage(raw: Uint8Array | string, id: string, opts
     references: parseMessageIds(first('references')),
     headers,
   };
-  return { meta, body: { text: email.text ?? null, html: email.html ?? null } };
+  return { meta: cleanMeta(meta), body: { text: email.text ?? null, html: email.html ?? null } };
 }
