@@ -61,6 +61,19 @@ const gmailMail = z
   })
   .strict();
 
+/**
+ * A Salesforce field API name, as SOQL takes it: letters, digits and single underscores, starting
+ * with a letter, optionally a namespace prefix and the `__c` suffix (`Website`,
+ * `Mailbridge_Domains__c`, `acme__Domains__c`). These names are put into a SOQL query, so
+ * anything else (spaces, commas, quotes, `FROM`) is refused. Salesforce object reference,
+ * "Custom Fields": a custom field's API name ends in two underscores and `c`.
+ */
+const SF_WORD = '[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*';
+const sfFieldName = z
+  .string()
+  .max(120)
+  .regex(new RegExp(`^(?:${SF_WORD}__)?${SF_WORD}(?:__c)?$`), 'not a Salesforce field API name (e.g. "Website" or "Mailbridge_Domains__c")');
+
 const salesforceCrm = z
   .object({
     kind: z.literal('salesforce'),
@@ -70,7 +83,7 @@ const salesforceCrm = z
     /** Integration user and private key file: the JWT bearer flow; otherwise client credentials. */
     username: z.string().min(1).optional(),
     privateKeyFile: z.string().min(1).optional(),
-    accountDomainFields: z.array(z.string().min(1)).optional(),
+    accountDomainFields: z.array(sfFieldName).min(1).optional(),
   })
   .strict();
 
