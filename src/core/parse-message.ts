@@ -34,6 +34,22 @@ export function parseMessageIds(value: string | null | undefined): string[] {
   return value.split(/\s+/).filter((v) => v.includes('@'));
 }
 
+/**
+ * Gmail exports (Takeout mbox) carry the message's labels in `X-Gmail-Labels`, comma-separated,
+ * quoted when a label holds a comma: `Trash,Opened,"Clients, EU"`. Trash and Spam put a message
+ * in the deleted and junk folders, a Draft(s) label makes it a draft, as the Gmail API's TRASH,
+ * SPAM and DRAFT labels do for the sync.
+ */
+export function gmailLabelPlacement(value: string | undefined): { folder?: Folder; isDraft?: boolean } {
+  if (!value) return {};
+  const labels = new Set((value.match(/\s*"(?:[^"\\]|\\.)*"|[^,]+/g) ?? []).map((l) => l.trim().replace(/^"|"$/g, '').trim().toLowerCase()));
+  const out: { folder?: Folder; isDraft?: boolean } = {};
+  if (labels.has('trash')) out.folder = 'deleted';
+  else if (labels.has('spam')) out.folder = 'junk';
+  if (labels.has('drafts') || labels.has('draft')) out.isDraft = true;
+  return out;
+}
+
 function toIsoDate(value: string | undefined): string | null {
   if (!value) return null;
   const time = Date.parse(value);
@@ -71,10 +87,11 @@ export async function parseRawMessage(raw: Uint8Array | string, id: string, opts
   if (!from && !to.length && !first('date') && !first('subject')) {
     throw new UnparseableMessageError('no From, To, Date or Subject header');
   }
+  const labelled = gmailLabelPlacement(first('x-gmail-labels'));
   const meta: MessageMeta = {
     id,
-    folder: opts.folder ?? 'inbox',
-    isDraft: opts.isDraft ?? false,
+    folder: labelled.folder ?? opts.folder ?? 'inbox',
+    isDraft: labelled.isDraft ?? opts.isDraft ?? false,
     messageId: first('message-id')?.trim() || null,
     from,
     sender: parseAddress(first('sender')),
