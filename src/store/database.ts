@@ -8,6 +8,7 @@
  * for support and forensics. The price, measured on a 300k-contact index: uncached lookups
  * ~25% slower than `aes256cbc` (each page read is authenticated); bulk load about the same.
  */
+import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate, type Migration } from './migrations.js';
 import { StoreError, StoreKeyError } from './store-errors.js';
@@ -49,6 +50,23 @@ function isMemory(path: string): boolean {
 }
 
 /**
+ * The database, its `-wal` and `-shm` are for this user only (0600). SQLite creates the file
+ * with the process umask (usually 0644) and gives the WAL and shared-memory files the database
+ * file's mode, so the file is narrowed as soon as it exists, before WAL mode creates the others;
+ * files of an existing install are narrowed too. A file another user owns is left as it is.
+ */
+function restrictFiles(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EPERM') throw err;
+    }
+  }
+}
+
+/**
  * Opens (creating if needed) the database, applies the key before anything else reads a page,
  * checks the key, sets WAL, foreign keys, the busy timeout and in-memory temp storage, and runs
  * pending migrations. A wrong key throws `StoreKeyError`.
@@ -63,6 +81,7 @@ export function openDatabase(opts: OpenDatabaseOptions): SqliteDatabase {
   const db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
   try {
     if (!memory) {
+      restrictFiles(opts.path);
       db.pragma(`cipher = '${CIPHER}'`);
       db.key(keyBytes(opts.key!));
       verifyKey(db, opts.path);
