@@ -85,6 +85,7 @@ export async function* classifyFiles(opts: ClassifyFilesOptions): AsyncGenerator
       phrases: [...snapshot.blocklist.phrases, ...(opts.blocklist?.phrases ?? [])],
     },
     ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
+    ...(snapshot.freeMail ? { freeMail: snapshot.freeMail } : {}),
   });
   const db = openDatabase({ path: ':memory:' });
   try {

@@ -9,7 +9,7 @@ import { relative, resolve } from 'node:path';
 import { issuePath } from '../core/snapshot.js';
 import { configSchema, type SecretRef } from '../config/config-schema.js';
 import { databaseKey, generateKey, KEY_ENV, writeKeyFile } from '../config/database-key.js';
-import { ConfigError, parseConfig, resolveSecret, type LoadedConfig } from '../config/load-config.js';
+import { ConfigError, parseConfig, resolveSecret, secretsReadableByOthers, type LoadedConfig } from '../config/load-config.js';
 import { openDatabase } from '../store/database.js';
 import { tenantDatabasePath } from './open-tenant.js';
 import { readConfigJson, tenantIndex, writePrivateFile, type ConfigJson } from './setup/config-file.js';
@@ -259,6 +259,8 @@ export interface ConfigCheck {
   ok: boolean;
   errors: ConfigProblem[];
   tenants: string[];
+  /** Problems that do not make the file invalid (e.g. inline secrets readable by others). */
+  warnings?: string[];
 }
 
 /**
@@ -316,5 +318,6 @@ export function checkConfig(path: string, env: NodeJS.ProcessEnv = process.env):
     if (!(err instanceof ConfigError)) throw err;
     errors.push({ field: err.field ?? 'keyFile', message: err.message.replace(/^keyFile: /, '') });
   }
-  return { file, ok: errors.length === 0, errors, tenants: config.tenants.map((t) => t.id) };
+  const readable = secretsReadableByOthers(config);
+  return { file, ok: errors.length === 0, errors, tenants: config.tenants.map((t) => t.id), ...(readable ? { warnings: [readable] } : {}) };
 }

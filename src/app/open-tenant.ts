@@ -85,6 +85,7 @@ export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: Ope
       },
       suppressed: admin.suppressed(),
       timeZone: tenant.timeZone,
+      freeMail: tenant.freeMail,
     });
   };
 

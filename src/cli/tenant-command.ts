@@ -25,8 +25,11 @@ export function configFile(flags: TenantFlags): string {
   return flags.config ?? process.env.MAILBRIDGE_CONFIG ?? DEFAULT_CONFIG_FILE;
 }
 
+/** Loads the configuration; its warnings go to stderr, so stdout stays the command's output. */
 export function readConfig(flags: TenantFlags): LoadedConfig {
-  return loadConfig(configFile(flags));
+  const config = loadConfig(configFile(flags));
+  for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+  return config;
 }
 
 /** Opens the one tenant the flags name, runs `work`, closes it whatever happens. */

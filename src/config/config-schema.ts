@@ -70,6 +70,19 @@ const gmailMail = z
   })
   .strict();
 
+/**
+ * A Salesforce field API name, as SOQL takes it: letters, digits and single underscores, starting
+ * with a letter, optionally a namespace prefix and the `__c` suffix (`Website`,
+ * `Mailbridge_Domains__c`, `acme__Domains__c`). These names are put into a SOQL query, so
+ * anything else (spaces, commas, quotes, `FROM`) is refused. Salesforce object reference,
+ * "Custom Fields": a custom field's API name ends in two underscores and `c`.
+ */
+const SF_WORD = '[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*';
+const sfFieldName = z
+  .string()
+  .max(120)
+  .regex(new RegExp(`^(?:${SF_WORD}__)?${SF_WORD}(?:__c)?$`), 'not a Salesforce field API name (e.g. "Website" or "Mailbridge_Domains__c")');
+
 const salesforceCrm = z
   .object({
     kind: z.literal('salesforce'),
@@ -79,7 +92,7 @@ const salesforceCrm = z
     /** Integration user and private key file: the JWT bearer flow; otherwise client credentials. */
     username: z.string().min(1).optional(),
     privateKeyFile: z.string().min(1).optional(),
-    accountDomainFields: z.array(z.string().min(1)).optional(),
+    accountDomainFields: z.array(sfFieldName).min(1).optional(),
   })
   .strict();
 
@@ -102,6 +115,14 @@ const blocklist = z
     addresses: z.array(z.string().min(1)).default([]),
     domains: z.array(z.string().min(1)).default([]),
     phrases: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+/** Changes to the built-in list of consumer mailbox domains (docs/rules.md "Free mail"). */
+const freeMail = z
+  .object({
+    add: z.array(z.string().min(1)).default([]),
+    remove: z.array(z.string().min(1)).default([]),
   })
   .strict();
 
@@ -170,6 +191,8 @@ export const tenantSchema = z
     crm: z.discriminatedUnion('kind', [salesforceCrm, hubspotCrm]),
     /** Entries from the file; `mailbridge blocklist add` keeps its own list in the database. */
     blocklist: blocklist.default({ addresses: [], domains: [], phrases: [] }),
+    /** Domains this tenant also treats as free mail (`add`) or as company domains (`remove`). */
+    freeMail: freeMail.default({ add: [], remove: [] }),
     timeZone: z.string().default('UTC'),
     /** Imported messages older than this are deleted by `retention run` (DESIGN §3: 3 years). */
     retentionDays: z.number().int().positive().default(3 * 365),

@@ -3,7 +3,7 @@
  * against the file's folder, secrets `{ "env": NAME }` resolved from the environment. Every
  * problem is a `ConfigError` naming the file and the field.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { issuePath } from '../core/snapshot.js';
 import { configSchema, type MailbridgeConfig, type SecretRef, type TenantConfig } from './config-schema.js';
@@ -29,6 +29,8 @@ export interface LoadedConfig extends MailbridgeConfig {
   dataPath: string;
   /** Absolute key file, when one is configured. */
   keyPath: string | null;
+  /** Problems worth telling the admin that do not stop a command (e.g. a readable file with secrets). */
+  warnings: string[];
 }
 
 /** Parses configuration already read from `file`; throws ConfigError naming the first bad field. */
@@ -47,6 +49,9 @@ export function parseConfig(input: unknown, file: string): LoadedConfig {
     file: resolve(file),
     dataPath: at(config.dataDir),
     keyPath: config.keyFile ? at(config.keyFile) : null,
+    // The log follows the file like every other path, not the folder a command runs in.
+    log: { ...config.log, ...(config.log.file ? { file: at(config.log.file) } : {}) },
+    warnings: [],
     tenants: config.tenants.map((t) => ({
       ...t,
       mail: t.mail.provider === 'gmail' && t.mail.serviceAccountFile ? { ...t.mail, serviceAccountFile: at(t.mail.serviceAccountFile) } : t.mail,
@@ -71,7 +76,45 @@ export function loadConfig(file = DEFAULT_CONFIG_FILE): LoadedConfig {
   } catch (err) {
     throw new ConfigError(`${file}: not valid JSON: ${(err as Error).message}`, null);
   }
-  return parseConfig(json, file);
+  const config = parseConfig(json, file);
+  const readable = secretsReadableByOthers(config);
+  if (readable) config.warnings.push(readable);
+  return config;
+}
+
+/** Fields holding a secret written inline (not `{ "env": NAME }`). */
+export function inlineSecretFields(config: MailbridgeConfig): string[] {
+  const out: string[] = [];
+  config.tenants.forEach((t, i) => {
+    const check = (ref: SecretRef | undefined, field: string) => {
+      if (typeof ref === 'string') out.push(`tenants[${i}].${field}`);
+    };
+    if (t.mail.provider === 'graph') check(t.mail.clientSecret, 'mail.clientSecret');
+    else check(t.mail.oauthClient?.clientSecret, 'mail.oauthClient.clientSecret');
+    if (t.crm.kind === 'salesforce') check(t.crm.clientSecret, 'crm.clientSecret');
+    else check(t.crm.accessToken, 'crm.accessToken');
+  });
+  return out;
+}
+
+/**
+ * A warning when the file holds secrets inline and other users may read it (group or world
+ * read bit), with what to do; null otherwise. `init` writes the file 0600.
+ */
+export function secretsReadableByOthers(config: LoadedConfig): string | null {
+  const fields = inlineSecretFields(config);
+  if (!fields.length) return null;
+  let mode: number;
+  try {
+    mode = statSync(config.file).mode & 0o777;
+  } catch {
+    return null;
+  }
+  if ((mode & 0o044) === 0) return null;
+  return (
+    `${config.file} holds secrets written inline (${fields.join(', ')}) and other users can read it ` +
+    `(mode ${mode.toString(8).padStart(4, '0')}): run \`chmod 600 ${config.file}\`, or move the secrets to environment variables ({"env": "NAME"})`
+  );
 }
 
 /** The value of a secret; an unset variable is a ConfigError naming the field, never the value. */

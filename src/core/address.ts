@@ -10,7 +10,6 @@
 import { domainToASCII } from 'node:url';
 import { addressParser } from 'postal-mime';
 import { getDomain } from 'tldts';
-import { DOMAINS as FREE_MAIL_DOMAINS } from 'free-email-domains-list';
 import type { MailAddress } from './types.js';
 
 const WHITESPACE = /\s/;
@@ -85,11 +84,6 @@ export function registrableDomain(domainOrUrl: string | null | undefined): strin
   const ascii = asciiDomain(host);
   if (!ascii) return null;
   return getDomain(ascii) ?? null;
-}
-
-/** Free-mail providers (gmail.com, gmx.de, …) never match by domain, only by exact address. */
-export function isFreeMailDomain(domain: string): boolean {
-  return FREE_MAIL_DOMAINS.has(domain);
 }
 
 /**

@@ -10,8 +10,8 @@
  * Free-mail domains never match by domain, only by exact address. Results are the union over
  * participants; every step that matched leaves a short reason for the explanation.
  */
-import { isFreeMailDomain } from './address.js';
 import type { DecisionTrace, ParticipantMatch } from './decision-trace.js';
+import { DEFAULT_FREE_MAIL, type FreeMail } from './free-mail.js';
 import type { Participant } from './participants.js';
 import type { DomainIndex } from './ports.js';
 
@@ -52,7 +52,13 @@ function unmatchedWhy(p: Participant, byDomain: boolean): string {
  * Associates the external participants (not internal, not CRM users) with CRM records.
  * `external` must already exclude company-domain addresses and CRM users.
  */
-export function associate(external: readonly Participant[], index: DomainIndex, attached?: AttachedEntities, trace?: DecisionTrace): Association {
+export function associate(
+  external: readonly Participant[],
+  index: DomainIndex,
+  attached?: AttachedEntities,
+  trace?: DecisionTrace,
+  freeMail: FreeMail = DEFAULT_FREE_MAIL,
+): Association {
   const contacts = new Set<string>(attached?.contactIds ?? []);
   const accounts = new Set<string>(attached?.accountIds ?? []);
   const leads = new Set<string>(attached?.leadIds ?? []);
@@ -64,7 +70,7 @@ export function associate(external: readonly Participant[], index: DomainIndex, 
   const matches: ParticipantMatch[] | null = trace ? [] : null;
   for (const p of external) {
     const before = reasons.length;
-    const byDomain = p.registrable !== null && !isFreeMailDomain(p.registrable);
+    const byDomain = p.registrable !== null && !freeMail.has(p.registrable);
     let foundContact = false;
     let foundAccount = false;
 

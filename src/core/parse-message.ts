@@ -4,6 +4,7 @@
  */
 import PostalMime from 'postal-mime';
 import { parseAddress, parseAddressList } from './address.js';
+import { cleanHeaderValue, cleanMeta } from './header-value.js';
 import type { Folder, MailAddress, MessageBody, MessageMeta } from './types.js';
 
 export interface ParsedMessage {
@@ -31,6 +32,22 @@ export function parseMessageIds(value: string | null | undefined): string[] {
   const ids = value.match(/<[^<>\s]+>/g);
   if (ids) return ids;
   return value.split(/\s+/).filter((v) => v.includes('@'));
+}
+
+/**
+ * Gmail exports (Takeout mbox) carry the message's labels in `X-Gmail-Labels`, comma-separated,
+ * quoted when a label holds a comma: `Trash,Opened,"Clients, EU"`. Trash and Spam put a message
+ * in the deleted and junk folders, a Draft(s) label makes it a draft, as the Gmail API's TRASH,
+ * SPAM and DRAFT labels do for the sync.
+ */
+export function gmailLabelPlacement(value: string | undefined): { folder?: Folder; isDraft?: boolean } {
+  if (!value) return {};
+  const labels = new Set((value.match(/\s*"(?:[^"\\]|\\.)*"|[^,]+/g) ?? []).map((l) => l.trim().replace(/^"|"$/g, '').trim().toLowerCase()));
+  const out: { folder?: Folder; isDraft?: boolean } = {};
+  if (labels.has('trash')) out.folder = 'deleted';
+  else if (labels.has('spam')) out.folder = 'junk';
+  if (labels.has('drafts') || labels.has('draft')) out.isDraft = true;
+  return out;
 }
 
 function toIsoDate(value: string | undefined): string | null {
@@ -62,7 +79,7 @@ export async function parseRawMessage(raw: Uint8Array | string, id: string, opts
   if (!email.headers.length) throw new UnparseableMessageError('no headers');
 
   const headers: Record<string, string[]> = {};
-  for (const h of email.headers) (headers[h.key] ??= []).push(h.value);
+  for (const h of email.headers) (headers[h.key] ??= []).push(cleanHeaderValue(h.value));
   const first = (name: string): string | undefined => headers[name]?.[0];
   const list = (name: string): MailAddress[] => (headers[name] ?? []).flatMap((v) => parseAddressList(v));
   const from = parseAddress(first('from'));
@@ -70,10 +87,11 @@ export async function parseRawMessage(raw: Uint8Array | string, id: string, opts
   if (!from && !to.length && !first('date') && !first('subject')) {
     throw new UnparseableMessageError('no From, To, Date or Subject header');
   }
+  const labelled = gmailLabelPlacement(first('x-gmail-labels'));
   const meta: MessageMeta = {
     id,
-    folder: opts.folder ?? 'inbox',
-    isDraft: opts.isDraft ?? false,
+    folder: labelled.folder ?? opts.folder ?? 'inbox',
+    isDraft: labelled.isDraft ?? opts.isDraft ?? false,
     messageId: first('message-id')?.trim() || null,
     from,
     sender: parseAddress(first('sender')),
@@ -87,5 +105,5 @@ export async function parseRawMessage(raw: Uint8Array | string, id: string, opts
     references: parseMessageIds(first('references')),
     headers,
   };
-  return { meta, body: { text: email.text ?? null, html: email.html ?? null } };
+  return { meta: cleanMeta(meta), body: { text: email.text ?? null, html: email.html ?? null } };
 }

@@ -100,7 +100,7 @@ export function qualify(meta: MessageMeta, ctx: EngineContext, attached?: Attach
     if (user) userIds.add(user.id);
     else if (!p.internal) external.push(p);
   }
-  const association = associate(external, ctx.index, attached, trace);
+  const association = associate(external, ctx.index, attached, trace, ctx.rules.freeMail);
   if (trace) traceOurs(trace, participants, ctx);
   if (isEmptyAssociation(association)) {
     trace?.rule('crm-match', 'fail', `no external participant matches a contact, account or lead (${external.map(who).join(', ') || 'none external'})`);

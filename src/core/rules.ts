@@ -3,6 +3,7 @@
  */
 import { normalizeAddress, normalizeDomainList } from './address.js';
 import { assertTimeZone } from './deal-window.js';
+import { buildFreeMail, type FreeMail, type FreeMailChanges } from './free-mail.js';
 import type { Blocklist } from './types.js';
 
 export interface RulesInput {
@@ -18,6 +19,8 @@ export interface RulesInput {
   maxDeals?: number;
   /** Inbound mail to more recipients than this, from outside the CRM, is bulk (DESIGN §1.3: 15). */
   bulkRecipientThreshold?: number;
+  /** The tenant's changes to the built-in free-mail list (`freeMail.add` / `freeMail.remove`). */
+  freeMail?: FreeMailChanges;
 }
 
 export interface EngineRules {
@@ -31,6 +34,8 @@ export interface EngineRules {
   dealWindowDays: number;
   maxDeals: number;
   bulkRecipientThreshold: number;
+  /** Consumer mailbox domains: never matched by domain. */
+  freeMail: FreeMail;
 }
 
 function addressSet(values: readonly string[] | undefined): Set<string> {
@@ -55,5 +60,6 @@ export function buildRules(input: RulesInput): EngineRules {
     dealWindowDays: input.dealWindowDays ?? 14,
     maxDeals: input.maxDeals ?? 1,
     bulkRecipientThreshold: input.bulkRecipientThreshold ?? 15,
+    freeMail: buildFreeMail(input.freeMail),
   };
 }

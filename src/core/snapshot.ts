@@ -9,6 +9,10 @@ const id = z.union([z.string().min(1), z.number()]).transform(String);
 const str = z.string();
 const optStr = str.nullish().transform((v) => v ?? null);
 const strList = z.array(str).nullish().transform((v) => v ?? []);
+/** A day (`2026-03-01`) or an ISO-8601 date-time (`2026-03-01T10:00:00Z`); the deal window reads them. */
+const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })], {
+  error: 'not a date (expected e.g. "2026-03-01" or "2026-03-01T10:00:00Z")',
+});
 
 export const blocklistSchema = z
   .object({ addresses: strList, domains: strList, phrases: strList })
@@ -42,15 +46,17 @@ export const snapshotSchema = z
           accountId: id.nullish().transform((v) => v ?? null),
           name: str,
           isClosed: z.boolean(),
-          closeDate: optStr,
-          createdDate: str,
-          lastModified: str,
+          closeDate: isoDate.nullish().transform((v) => v ?? null),
+          createdDate: isoDate,
+          lastModified: isoDate,
           ownerId: id.nullish().transform((v) => v ?? null),
           contactRoles: z.array(id).nullish().transform((v) => v ?? []),
         }),
       )
       .default([]),
     blocklist: blocklistSchema.default({ addresses: [], domains: [], phrases: [] }),
+    /** The tenant's changes to the built-in free-mail list, as in the configuration. */
+    freeMail: z.object({ add: strList, remove: strList }).strict().default({ add: [], remove: [] }),
   })
   .strict();
 
@@ -73,13 +79,21 @@ export class SnapshotError extends Error {
   }
 }
 
-/** Parses a snapshot; throws `SnapshotError` naming the first bad field. */
+/** At most this many problems are listed in one message; the count says how many there were. */
+const MAX_LISTED = 20;
+
+/**
+ * Parses a snapshot; throws `SnapshotError` listing every bad field (the first 20, and how many
+ * there were), so one run shows all there is to fix. `field` names the first.
+ */
 export function parseSnapshot(input: unknown, source = 'snapshot'): CrmSnapshot {
   const result = snapshotSchema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issuePath(issue.path);
-  throw new SnapshotError(`${source}: ${field}: ${issue.message}`, field);
+  const issues = result.error.issues;
+  const lines = issues.slice(0, MAX_LISTED).map((i) => `${source}: ${issuePath(i.path)}: ${i.message}`);
+  if (issues.length > MAX_LISTED) lines.push(`${source}: … and ${issues.length - MAX_LISTED} more`);
+  const head = issues.length > 1 ? `${source}: ${issues.length} problems\n` : '';
+  throw new SnapshotError(head + lines.join('\n'), issuePath(issues[0]!.path));
 }
 
 /** Parses a blocklist file `{"addresses": [], "domains": [], "phrases": []}`. */

@@ -6,6 +6,7 @@
  */
 import type { PendingActivity, ActivityWriter } from './activity-writer.js';
 import { toActivity } from './activity.js';
+import { capRecipients } from './participants.js';
 import { decide, type EngineContext } from './classify.js';
 import { dedupeKey } from './dedupe.js';
 import type { Clock, Mailbox, MailProvider, ScanFolder, SyncStore } from './ports.js';
@@ -147,7 +148,7 @@ class HeldMail {
       }
       const activity = toActivity(meta, decision, body, now);
       folderOf.set(activity.key, folder);
-      pending.push({ mailboxId: mailbox.id, activity, bcc: meta.bcc });
+      pending.push({ mailboxId: mailbox.id, activity, bcc: capRecipients([meta.bcc], 1 + activity.to.length + activity.cc.length)[0]! });
     }
     const written = pending.length ? await deps.writer.submit(pending) : { written: 0, duplicates: 0, rejected: 0 };
     result.imported += written.written;

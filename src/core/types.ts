@@ -108,6 +108,8 @@ export interface CrmSnapshot {
   leads: Lead[];
   deals: Deal[];
   blocklist: Blocklist;
+  /** The tenant's changes to the built-in free-mail list; absent means none. */
+  freeMail?: { add: string[]; remove: string[] };
 }
 
 /** The reason codes of DESIGN §1.3, in the order they are checked, plus the two outcomes. */

@@ -8,9 +8,12 @@
  * for support and forensics. The price, measured on a 300k-contact index: uncached lookups
  * ~25% slower than `aes256cbc` (each page read is authenticated); bulk load about the same.
  */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, linkSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, migrate, type Migration } from './migrations.js';
-import { StoreError, StoreKeyError } from './store-errors.js';
+import { keyAuthenticatesPages } from './page-check.js';
+import { StoreError, StoreKeyError, StoreOpenError } from './store-errors.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -49,23 +52,88 @@ function isMemory(path: string): boolean {
 }
 
 /**
+ * The database, its `-wal` and `-shm` are for this user only (0600). SQLite creates the file
+ * with the process umask (usually 0644) and gives the WAL and shared-memory files the database
+ * file's mode, so the file is narrowed as soon as it exists, before WAL mode creates the others;
+ * files of an existing install are narrowed too. A file another user owns is left as it is.
+ */
+function restrictFiles(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EPERM') throw err;
+    }
+  }
+}
+
+/**
  * Opens (creating if needed) the database, applies the key before anything else reads a page,
  * checks the key, sets WAL, foreign keys, the busy timeout and in-memory temp storage, and runs
- * pending migrations. A wrong key throws `StoreKeyError`.
+ * pending migrations. A wrong key throws `StoreKeyError`; a file locked past the busy timeout, a
+ * damaged first page or a zero-length file throw `StoreOpenError` naming the problem.
  *
  * @example openDatabase({ path: 'data/mailbridge.db', key: process.env.MAILBRIDGE_DB_KEY })
  */
 export function openDatabase(opts: OpenDatabaseOptions): SqliteDatabase {
-  const memory = isMemory(opts.path);
-  if (!memory && (opts.key === undefined || opts.key === null || keyBytes(opts.key).length === 0)) {
+  if (isMemory(opts.path)) return openFile(opts);
+  if (opts.key === undefined || opts.key === null || keyBytes(opts.key).length === 0) {
     throw new StoreError(`a key is required to open ${opts.path}: the database is encrypted at rest`, opts.path);
   }
-  const db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
+  const size = fileSize(opts.path);
+  if (size === 0) {
+    throw new StoreOpenError(
+      'empty-file',
+      `${opts.path} is an empty file (0 bytes), not a mailbridge database: it was truncated or made by something else. ` +
+        'Restore it from a backup; or move it away, and the next command creates a new database (the CRM is read again ' +
+        'and mailboxes are scanned from the backfill start)',
+      opts.path,
+    );
+  }
+  if (size === null) createFile(opts);
+  return openFile(opts);
+}
+
+function fileSize(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/**
+ * A new database is built under a temporary name and linked into place, which fails if the name
+ * exists: two processes creating the same database never both write its first page (SQLCipher
+ * picks a random salt per creator, so the loser's pages would not authenticate under the
+ * winner's salt and it would report a wrong key). The loser opens the winner's file.
+ */
+function createFile(opts: OpenDatabaseOptions): void {
+  const temp = `${opts.path}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    openFile({ ...opts, path: temp }).close();
+    try {
+      linkSync(temp, opts.path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  } finally {
+    for (const f of [temp, `${temp}-wal`, `${temp}-shm`]) rmSync(f, { force: true });
+  }
+}
+
+function openFile(opts: OpenDatabaseOptions): SqliteDatabase {
+  const memory = isMemory(opts.path);
+  const timeoutMs = opts.busyTimeoutMs ?? 5000;
+  const db = new Database(opts.path, { timeout: timeoutMs });
   try {
     if (!memory) {
+      restrictFiles(opts.path);
       db.pragma(`cipher = '${CIPHER}'`);
       db.key(keyBytes(opts.key!));
-      verifyKey(db, opts.path);
+      verifyKey(db, opts.path, keyBytes(opts.key!));
       db.pragma('journal_mode = WAL');
       // WAL + NORMAL never corrupts and survives a process crash; only an OS crash may lose
       // the last transactions, which the cursor-saved-last rule (DESIGN §1.9) replays.
@@ -80,17 +148,38 @@ export function openDatabase(opts: OpenDatabaseOptions): SqliteDatabase {
     return db;
   } catch (err) {
     if (db.open) db.close();
+    if (isBusy(err)) {
+      throw new StoreOpenError(
+        'busy',
+        `${opts.path} stayed locked by another mailbridge process for ${Math.round(timeoutMs / 1000)} s (a key rotation, ` +
+          'or a sync creating or migrating it): try again when that has finished',
+        opts.path,
+      );
+    }
     throw err;
   }
 }
 
-/** Reads page 1; a wrong key fails here with SQLITE_NOTADB, which we translate. */
-function verifyKey(db: SqliteDatabase, path: string): void {
+const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: string }).code));
+
+/**
+ * Reads page 1; a wrong key fails here with SQLITE_NOTADB, and so does a damaged page 1. The
+ * key is then checked against the file's other pages to tell the two apart (page-check.ts).
+ */
+function verifyKey(db: SqliteDatabase, path: string, key: Buffer): void {
   try {
     db.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_NOTADB') throw new StoreKeyError(path);
-    throw err;
+    if ((err as { code?: string }).code !== 'SQLITE_NOTADB') throw err;
+    if (keyAuthenticatesPages(path, key)) {
+      throw new StoreOpenError(
+        'corrupt',
+        `${path} is damaged: the key is right (the file's other pages authenticate under it) but its first page does not. ` +
+          'Restore it from a backup; or move it away, and the next command creates a new database',
+        path,
+      );
+    }
+    throw new StoreKeyError(path);
   }
 }
 

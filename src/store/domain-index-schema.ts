@@ -1,8 +1,7 @@
 /**
  * Migration 1: the domain index tables (DESIGN §1.1, §2). Keys are stored normalised:
- * addresses as `normalizeAddress` gives them, domains registrable and ASCII. Free-mail never
- * matches by domain (DESIGN §2), so an address's domain column is NULL on free-mail and a
- * free-mail account website or lead domain is not stored as a domain key at all.
+ * addresses as `normalizeAddress` gives them, domains registrable and ASCII. Since migration 5
+ * free-mail domains are stored like any other; matching skips them (`associate`).
  *
  * Parent tables are WITHOUT ROWID (the CRM id is the only key, stored once) and carry their
  * record's normalised addresses, phones and domains as JSON arrays, so a lookup reads one key

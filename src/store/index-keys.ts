@@ -1,13 +1,15 @@
 /**
  * How CRM values become index keys (DESIGN §2 "precise readings"): addresses through
- * `normalizeAddress`, domains registrable and ASCII, free-mail domains never a domain key.
+ * `normalizeAddress`, domains registrable and ASCII. Free-mail domains are keys like any other:
+ * whether a domain is free mail is the tenant's rule, decided when matching (`associate`), so a
+ * change to `freeMail` needs no reload.
  * Values that do not normalise are dropped, not errors: a CRM holds plenty of junk.
  */
-import { domainOf, isFreeMailDomain, normalizeAddress, registrableDomain } from '../core/address.js';
+import { domainOf, normalizeAddress, registrableDomain } from '../core/address.js';
 
 export interface EmailKey {
   email: string;
-  /** Registrable domain of the address; null on free-mail (never matched by domain). */
+  /** Registrable domain of the address; null when the host has none. */
   domain: string | null;
 }
 
@@ -23,7 +25,7 @@ export function emailKeys(raw: readonly string[] | null | undefined): EmailKey[]
   return out;
 }
 
-/** Distinct registrable domains of account websites / lead domains, free-mail dropped. */
+/** Distinct registrable domains of account websites / lead domains. */
 export function domainKeys(raw: readonly (string | null | undefined)[] | null | undefined): string[] {
   const out: string[] = [];
   if (!raw) return out;
@@ -34,16 +36,7 @@ export function domainKeys(raw: readonly (string | null | undefined)[] | null | 
   return out;
 }
 
-/**
- * The domain key of a host or URL: `https://www.acme.co.uk/x` → `acme.co.uk`,
- * `mail.acme.com` → `acme.com`, `gmail.com` → null (free-mail never matches by domain).
- * No memo: measured, a bounded one cost ~90 MB of heap churn on a 1M-contact load for no gain,
- * since a CRM lists contacts in id order, not grouped by domain.
- */
+/** The domain key of a host or URL: `https://www.acme.co.uk/x` → `acme.co.uk`, `mail.acme.com` → `acme.com`. */
 export function matchDomain(hostOrUrl: string): string | null {
-  const registrable = registrableDomain(hostOrUrl);
-  if (registrable === null) return null;
-  // The free-mail list holds some hosts below their registrable domain, so test both.
-  const free = isFreeMailDomain(registrable) || (hostOrUrl !== registrable && isFreeMailDomain(hostOrUrl));
-  return free ? null : registrable;
+  return registrableDomain(hostOrUrl);
 }

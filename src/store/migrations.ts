@@ -22,6 +22,16 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'sync state: cursors, ledger, message text, reason counts', up: createSyncSchema },
   { version: 3, name: 'administration: blocklist, suppressions, privacy jobs, audit, mailbox status, leases', up: createAdminSchema },
   { version: 4, name: 'forgotten messages (hashed keys)', up: createForgottenSchema },
+  {
+    version: 5,
+    // The index used to drop the domain keys of a 96,000-domain "free mail" list (universities,
+    // shops); free mail is now decided when matching. Forgetting the CRM cursor makes the next
+    // round pull every record again, which rewrites the domain keys.
+    name: 'domain keys for every domain: reload the CRM',
+    up: (db) => {
+      db.exec('DELETE FROM crm_cursors');
+    },
+  },
 ];
 
 /** The schema version the database is at (0 for a new file). */

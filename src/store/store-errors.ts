@@ -2,10 +2,16 @@
  * Errors of the store. They name the database file, never the key: a message may be logged.
  */
 
-/** The key given does not decrypt the database (or the file is not a mailbridge database). */
+/**
+ * The key given does not decrypt the database: none of its pages authenticates under it (so the
+ * file is not merely damaged), or the file is not a mailbridge database.
+ */
 export class StoreKeyError extends Error {
   constructor(readonly file: string) {
-    super(`the database key does not open ${file}`);
+    super(
+      `the database key does not open ${file}: it is not the key the file was written with ` +
+        '(set MAILBRIDGE_DB_KEY or keyFile to that key), or the file is not a mailbridge database',
+    );
     this.name = 'StoreKeyError';
   }
 }
@@ -18,5 +24,24 @@ export class StoreError extends Error {
   ) {
     super(message);
     this.name = 'StoreError';
+  }
+}
+
+/**
+ * Why an existing file could not be opened, when the key is not the problem:
+ * - `busy`: another process holds it locked past the busy timeout (a key rotation, a migration);
+ * - `corrupt`: the key authenticates the file's other pages but not its first one;
+ * - `empty-file`: a zero-length file, which SQLite would silently take as a new database.
+ */
+export type StoreOpenProblem = 'busy' | 'corrupt' | 'empty-file';
+
+export class StoreOpenError extends StoreError {
+  constructor(
+    readonly problem: StoreOpenProblem,
+    message: string,
+    file: string,
+  ) {
+    super(message, file);
+    this.name = 'StoreOpenError';
   }
 }

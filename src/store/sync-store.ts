@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
+import { MAX_PARTICIPANTS } from '../core/participants.js';
 import type { ImportRecord, ScanFolder, SyncStore } from '../core/ports.js';
 
 export interface LedgerRow {
@@ -97,12 +98,13 @@ export class SqliteSyncStore implements SyncStore {
         a.relatedToId, a.ownerId, a.explanation, this.now().toISOString(),
       );
       this.stmt.holder.run(r.key, r.mailboxId);
-      const people: [string, string][] = [
+      // The core caps a message's participants; the cap holds here too, whoever calls.
+      const people = ([
         [a.from.address, 'from'],
         ...a.to.map((p): [string, string] => [p.address, 'to']),
         ...a.cc.map((p): [string, string] => [p.address, 'cc']),
         ...r.bcc.map((p): [string, string] => [p.address.trim().toLowerCase(), 'bcc']),
-      ];
+      ] as [string, string][]).slice(0, MAX_PARTICIPANTS);
       for (const [address, role] of people) if (address) this.stmt.participant.run(r.key, address, role);
       const records: [string, readonly string[]][] = [
         ['contact', a.contactIds],

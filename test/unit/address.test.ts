@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { isFreeMailDomain } from '../../src/core/free-mail.js';
 import {
-  isFreeMailDomain,
   isOnDomains,
   normalizeAddress,
   normalizeDomainList,

@@ -10,6 +10,7 @@
  * asked); a bare public suffix (`co.uk`) is refused. A phrase is trimmed and lower-cased, matched
  * case-insensitively.
  */
+import { parse as parseHost } from 'tldts';
 import { normalizeAddress, normalizeDomainList, registrableDomain } from '../../core/address.js';
 import type { BlocklistKind } from '../../store/admin-store.js';
 import { AdminError, type AdminParts } from './admin-parts.js';
@@ -20,12 +21,27 @@ export const BLOCKLIST_KINDS: readonly BlocklistKind[] = ['address', 'domain', '
 
 const DOMAIN_LIKE = /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^\s/@]+\.[^\s/@.]+\/?$/i;
 
-/** `a@b.com` → address, `acme.com` → domain, anything else → phrase. */
+/** True for a public suffix itself (`co.uk`, `com`): no organisation owns it. */
+function isPublicSuffix(host: string): boolean {
+  const p = parseHost(host);
+  return p.publicSuffix === host && p.isIcann === true;
+}
+
+/**
+ * `a@b.com` → address, `acme.com` → domain, words → phrase. A value that looks like a domain but
+ * is none (`co.uk`, `v1.2`) is refused rather than taken as a phrase: the purge that follows
+ * deletes data, so the admin says `--kind phrase` when a phrase is meant.
+ */
 export function inferBlocklistKind(value: string): BlocklistKind {
   const v = value.trim();
   if (v.includes('@') && !/\s/.test(v)) return 'address';
-  if (DOMAIN_LIKE.test(v) && registrableDomain(v) !== null) return 'domain';
-  return 'phrase';
+  if (!DOMAIN_LIKE.test(v)) return 'phrase';
+  if (registrableDomain(v) !== null) return 'domain';
+  const [host] = [...normalizeDomainList([v])];
+  if (host && isPublicSuffix(host)) {
+    throw new AdminError(`"${v}" is a public suffix, not a domain: it would block every organisation under it. To block a subject phrase, add --kind phrase`);
+  }
+  throw new AdminError(`"${v}" looks like a domain but is not one; to block it as a subject phrase, add --kind phrase`);
 }
 
 /** The stored form of an entry; AdminError when it is not one. */
@@ -37,7 +53,10 @@ export function normalizeBlocklistValue(kind: BlocklistKind, raw: string): strin
   }
   if (kind === 'domain') {
     const [host] = [...normalizeDomainList([raw])];
-    if (!host || !registrableDomain(host)) throw new AdminError(`"${raw}" is not a domain (a public suffix such as co.uk cannot be blocked)`);
+    if (!host || !registrableDomain(host)) {
+      const why = host && isPublicSuffix(host) ? 'it is a public suffix, which no organisation owns' : 'a public suffix such as co.uk cannot be blocked';
+      throw new AdminError(`"${raw}" is not a domain (${why})`);
+    }
     return host;
   }
   // Lower-cased: matching ignores case, so `Confidential` and `confidential` are one entry.

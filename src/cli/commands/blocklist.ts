@@ -16,7 +16,7 @@ interface EntryFlags extends TenantFlags {
 }
 
 const kindOption = () =>
-  new Option('--kind <kind>', 'address | domain | phrase (default: inferred — contains @ → address, looks like a domain → domain, else phrase)').choices(
+  new Option('--kind <kind>', 'address | domain | phrase (default: inferred — contains @ → address, a domain → domain, words → phrase; a public suffix such as co.uk is refused, and a domain-like value that is none needs --kind phrase)').choices(
     BLOCKLIST_KINDS as string[],
   );
 

@@ -184,6 +184,7 @@ Exit codes: 0 valid, 2 errors found.`,
         process.stdout.write(`${result.file}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}\n`);
         for (const e of result.errors) process.stdout.write(`  ${e.field}: ${e.message}\n`);
       }
+      if (!flags.json) for (const w of result.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       if (!result.ok) process.exitCode = EXIT_BAD_INPUT;
     });
 }

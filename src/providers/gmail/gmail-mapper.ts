@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { parseAddress, parseAddressList } from '../../core/address.js';
+import { cleanHeaderValue, cleanMeta } from '../../core/header-value.js';
 import { parseMessageIds } from '../../core/parse-message.js';
 import type { Folder, MessageBody, MessageMeta } from '../../core/types.js';
 
@@ -55,15 +56,15 @@ export function folderOfLabels(labelIds: readonly string[]): Folder {
   return 'other';
 }
 
-/** Metadata of a `format=metadata` message found under `folder`. */
+/** Metadata of a `format=metadata` message found under `folder`; values cleaned before parsing. */
 export function toMessageMeta(m: GmailMessage, folder: Folder): MessageMeta {
   const headers: Record<string, string[]> = {};
-  for (const h of m.payload?.headers ?? []) (headers[h.name.toLowerCase()] ??= []).push(h.value);
+  for (const h of m.payload?.headers ?? []) (headers[h.name.toLowerCase()] ??= []).push(cleanHeaderValue(h.value));
   const first = (name: string) => headers[name]?.[0] ?? null;
   const date = first('date');
   const sentAt =
     date && !Number.isNaN(Date.parse(date)) ? new Date(date).toISOString() : m.internalDate ? new Date(Number(m.internalDate)).toISOString() : null;
-  return {
+  return cleanMeta({
     id: m.id,
     folder,
     isDraft: (m.labelIds ?? []).includes('DRAFT'),
@@ -79,7 +80,7 @@ export function toMessageMeta(m: GmailMessage, folder: Folder): MessageMeta {
     inReplyTo: parseMessageIds(first('in-reply-to'))[0] ?? null,
     references: parseMessageIds(first('references')),
     headers,
-  };
+  });
 }
 
 /** Text and HTML parts of a `format=full` message (base64url bodies decoded). */

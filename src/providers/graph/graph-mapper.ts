@@ -4,6 +4,7 @@
  * participants, subject, dates and the Message-ID.
  */
 import { z } from 'zod';
+import { cleanMeta } from '../../core/header-value.js';
 import { parseMessageIds } from '../../core/parse-message.js';
 import type { Folder, MailAddress, MessageMeta } from '../../core/types.js';
 
@@ -45,14 +46,14 @@ function address(r: z.infer<typeof recipient> | null | undefined): MailAddress |
 const addresses = (list: z.infer<typeof recipient>[] | null | undefined): MailAddress[] =>
   (list ?? []).map(address).filter((a): a is MailAddress => a !== null);
 
-/** The MessageMeta of one (non-removed) row found in `folder`. */
+/** The MessageMeta of one (non-removed) row found in `folder`, on one line per value (`cleanMeta`). */
 export function toMessageMeta(row: GraphMessageRow, folder: Folder): MessageMeta {
   const headers: Record<string, string[]> = {};
   for (const h of row.internetMessageHeaders ?? []) (headers[h.name.toLowerCase()] ??= []).push(h.value);
   const first = (name: string) => headers[name]?.[0] ?? null;
   const dateHeader = first('date');
   const sentAt = dateHeader && !Number.isNaN(Date.parse(dateHeader)) ? new Date(dateHeader).toISOString() : (row.sentDateTime ?? row.receivedDateTime ?? null);
-  return {
+  return cleanMeta({
     id: row.id,
     folder,
     isDraft: row.isDraft ?? false,
@@ -68,5 +69,5 @@ export function toMessageMeta(row: GraphMessageRow, folder: Folder): MessageMeta
     inReplyTo: parseMessageIds(first('in-reply-to'))[0] ?? null,
     references: parseMessageIds(first('references')),
     headers,
-  };
+  });
 }

@@ -36,7 +36,6 @@ describe('blocklist entries', () => {
     expect(inferBlocklistKind('https://www.Acme.com/')).toBe('domain');
     expect(inferBlocklistKind('sales.acme.co.uk')).toBe('domain');
     expect(inferBlocklistKind('Internal only')).toBe('phrase');
-    expect(inferBlocklistKind('v1.2')).toBe('phrase');
     expect(normalizeBlocklistValue('address', 'Jane+x@Acme.COM')).toBe('jane@acme.com');
     expect(normalizeBlocklistValue('domain', 'https://www.Bücher.de/shop')).toBe('xn--bcher-kva.de');
     expect(normalizeBlocklistValue('phrase', '  Secret Project ')).toBe('secret project');
