@@ -35,7 +35,15 @@ export interface SalesforceEmulatorOptions {
   tokenTtlMs?: number;
   /** Base time source; `control.advanceClock` adds to it. */
   now?: () => number;
+  /**
+   * What the integration user may see in `describe`, keyed `Object` or `Object.Field`: `hidden`
+   * (no object permission: describe answers 404; no field-level access: the field is absent) or
+   * `read-only` (`createable`/`updateable` false).
+   */
+  access?: Record<string, SfAccess>;
 }
+
+export type SfAccess = 'hidden' | 'read-only';
 
 /** An EmailMessage as written, with its relations: the read-back tests compare against. */
 export interface WrittenEmail {
@@ -57,6 +65,8 @@ export interface SalesforceControl {
   /** Every live EmailMessage with its live relations, in creation order. */
   emails(): WrittenEmail[];
   addFault(rule: FaultRule): void;
+  /** Changes what describe shows of `Object` or `Object.Field` (null: full access again). */
+  setAccess(key: string, access: SfAccess | null): void;
 }
 
 export interface RunningSalesforceEmulator extends RunningEmulator {
@@ -170,9 +180,13 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     return pageOf(base, locator, 0);
   };
 
+  const access = new Map(Object.entries(opts.access ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const describe = (type: string): EmulatorResponse => {
     const object = findObject(type);
-    if (!object) return sfError(404, 'NOT_FOUND', `The requested resource does not exist`);
+    const objectAccess = object ? access.get(object.name.toLowerCase()) : undefined;
+    if (!object || objectAccess === 'hidden') return sfError(404, 'NOT_FOUND', `The requested resource does not exist`);
+    const writable = objectAccess !== 'read-only';
+    const fieldAccess = (name: string) => access.get(`${object.name}.${name}`.toLowerCase());
     return {
       status: 200,
       body: {
@@ -180,16 +194,16 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
         label: object.name,
         keyPrefix: object.prefix,
         queryable: true,
-        createable: true,
-        updateable: true,
-        deletable: true,
-        fields: object.fields.map((f) => ({
+        createable: writable,
+        updateable: writable,
+        deletable: writable,
+        fields: object.fields.filter((f) => fieldAccess(f.name) !== 'hidden').map((f) => ({
           name: f.name,
           label: f.name,
           type: f.type,
           length: f.length ?? (f.type === 'id' || f.type === 'reference' ? 18 : 255),
-          createable: f.createable ?? false,
-          updateable: f.updateable ?? false,
+          createable: writable && fieldAccess(f.name) !== 'read-only' && (f.createable ?? false),
+          updateable: writable && fieldAccess(f.name) !== 'read-only' && (f.updateable ?? false),
           nillable: f.nillable ?? false,
           externalId: f.externalId ?? false,
           unique: f.unique ?? false,
@@ -364,6 +378,10 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
         .map((r) => ({ record: wire(message.fields, r), relations: relations.filter((x) => x.EmailMessageId === r.Id).map((x) => wire(relation.fields, x)) }));
     },
     addFault: (rule) => running.faults.add(rule),
+    setAccess: (key, value) => {
+      if (value) access.set(key.toLowerCase(), value);
+      else access.delete(key.toLowerCase());
+    },
   };
 
   const running: RunningSalesforceEmulator = {
