@@ -7,6 +7,7 @@ import { registerBlocklist } from './commands/blocklist.js';
 import { registerClassify } from './commands/classify.js';
 import { registerConnect } from './commands/connect.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerEmulate } from './commands/emulate.js';
 import { registerConfig, registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
@@ -35,6 +36,7 @@ const program = new Command()
 registerInit(program);
 registerConfig(program);
 registerConnect(program);
+registerDoctor(program);
 registerSync(program);
 registerRun(program);
 registerStatus(program);

@@ -47,7 +47,8 @@ export interface PullOptions {
   batchSize: number;
 }
 
-const OBJECTS: { object: string; kind: CrmEntityKind | 'role'; fields: string[] }[] = [
+/** The objects and fields the pull reads (besides Id, SystemModstamp, IsDeleted); `doctor` checks them. */
+export const OBJECTS: { object: string; kind: CrmEntityKind | 'role'; fields: string[] }[] = [
   { object: 'User', kind: 'user', fields: ['Name', 'Email'] },
   { object: 'Account', kind: 'account', fields: ['Name', 'Website', 'OwnerId'] },
   { object: 'Contact', kind: 'contact', fields: ['Name', 'Email', 'Phone', 'MobilePhone', 'AccountId'] },
