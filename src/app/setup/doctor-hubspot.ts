@@ -22,6 +22,18 @@ function writtenProperties(): string[] {
   return Object.keys(toEngagement(draft).properties);
 }
 
+function headroom(tenant: OpenTenant, crm: HubspotAdapter): DoctorCheck {
+  const id = tenant.config.id;
+  const { dailyUsed, dailyMax } = crm.limits();
+  // OAuth-authorized calls carry no daily headers: nothing to judge.
+  if (dailyUsed === null || dailyMax === null) return pass(id, 'crm.api-budget', 'HubSpot reported no daily limit');
+  const cap = Math.floor(dailyMax * tenant.config.limits.share);
+  const detail = `${dailyUsed} of ${dailyMax} daily API calls used (mailbridge may use ${cap})`;
+  return dailyUsed < cap
+    ? pass(id, 'crm.api-budget', detail)
+    : fail(id, 'crm.api-budget', `${detail}; the other HubSpot checks not run`, `the sync would pause now: wait for the daily reset (midnight in the portal's time zone), buy the API limit increase, or raise tenants[${id}].limits.share`);
+}
+
 export async function hubspotChecks(tenant: OpenTenant, crm: HubspotAdapter, opts: { fix: boolean; fixed: string[] }): Promise<DoctorCheck[]> {
   const id = tenant.config.id;
   const config = tenant.config.crm;
@@ -40,6 +52,11 @@ export async function hubspotChecks(tenant: OpenTenant, crm: HubspotAdapter, opt
     propertiesError = error;
   }
   checks.push(pass(id, 'crm.credentials', 'HubSpot accepted the access token'));
+
+  // Headroom next, from the headers of that first call: once the share is spent every further call would wait.
+  const budget = headroom(tenant, crm);
+  checks.push(budget);
+  if (!budget.ok) return checks;
 
   checks.push(
     ...(await attempt(id, 'crm.email-object', async () => {
@@ -106,17 +123,5 @@ export async function hubspotChecks(tenant: OpenTenant, crm: HubspotAdapter, opt
     }, `${SCOPES} (crm.objects.contacts.read, crm.objects.companies.read, crm.objects.deals.read)`)),
   );
 
-  // Every call above carried the daily headers (absent for OAuth apps: nothing to judge).
-  const { dailyUsed, dailyMax } = crm.limits();
-  if (dailyUsed === null || dailyMax === null) checks.push(pass(id, 'crm.api-budget', 'HubSpot reported no daily limit'));
-  else {
-    const cap = Math.floor(dailyMax * tenant.config.limits.share);
-    const detail = `${dailyUsed} of ${dailyMax} daily API calls used (mailbridge may use ${cap})`;
-    checks.push(
-      dailyUsed < cap
-        ? pass(id, 'crm.api-budget', detail)
-        : fail(id, 'crm.api-budget', detail, `the sync would pause now: wait for the daily reset (midnight in the portal's time zone), buy the API limit increase, or raise tenants[${id}].limits.share`),
-    );
-  }
   return checks;
 }

@@ -80,25 +80,25 @@ export async function salesforceChecks(tenant: OpenTenant, crm: SalesforceAdapte
   }, credentialsFix);
   if (!credentials.every((c) => c.ok)) return credentials;
 
-  const checks = [...credentials];
+  // Headroom first: once the share is spent every further call (the describes too) would wait.
+  const budget = await attempt(
+    id,
+    'crm.api-budget',
+    async () => {
+      const { max, remaining } = await crm.dailyApiRequests();
+      const used = max - remaining;
+      const cap = Math.floor(max * tenant.config.limits.share);
+      const detail = `${used} of ${max} daily API requests used (mailbridge may use ${cap})`;
+      return used < cap
+        ? pass(id, 'crm.api-budget', detail)
+        : fail(id, 'crm.api-budget', `${detail}; objects and fields not checked`, `the sync would pause now: wait for the rolling 24 h window, buy more API calls, or raise tenants[${id}].limits.share`);
+    },
+    'check the API Enabled permission of the integration user',
+  );
+  const checks = [...credentials, ...budget];
+  if (!budget.every((c) => c.ok)) return checks;
   for (const need of needs(config.accountDomainFields ?? ['Mailbridge_Domains__c'])) {
     checks.push(...(await attempt(id, `crm.object.${need.object}`, async () => objectCheck(id, need, await crm.describeObject(need.object)), PERMISSION_SET)));
   }
-  checks.push(
-    ...(await attempt(
-      id,
-      'crm.api-budget',
-      async () => {
-        const { max, remaining } = await crm.dailyApiRequests();
-        const used = max - remaining;
-        const cap = Math.floor(max * tenant.config.limits.share);
-        const detail = `${used} of ${max} daily API requests used (mailbridge may use ${cap})`;
-        return used < cap
-          ? pass(id, 'crm.api-budget', detail)
-          : fail(id, 'crm.api-budget', detail, `the sync would pause now: wait for the rolling 24 h window, buy more API calls, or raise tenants[${id}].limits.share`);
-      },
-      'check the API Enabled permission of the integration user',
-    )),
-  );
   return checks;
 }
