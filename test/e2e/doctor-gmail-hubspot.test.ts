@@ -66,8 +66,10 @@ async function start(opts: { group?: boolean; customProperties?: boolean } = {})
   return s;
 }
 
-function editTenant(change: (tenant: Record<string, any>) => void): void {
-  const config = JSON.parse(readFileSync(s!.configFile, 'utf8')) as { tenants: Record<string, any>[] };
+type TenantJson = { mail: Record<string, unknown>; crm: Record<string, unknown> };
+
+function editTenant(change: (tenant: TenantJson) => void): void {
+  const config = JSON.parse(readFileSync(s!.configFile, 'utf8')) as { tenants: TenantJson[] };
   change(config.tenants[0]!);
   writeFileSync(s!.configFile, JSON.stringify(config), { mode: 0o600 });
 }

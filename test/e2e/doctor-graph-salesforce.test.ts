@@ -23,8 +23,10 @@ const mailboxes = () => [
 let t: CliTenant;
 let savedKey: string | undefined;
 
-function editTenant(change: (tenant: Record<string, any>) => void): void {
-  const config = JSON.parse(readFileSync(t.configFile, 'utf8')) as { tenants: Record<string, any>[] };
+type TenantJson = { mail: Record<string, unknown>; crm: Record<string, unknown> };
+
+function editTenant(change: (tenant: TenantJson) => void): void {
+  const config = JSON.parse(readFileSync(t.configFile, 'utf8')) as { tenants: TenantJson[] };
   change(config.tenants[0]!);
   writeFileSync(t.configFile, JSON.stringify(config), { mode: 0o600 });
 }
