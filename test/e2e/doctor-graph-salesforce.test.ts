@@ -10,6 +10,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runDoctor, type DoctorReport } from '../../src/app/setup/doctor.js';
+import { completeUser, inviteUser } from '../../src/app/connect.js';
+import { openTenant } from '../../src/app/open-tenant.js';
+import { loadConfig, pickTenant } from '../../src/config/load-config.js';
 import { lastJsonLine, mailbridge, recentMail, startCliTenant, type CliTenant } from '../helpers/cli-tenant.js';
 
 const ALEX = 'alex@example-seller.com';
@@ -133,6 +136,28 @@ describe('mailbridge doctor (Graph, Salesforce)', () => {
     const boxes = r.checks.filter((c) => c.name === 'mail.mailbox');
     expect(boxes.map((c) => c.ok)).toEqual([true, false]);
     expect(boxes[1]).toMatchObject({ detail: expect.stringContaining('nobody@example-seller.com'), fix: expect.stringContaining('tenants[acme].mail.users') });
+  });
+
+  it('user-by-user: a user who has not consented is named with the connect command; after consent every check passes', async () => {
+    editTenant((x) => (x.mail = { ...x.mail, mode: 'user', users: [ALEX], redirectUri: 'http://localhost:8765/oauth/callback' }));
+    const before = await doctor();
+    expect(failing(before)).toEqual(['mail.mailbox', 'mail.permission.read-folders', 'mail.permission.read-messages']);
+    expect(check(before, 'mail.mailbox')).toMatchObject({ detail: `${ALEX} has not connected`, fix: expect.stringContaining(`mailbridge connect --user ${ALEX}`) });
+
+    // The consent round trip, as the user's browser makes it (the emulator's authorize endpoint redirects with a code).
+    const config = loadConfig(t.configFile);
+    const tenant = openTenant(config, pickTenant(config));
+    try {
+      const invite = await inviteUser(tenant, ALEX);
+      const link = new URL(invite.url);
+      const landed = await fetch(`${t.graph.url}${link.pathname}${link.search}`, { redirect: 'manual' });
+      await completeUser(tenant, ALEX, landed.headers.get('location')!);
+    } finally {
+      await tenant.close();
+    }
+    const after = await doctor();
+    expect(failing(after)).toEqual([]);
+    expect(check(after, 'mail.permission.read-messages').detail).toContain(ALEX);
   });
 
   it('crm.credentials: a wrong Salesforce secret is an auth failure naming the setting', async () => {
