@@ -140,7 +140,7 @@ describe('mailbridge doctor (Gmail, HubSpot)', () => {
     ['messages.get', 'mail.permission.read-messages', 'gmail.readonly'],
   ])('%s refused: %s fails and names %s', async (kind, name, scope) => {
     await start();
-    s!.gmail.control.denyCalls([kind]);
+    expect((await fetch(`${s!.gmail.url}/__mock/deny`, { method: 'POST', body: JSON.stringify({ calls: [kind] }) })).status).toBe(204);
     const r = await doctor();
     expect(failing(r).find((c) => c.name === name)).toMatchObject({ detail: expect.stringContaining('insufficientPermissions'), fix: expect.stringContaining(scope) });
   });
@@ -168,7 +168,8 @@ describe('mailbridge doctor (Gmail, HubSpot)', () => {
 
   it('crm.owners: the owners scope missing is named', async () => {
     await start();
-    s!.hs.control.denyCalls(['owners']);
+    const refuse = await fetch(`${s!.hs.url}/__mock/deny`, { method: 'POST', body: JSON.stringify({ calls: ['owners'] }) });
+    expect(refuse.status).toBe(204);
     const r = await doctor();
     expect(failing(r)).toEqual([expect.objectContaining({ name: 'crm.owners', detail: expect.stringContaining('permission'), fix: expect.stringContaining('crm.objects.owners.read') })]);
   });

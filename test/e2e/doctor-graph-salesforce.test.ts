@@ -77,12 +77,17 @@ describe('mailbridge doctor (Graph, Salesforce)', () => {
   });
 
   it('names a failed check in plain output with ✗ and its fix, and exits 1', async () => {
-    t.graph.control.denyCalls(['users.list']);
+    // Through the HTTP control routes, as a script driving `mailbridge emulate` would.
+    const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post(`${t.graph.url}/__mock/deny`, { calls: ['users.list'] })).status).toBe(204);
+    expect((await post(`${t.sf.url}/__mock/access`, { key: 'EmailMessage.Mailbridge_Key__c', access: 'hidden' })).status).toBe(204);
     const run = await mailbridge(['doctor', '--config', t.configFile], { MAILBRIDGE_DB_KEY: t.key });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/✗ acme {2}mail\.permission\.list-users: permission: graph 403 Authorization_RequestDenied/);
     expect(run.stdout).toMatch(/fix: grant the application permission User\.Read\.All/);
     expect(run.stdout).toMatch(/✓ acme {2}crm\.credentials/);
+    expect(run.stdout).toMatch(/✗ acme {2}crm\.object\.EmailMessage: EmailMessage: missing or hidden: Mailbridge_Key__c/);
+    expect(run.stdout).toMatch(/\n\d+ of \d+ checks failed\n$/);
   });
 
   it('config: an unset secret variable fails the configuration, naming the field', async () => {

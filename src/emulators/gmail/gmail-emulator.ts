@@ -194,6 +194,11 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
   };
 
   function controlRoute(req: EmulatorRequest): EmulatorResponse {
+    // `POST /__mock/deny {"calls": [kinds]}`: refuse these call kinds with 403 ([] grants all again).
+    if (req.method === 'POST' && req.path === '/__mock/deny') {
+      control.denyCalls(req.json<{ calls?: string[] }>()?.calls ?? []);
+      return { status: 204 };
+    }
     return serveControl(req, { ...control, expireCursors: (address) => api.expireHistory(address) }, self.running!.counters);
   }
 

@@ -472,12 +472,18 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     };
   };
 
-  const control = (req: EmulatorRequest): EmulatorResponse =>
-    serveCrmControl(req, running, {
+  const control = (req: EmulatorRequest): EmulatorResponse => {
+    // `POST /__mock/deny {"calls": [kinds]}`: refuse these call kinds with 403 MISSING_SCOPES ([] grants all again).
+    if (req.method === 'POST' && req.path === '/__mock/deny') {
+      controlSurface.denyCalls(req.json<{ calls?: string[] }>()?.calls ?? []);
+      return { status: 204 };
+    }
+    return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
       now,
     });
+  };
 
   const handler = (req: EmulatorRequest): EmulatorResponse => {
     if (req.path.startsWith('/__mock/')) return control(req);

@@ -299,13 +299,21 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     return { status: 200, body: applyWrites(store, ops, allOrNone) };
   };
 
-  const control = (req: EmulatorRequest): EmulatorResponse =>
-    serveCrmControl(req, running, {
+  const control = (req: EmulatorRequest): EmulatorResponse => {
+    // `POST /__mock/access {"key": "Object[.Field]", "access": "hidden" | "read-only" | null}`: what describe shows.
+    if (req.method === 'POST' && req.path === '/__mock/access') {
+      const body = req.json<{ key?: string; access?: SfAccess | null }>() ?? {};
+      if (!body.key) return { status: 400, body: { error: 'key is required' } };
+      controlSurface.setAccess(body.key, body.access ?? null);
+      return { status: 204 };
+    }
+    return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
       now,
       expireTokens: () => tokens.expireAll(),
     });
+  };
 
   const handler = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     if (req.path.startsWith('/__mock/')) return control(req);
