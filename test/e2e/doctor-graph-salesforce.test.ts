@@ -98,6 +98,12 @@ describe('mailbridge doctor (Graph, Salesforce)', () => {
     expect(check(r, 'config').fix).toBeTruthy();
   });
 
+  it('config: a file that is not valid JSON is one failed check for the whole file', async () => {
+    writeFileSync(t.configFile, '{ "tenants": [', { mode: 0o600 });
+    const r = await doctor();
+    expect(r).toMatchObject({ ok: false, checks: [{ tenant: '*', name: 'config', ok: false, detail: expect.stringContaining('not valid JSON') }] });
+  });
+
   it('database: a key that is not the database key fails, with what to do', async () => {
     expect((await doctor()).ok).toBe(true);
     process.env.MAILBRIDGE_DB_KEY = 'another-key-0123456789abcdef';
