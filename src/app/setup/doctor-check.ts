@@ -1,4 +1,5 @@
 /** One line of `mailbridge doctor`: what was checked, whether it passed, and what to do if not. */
+import type { ActivityDraft } from '../../core/ports.js';
 import { isSyncError } from '../../core/sync-error.js';
 
 export interface DoctorCheck {
@@ -30,4 +31,17 @@ export async function attempt(tenant: string, name: string, work: () => Promise<
   } catch (error) {
     return [fail(tenant, name, describeError(error), fix)];
   }
+}
+
+/**
+ * An empty activity: mapping it through a CRM's write-back mapper lists exactly the fields or
+ * properties the write-back sets, so the checks follow the mapper instead of a second list.
+ */
+export function blankDraft(overrides: Partial<ActivityDraft> = {}): ActivityDraft {
+  return {
+    key: 'doctor', direction: 'inbound', sentAt: '', from: { name: '', address: '' }, to: [], cc: [], subject: '', text: '',
+    messageId: null, inReplyTo: null, references: [], contactIds: [], accountIds: [], leadIds: [], dealIds: [], userIds: [],
+    ownerId: null, relatedToId: null, explanation: '',
+    ...overrides,
+  };
 }

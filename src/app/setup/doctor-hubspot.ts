@@ -3,23 +3,17 @@
  * unique key property and every property mailbridge writes (`--fix` creates mailbridge's own
  * through the properties API), the owners endpoint, the association types, the daily headroom.
  */
-import type { ActivityDraft } from '../../core/ports.js';
 import { isSyncError } from '../../core/sync-error.js';
 import type { HubspotAdapter } from '../../crm-adapters/hubspot/hubspot-adapter.js';
 import { EMAIL_TO_COMPANY, EMAIL_TO_CONTACT, EMAIL_TO_DEAL, KEY_PROPERTY, MAILBRIDGE_EMAIL_PROPERTIES, toEngagement } from '../../crm-adapters/hubspot/hubspot-mapping.js';
 import type { OpenTenant } from '../open-tenant.js';
-import { attempt, describeError, fail, pass, type DoctorCheck } from './doctor-check.js';
+import { attempt, blankDraft, describeError, fail, pass, type DoctorCheck } from './doctor-check.js';
 
 const SCOPES = 'add the missing scope to the private app (hubspot-app/src/app/app-hsmeta.json), upload it and approve the new scopes';
 
 /** Every email property the write-back sets: the keys of a mapped draft (with an owner). */
 function writtenProperties(): string[] {
-  const draft: ActivityDraft = {
-    key: 'k', direction: 'inbound', sentAt: '', from: { name: '', address: '' }, to: [], cc: [], subject: '', text: '',
-    messageId: null, inReplyTo: null, references: [], contactIds: [], accountIds: [], leadIds: [], dealIds: [], userIds: [],
-    ownerId: 'owner', relatedToId: null, explanation: '',
-  };
-  return Object.keys(toEngagement(draft).properties);
+  return Object.keys(toEngagement(blankDraft({ ownerId: 'owner' })).properties);
 }
 
 function headroom(tenant: OpenTenant, crm: HubspotAdapter): DoctorCheck {

@@ -3,28 +3,21 @@
  * write-back and the pull use (through jsforce's describe: present, `createable`, `updateable`),
  * and the org's daily API headroom.
  */
-import type { ActivityDraft } from '../../core/ports.js';
 import { type SalesforceAdapter, type SfObjectAccess } from '../../crm-adapters/salesforce/salesforce-adapter.js';
 import { EXPLANATION_FIELD, KEY_FIELD, toEmailMessage } from '../../crm-adapters/salesforce/salesforce-mapping.js';
 import { OBJECTS as PULLED } from '../../crm-adapters/salesforce/salesforce-pull.js';
+import { RELATION_FIELDS } from '../../crm-adapters/salesforce/salesforce-write.js';
 import type { OpenTenant } from '../open-tenant.js';
-import { attempt, fail, pass, type DoctorCheck } from './doctor-check.js';
+import { attempt, blankDraft, fail, pass, type DoctorCheck } from './doctor-check.js';
 
 const PERMISSION_SET = 'assign the Mailbridge Integration permission set (salesforce-pkg) to the integration user';
 const PACKAGE = 'deploy salesforce-pkg (it defines the Mailbridge_* fields)';
 
 /** The EmailMessage fields the write-back sets: the keys of a mapped (empty) draft. */
 function emailMessageFields(): string[] {
-  const blank: ActivityDraft = {
-    key: '', direction: 'inbound', sentAt: '', from: { name: '', address: '' }, to: [], cc: [], subject: '', text: '',
-    messageId: null, inReplyTo: null, references: [], contactIds: [], accountIds: [], leadIds: [], dealIds: [], userIds: [],
-    ownerId: null, relatedToId: null, explanation: '',
-  };
-  return Object.keys(toEmailMessage(blank));
+  return Object.keys(toEmailMessage(blankDraft()));
 }
 
-/** The EmailMessageRelation fields the write-back creates rows with. */
-const RELATION_FIELDS = ['EmailMessageId', 'RelationId', 'RelationType', 'RelationAddress'];
 
 interface Need {
   object: string;
@@ -41,7 +34,7 @@ interface Need {
 function needs(accountDomainFields: readonly string[]): Need[] {
   const write: Need[] = [
     { object: 'EmailMessage', create: true, delete: true, read: [KEY_FIELD], createFields: emailMessageFields(), updateFields: [KEY_FIELD, EXPLANATION_FIELD] },
-    { object: 'EmailMessageRelation', create: true, read: RELATION_FIELDS, createFields: RELATION_FIELDS },
+    { object: 'EmailMessageRelation', create: true, read: [...RELATION_FIELDS], createFields: [...RELATION_FIELDS] },
   ];
   const pull = PULLED.map((o) => ({ object: o.object, read: ['SystemModstamp', 'IsDeleted', ...o.fields, ...(o.object === 'Account' ? accountDomainFields : [])] }));
   return [...write, ...pull];
