@@ -10,7 +10,7 @@ import { Client } from '@hubspot/api-client';
 import type { ActivityDraft, CrmAdapter, CrmChangeBatch, CrmLimits, WriteOutcome } from '../../core/ports.js';
 import { CallBudget, withBudget } from '../call-budget.js';
 import { toSyncError, uniqueValueConflict } from './hubspot-errors.js';
-import { KEY_PROPERTY, hsObject, toContact } from './hubspot-mapping.js';
+import { KEY_PROPERTY, MAILBRIDGE_EMAIL_PROPERTIES, hsObject, toContact } from './hubspot-mapping.js';
 import { pullHubspot, type HsPullApi } from './hubspot-pull.js';
 import { HS_BATCH, writeHubspotBatch, type DedupeMode, type HsWriteApi } from './hubspot-write.js';
 
@@ -238,6 +238,37 @@ export class HubspotAdapter implements CrmAdapter {
       }
     }
     return [...ids].sort();
+  }
+
+  /** `doctor`: the portal's email properties (name, whether its value is writable, unique values). */
+  async emailProperties(): Promise<{ name: string; readOnlyValue: boolean; hasUniqueValue: boolean }[]> {
+    const data = (await this.call(() => this.client.crm.properties.coreApi.getAllWithHttpInfo('emails') as never)) as {
+      results?: { name: string; hasUniqueValue?: boolean; modificationMetadata?: { readOnlyValue?: boolean } }[];
+    };
+    return (data.results ?? []).map((p) => ({ name: p.name, readOnlyValue: p.modificationMetadata?.readOnlyValue ?? false, hasUniqueValue: p.hasUniqueValue ?? false }));
+  }
+
+  /** `doctor --fix`: creates one of mailbridge's own email properties. */
+  async createEmailProperty(definition: (typeof MAILBRIDGE_EMAIL_PROPERTIES)[number]): Promise<void> {
+    await this.call(() => this.client.crm.properties.coreApi.createWithHttpInfo('emails', definition as never) as never, { attempts: 1 });
+  }
+
+  /** `doctor`: the write-back's own call (read by the unique key), with a key no email holds. */
+  async probeEmailObject(): Promise<void> {
+    await this.writeApi().readByKeys(['mailbridge-doctor-probe']);
+  }
+
+  /** `doctor`: one page of owners, as the pull reads them. */
+  async probeOwners(): Promise<void> {
+    await this.call(() => this.client.crm.owners.ownersApi.getPageWithHttpInfo(undefined, undefined, 1, false) as never);
+  }
+
+  /** `doctor`: the association type ids the portal defines from emails to `toType`. */
+  async emailAssociationTypes(toType: string): Promise<number[]> {
+    const data = (await this.call(() => this.client.crm.associations.v4.schema.definitionsApi.getAllWithHttpInfo('emails', toType) as never)) as {
+      results?: { typeId: number }[];
+    };
+    return (data.results ?? []).map((t) => t.typeId);
   }
 
   limits(): CrmLimits {

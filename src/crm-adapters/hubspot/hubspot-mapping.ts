@@ -11,6 +11,15 @@ import type { Account, Contact, CrmUser, Deal, Lead } from '../../core/types.js'
 export const KEY_PROPERTY = 'mailbridge_key';
 export const EXPLANATION_PROPERTY = 'mailbridge_explanation';
 
+/**
+ * mailbridge's own email properties, as `doctor --fix` creates them through the properties API
+ * (the group name is the email object's default group ❓ not verified against a live portal).
+ */
+export const MAILBRIDGE_EMAIL_PROPERTIES = [
+  { name: KEY_PROPERTY, label: 'mailbridge key', description: 'Set by mailbridge: its idempotency key. Do not edit.', type: 'string', fieldType: 'text', groupName: 'emailinformation', hasUniqueValue: true },
+  { name: EXPLANATION_PROPERTY, label: 'mailbridge explanation', description: 'Why mailbridge logged this email on these records.', type: 'string', fieldType: 'textarea', groupName: 'emailinformation', hasUniqueValue: false },
+] as const;
+
 /** HUBSPOT_DEFINED association type ids from an email. */
 export const EMAIL_TO_CONTACT = 198;
 export const EMAIL_TO_COMPANY = 186;

@@ -6,6 +6,7 @@
 import { createSign } from 'node:crypto';
 import Bottleneck from 'bottleneck';
 import { Connection } from 'jsforce';
+import { z } from 'zod';
 import type { ActivityDraft, CrmAdapter, CrmChangeBatch, CrmLimits, WriteOutcome } from '../../core/ports.js';
 import { CallBudget, withBudget } from '../call-budget.js';
 import { SyncError } from '../../core/sync-error.js';
@@ -52,6 +53,17 @@ export interface SalesforceAdapterOptions {
   /** Index used to tie matched ids to participant addresses without extra queries. */
   relationIndex?: RelationIndex;
 }
+
+const sfDescribe = z.object({
+  name: z.string(),
+  createable: z.boolean(),
+  updateable: z.boolean(),
+  deletable: z.boolean(),
+  queryable: z.boolean(),
+  fields: z.array(z.object({ name: z.string(), type: z.string(), createable: z.boolean(), updateable: z.boolean(), externalId: z.boolean().optional() })),
+});
+export type SfObjectAccess = z.infer<typeof sfDescribe>;
+const sfLimits = z.object({ DailyApiRequests: z.object({ Max: z.number(), Remaining: z.number() }) });
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -226,6 +238,30 @@ export class SalesforceAdapter implements CrmAdapter {
       for (const row of rows) out.push({ kind, id: String(row.Id) });
     }
     return out;
+  }
+
+  /** `doctor`: requests a token with the configured grant (a refused one is an `auth` SyncError). */
+  async checkCredentials(): Promise<void> {
+    await this.ensureSession();
+  }
+
+  /**
+   * `doctor`: what the integration user may do with an object, through jsforce's describe;
+   * null when the object is absent or hidden from the user (Salesforce answers 404 NOT_FOUND).
+   */
+  async describeObject(name: string): Promise<SfObjectAccess | null> {
+    try {
+      return sfDescribe.parse(await this.call(() => this.conn.sobject(name).describe() as Promise<unknown>, 1));
+    } catch (error) {
+      if (toSyncError(error).code === 'not-found') return null;
+      throw toSyncError(error);
+    }
+  }
+
+  /** `doctor`: the org's rolling 24-hour API allocation (`/limits` DailyApiRequests). */
+  async dailyApiRequests(): Promise<{ max: number; remaining: number }> {
+    const limits = sfLimits.parse(await this.get('/limits'));
+    return { max: limits.DailyApiRequests.Max, remaining: limits.DailyApiRequests.Remaining };
   }
 
   limits(): CrmLimits {

@@ -63,7 +63,8 @@ export interface PullOptions {
  */
 export const RECYCLE_BIN_HORIZON_MS = 14 * 86_400_000;
 
-const OBJECTS: { object: string; kind: CrmEntityKind | 'role'; fields: string[] }[] = [
+/** The objects and fields the pull reads (besides Id, SystemModstamp, IsDeleted); `doctor` checks them. */
+export const OBJECTS: { object: string; kind: CrmEntityKind | 'role'; fields: string[] }[] = [
   { object: 'User', kind: 'user', fields: ['Name', 'Email'] },
   { object: 'Account', kind: 'account', fields: ['Name', 'Website', 'OwnerId'] },
   { object: 'Contact', kind: 'contact', fields: ['Name', 'Email', 'Phone', 'MobilePhone', 'AccountId'] },

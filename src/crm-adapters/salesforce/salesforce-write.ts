@@ -15,6 +15,9 @@ import { z } from 'zod';
 
 export const SF_BATCH = 200;
 
+/** The EmailMessageRelation fields each relation row sets (`doctor` checks they are createable). */
+export const RELATION_FIELDS = ['EmailMessageId', 'RelationId', 'RelationType', 'RelationAddress'] as const;
+
 /** The Salesforce calls the write-back makes (budgeted, retried jsforce calls). */
 export interface SfWriteApi {
   upsert(type: string, records: Record<string, unknown>[], extIdField: string): Promise<unknown>;
@@ -169,7 +172,8 @@ export async function writeSalesforceBatch(
     if (!outcome.ok) return;
     for (const p of plans[i]!) {
       if (have.has(`${outcome.crmId}|${p.relationId}|${p.type}`)) continue;
-      rows.push({ EmailMessageId: outcome.crmId, RelationId: p.relationId, RelationType: p.type, RelationAddress: p.address });
+      const row: Record<(typeof RELATION_FIELDS)[number], string> = { EmailMessageId: outcome.crmId, RelationId: p.relationId, RelationType: p.type, RelationAddress: p.address };
+      rows.push(row);
       owners.push(i);
     }
   });

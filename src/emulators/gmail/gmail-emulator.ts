@@ -24,6 +24,8 @@ export interface GmailEmulatorOptions {
   limits?: Partial<GmailLimits>;
   /** Simulated service time per request (default 0). */
   latencyMs?: number;
+  /** Call kinds refused with 403 `insufficientPermissions` (a scope not granted): `getProfile`, `messages.list`, `messages.get`, `directory.users`, … */
+  deniedCalls?: string[];
 }
 
 export interface GmailEmulatorControl {
@@ -44,6 +46,8 @@ export interface GmailEmulatorControl {
   unitLog(address: string): readonly { at: number; units: number }[];
   injectFault(rule: FaultRule): void;
   clearFaults(): void;
+  /** Refuses these call kinds with 403 from now on; `[]` grants all again. */
+  denyCalls(kinds: string[]): void;
 }
 
 export interface GmailEmulator {
@@ -71,6 +75,8 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
   const quota = new UserQuota({ ...DEFAULT_GMAIL_LIMITS, ...opts.limits });
   const unitLog = new Map<string, { at: number; units: number }[]>();
   let latencyMs = opts.latencyMs ?? 0;
+  const denied = new Set(opts.deniedCalls ?? []);
+  const refused = () => gmailError(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions');
   const self: { running?: RunningEmulator } = {};
 
   const charge = (user: string, kind: string): EmulatorResponse | null => {
@@ -93,6 +99,7 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     const route = gmailRoute(req.path, tokenUser);
     if (!route.user || route.kind === 'unknown') return gmailError(404, 'Not Found', 'notFound');
     if (route.user !== tokenUser) return gmailError(403, 'Delegation denied for ' + tokenUser, 'forbidden');
+    if (denied.has(route.kind)) return refused();
     if (counted) {
       const refused = charge(route.user, route.kind);
       if (refused) return refused;
@@ -107,6 +114,7 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     if (directoryRoute(req.path)) {
       const subject = auth.authenticate(req);
       if (!subject) return gmailError(401, 'Invalid Credentials', 'authError');
+      if (denied.has(directoryRoute(req.path)!)) return refused();
       return directory.serve(req, subject);
     }
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
@@ -179,9 +187,18 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     unitLog: (address) => unitLog.get(address.toLowerCase()) ?? [],
     injectFault: (rule) => self.running!.faults.add(rule),
     clearFaults: () => self.running!.faults.clear(),
+    denyCalls: (kinds) => {
+      denied.clear();
+      for (const k of kinds) denied.add(k);
+    },
   };
 
   function controlRoute(req: EmulatorRequest): EmulatorResponse {
+    // `POST /__mock/deny {"calls": [kinds]}`: refuse these call kinds with 403 ([] grants all again).
+    if (req.method === 'POST' && req.path === '/__mock/deny') {
+      control.denyCalls(req.json<{ calls?: string[] }>()?.calls ?? []);
+      return { status: 204 };
+    }
     return serveControl(req, { ...control, expireCursors: (address) => api.expireHistory(address) }, self.running!.counters);
   }
 

@@ -62,6 +62,8 @@ export interface GraphApiOptions {
   /** Delta page size when no `Prefer: odata.maxpagesize` is sent. */
   defaultDeltaPageSize: number;
   quirks?: GraphQuirks;
+  /** Call kinds (`users.list`, `messages.delta`, …) refused with 403, as a missing permission is. */
+  denied?: Set<string>;
 }
 
 /** Parsed route of a Graph request under `/v1.0`. */
@@ -151,6 +153,13 @@ export class GraphApi {
 
   /** Serves one request under `/v1.0`; `origin` builds absolute next/delta links. */
   serve(req: EmulatorRequest, path: string, principal: GraphPrincipal, origin: string): EmulatorResponse {
+    const kind = this.route(path, principal).kind;
+    if (this.options.denied?.has(kind)) {
+      // Directory calls answer as Entra ID does, mailbox calls as Exchange does.
+      return kind === 'users.list' || kind === 'groups.members'
+        ? graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', req)
+        : graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.', req);
+    }
     if (/^\/users\/?$/i.test(path)) {
       if (principal.kind !== 'app') return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', req);
       return this.listUsers(req, origin);

@@ -27,6 +27,8 @@ export interface GraphEmulatorOptions {
   groups?: Record<string, string[]>;
   /** Reproduce the Sent Items gap: no `internetMessageHeaders` on sent copies (default off). */
   sentItemsWithoutHeaders?: boolean;
+  /** Call kinds refused with 403 (a permission not granted): `users.list`, `groups.members`, `messages.delta`, `message.get`, … */
+  deniedCalls?: string[];
 }
 
 /** What tests, the demo and `mailbridge emulate graph` drive the emulator with. */
@@ -50,6 +52,8 @@ export interface GraphEmulatorControl {
   bodyRequests(): { mailbox: string; id: string }[];
   injectFault(rule: FaultRule): void;
   clearFaults(): void;
+  /** Refuses these call kinds with 403 from now on (a permission withdrawn); `[]` grants all again. */
+  denyCalls(kinds: string[]): void;
 }
 
 export interface GraphEmulator {
@@ -75,7 +79,9 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     clientSecret: opts.credentials?.clientSecret ?? 'emulator-secret',
   };
   const auth = new GraphAuthority(credentials, store);
+  const denied = new Set(opts.deniedCalls ?? []);
   const api = new GraphApi(store, {
+    denied,
     ...(opts.groups ? { groups: opts.groups } : {}),
     defaultDeltaPageSize: opts.defaultDeltaPageSize ?? 10,
     quirks: { sentItemsWithoutHeaders: opts.sentItemsWithoutHeaders ?? false },
@@ -146,9 +152,18 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     bodyRequests: () => [...api.bodyRequests],
     injectFault: (rule) => self.running!.faults.add(rule),
     clearFaults: () => self.running!.faults.clear(),
+    denyCalls: (kinds) => {
+      denied.clear();
+      for (const k of kinds) denied.add(k);
+    },
   };
 
   function controlRoute(req: EmulatorRequest): EmulatorResponse {
+    // `POST /__mock/deny {"calls": [kinds]}`: refuse these call kinds with 403 ([] grants all again).
+    if (req.method === 'POST' && req.path === '/__mock/deny') {
+      control.denyCalls(req.json<{ calls?: string[] }>()?.calls ?? []);
+      return { status: 204 };
+    }
     return serveControl(req, { ...control, expireCursors: (address) => api.expireDelta(address) }, self.running!.counters);
   }
 

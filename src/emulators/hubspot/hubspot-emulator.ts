@@ -46,6 +46,10 @@ export interface HubspotEmulatorOptions {
   associationPageSize?: number;
   /** How a batch create meeting an existing unique value is answered (default `reject-409`). */
   batchConflict?: BatchConflictMode;
+  /** Whether the portal already has mailbridge's email properties (default true); false: `doctor --fix` must create them. */
+  customProperties?: boolean;
+  /** Call kinds (see `classifyHubspot`, e.g. `owners`) refused with 403 `MISSING_SCOPES`, as a scope the app lacks is. */
+  deniedCalls?: string[];
 }
 
 /** An email engagement as written, with its associations: what read-back tests compare. */
@@ -74,6 +78,10 @@ export interface HubspotControl {
   setBatchConflictMode(mode: BatchConflictMode): void;
   /** Switches how long new writes stay out of search results. */
   setSearchLag(ms: number): void;
+  /** Removes an email property (as an admin deleting it would); true when it existed. */
+  removeEmailProperty(name: string): boolean;
+  /** Refuses these call kinds with 403 `MISSING_SCOPES` from now on; `[]` grants all again. */
+  denyCalls(kinds: string[]): void;
 }
 
 export interface RunningHubspotEmulator extends RunningEmulator {
@@ -87,6 +95,12 @@ const DEFAULT_PROPERTIES: Record<ObjectType, string[]> = {
   deals: ['amount', 'closedate', 'createdate', 'dealname', 'dealstage', 'hs_lastmodifieddate', 'hs_object_id', 'pipeline'],
   emails: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id', 'hs_timestamp'],
 };
+
+/** The granular scope a 403 names for a refused call kind. */
+const SCOPE_OF_CALL: Record<string, string> = { owners: 'crm.objects.owners.read', properties: 'crm.schemas.emails.read', 'properties-create': 'crm.schemas.emails.write' };
+
+/** mailbridge's own email properties, as `doctor --fix` (or an admin) creates them. */
+const CUSTOM_EMAIL_PROPERTIES = new Set(['mailbridge_key', 'mailbridge_explanation']);
 
 const EMAIL_PROPERTIES = new Set([
   'hs_timestamp',
@@ -117,6 +131,8 @@ export function classifyHubspot(req: EmulatorRequest): string {
   if (p.startsWith('/__mock/')) return 'control';
   if (p.startsWith('/crm/v3/owners')) return 'owners';
   if (p.startsWith('/crm/v3/pipelines')) return 'pipelines';
+  if (p.startsWith('/crm/v3/properties/')) return req.method === 'POST' ? 'properties-create' : 'properties';
+  if (/^\/crm\/v4\/associations\/[^/]+\/[^/]+\/labels/.test(p)) return 'association-labels';
   const v4 = /^\/crm\/v4\/associations\/[^/]+\/[^/]+\/batch\/(\w+)/.exec(p);
   if (v4) return `associations-batch-${v4[1]}`;
   if (p.startsWith('/crm/v4/')) return 'associations';
@@ -177,6 +193,63 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     Date.now,
   );
   const searchLimits: SearchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
+  const denied = new Set(opts.deniedCalls ?? []);
+  // Email properties of the portal: name → definition (the properties API's shape).
+  const emailProperties = new Map<string, Record<string, unknown>>();
+  const defineProperty = (input: { name: string; label?: string; type?: string; fieldType?: string; groupName?: string; hasUniqueValue?: boolean; description?: string }, custom: boolean) => {
+    const stamp = new Date(now()).toISOString();
+    const property = {
+      name: input.name,
+      label: input.label ?? input.name,
+      type: input.type ?? 'string',
+      fieldType: input.fieldType ?? 'text',
+      description: input.description ?? '',
+      groupName: input.groupName ?? 'emailinformation',
+      options: [],
+      displayOrder: -1,
+      calculated: false,
+      externalOptions: false,
+      hasUniqueValue: input.hasUniqueValue ?? false,
+      hidden: false,
+      formField: false,
+      // HubSpot's own properties cannot be redefined; their values stay writable.
+      modificationMetadata: { archivable: custom, readOnlyDefinition: !custom, readOnlyValue: false },
+      createdAt: stamp,
+      updatedAt: stamp,
+      archived: false,
+    };
+    emailProperties.set(input.name, property);
+    return property;
+  };
+  for (const name of EMAIL_PROPERTIES) {
+    if (!CUSTOM_EMAIL_PROPERTIES.has(name)) defineProperty({ name }, false);
+  }
+  if (opts.customProperties ?? true) {
+    defineProperty({ name: 'mailbridge_key', label: 'mailbridge key', hasUniqueValue: true }, true);
+    defineProperty({ name: 'mailbridge_explanation', label: 'mailbridge explanation', fieldType: 'textarea' }, true);
+  }
+
+  /** `/crm/v3/properties/{objectType}[/{name}]`: list, read and create (emails; other objects list their default set). */
+  const propertiesApi = (req: EmulatorRequest): EmulatorResponse => {
+    const m = /^\/crm\/v3\/properties\/([^/]+)(?:\/([^/]+))?\/?$/.exec(req.path);
+    const type = m ? objectType(m[1]!) : undefined;
+    if (!m || !type) return hsError(404, 'NOT_FOUND', 'Unable to infer object type from: ' + (m?.[1] ?? ''));
+    const all = type === 'emails' ? [...emailProperties.values()] : DEFAULT_PROPERTIES[type].map((name) => ({ name, label: name, type: 'string', fieldType: 'text', groupName: `${type.slice(0, -1)}information`, modificationMetadata: { archivable: false, readOnlyDefinition: true, readOnlyValue: false } }));
+    if (req.method === 'GET' && !m[2]) return { status: 200, body: { results: all } };
+    if (req.method === 'GET') {
+      const found = all.find((p) => p.name === m[2]);
+      return found ? { status: 200, body: found } : hsError(404, 'OBJECT_NOT_FOUND', `Unable to find property with name: ${m[2]}`);
+    }
+    if (req.method === 'POST' && !m[2]) {
+      if (type !== 'emails') return hsError(400, 'VALIDATION_ERROR', 'the emulator creates email properties only');
+      const input = req.json<{ name?: string; label?: string; type?: string; fieldType?: string; groupName?: string; hasUniqueValue?: boolean }>() ?? {};
+      const missing = (['name', 'label', 'type', 'fieldType', 'groupName'] as const).filter((k) => !input[k]);
+      if (missing.length) return hsError(400, 'VALIDATION_ERROR', `Invalid input JSON: missing ${missing.join(', ')}`);
+      if (emailProperties.has(input.name!)) return hsError(409, 'OBJECT_ALREADY_EXISTS', `A property named '${input.name}' already exists.`);
+      return { status: 201, body: defineProperty(input as { name: string }, true) };
+    }
+    return hsError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+  };
   const searchCache = new Map<string, { version: number; results: HsObject[] }>();
   let conflictMode: BatchConflictMode = opts.batchConflict ?? 'reject-409';
   let searchLagMs = opts.searchLagMs ?? 0;
@@ -292,7 +365,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     // StandardError as the SDK's model requires it: status, category, message, context, errors, links.
     const fail = (category: string, message: string, context: Record<string, string[]> = {}) => ({ status: 'error', category, message, context, errors: [], links: {} });
     if (type === 'emails') {
-      const unknown = Object.keys(props).filter((p) => !EMAIL_PROPERTIES.has(p));
+      const unknown = Object.keys(props).filter((p) => !emailProperties.has(p));
       if (unknown.length) return fail('VALIDATION_ERROR', `Property values were not valid: ${unknown.join(', ')} does not exist`, { propertyName: unknown });
       if (!props.hs_timestamp) return fail('VALIDATION_ERROR', 'Property values were not valid: hs_timestamp is required', { propertyName: ['hs_timestamp'] });
       if (props.hs_email_direction && !EMAIL_DIRECTIONS.has(props.hs_email_direction)) return fail('VALIDATION_ERROR', `${props.hs_email_direction} was not a valid hs_email_direction`);
@@ -418,6 +491,14 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
   };
 
   const associationsApi = (req: EmulatorRequest): EmulatorResponse => {
+    const labels = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/labels$/.exec(req.path);
+    if (labels && req.method === 'GET') {
+      const from = objectType(labels[1]!);
+      const to = objectType(labels[2]!);
+      if (!from || !to) return hsError(400, 'VALIDATION_ERROR', 'unknown object type');
+      const types = ASSOCIATION_TYPES[`${from}→${to}`] ?? [];
+      return { status: 200, body: { results: types.map((t) => ({ category: 'HUBSPOT_DEFINED', typeId: t.id, label: null })) } };
+    }
     const batch = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/read$/.exec(req.path);
     if (batch && req.method === 'POST') {
       const from = objectType(batch[1]!);
@@ -499,6 +580,11 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       if (body.batchConflict !== undefined) conflictMode = body.batchConflict as BatchConflictMode;
       return { status: 200, body: { searchLagMs, batchConflict: conflictMode } };
     }
+    // `POST /__mock/deny {"calls": [kinds]}`: refuse these call kinds with 403 MISSING_SCOPES ([] grants all again).
+    if (req.method === 'POST' && req.path === '/__mock/deny') {
+      controlSurface.denyCalls(req.json<{ calls?: string[] }>()?.calls ?? []);
+      return { status: 204 };
+    }
     return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
@@ -519,6 +605,11 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
         headers: { 'X-HubSpot-Auth-Failure': '401 Unauthorized' },
       };
     }
+    if (denied.has(classifyHubspot(req))) {
+      return hsError(403, 'MISSING_SCOPES', "This app hasn't been granted all required scopes to make this call.", {
+        errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [SCOPE_OF_CALL[classifyHubspot(req)] ?? 'crm.objects.emails.write'] } }],
+      });
+    }
     const isSearch = req.path.endsWith('/search');
     const verdict = limits.admit(isSearch);
     if (!verdict.ok) return { status: verdict.status, body: verdict.body, headers: verdict.headers };
@@ -528,6 +619,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
 
   const route = (req: EmulatorRequest): EmulatorResponse => {
     if (req.path.startsWith('/crm/v3/owners')) return owners(req);
+    if (req.path.startsWith('/crm/v3/properties/')) return propertiesApi(req);
     if (req.path === '/crm/v3/pipelines/deals') {
       // Pipeline and PipelineStage require id, label, displayOrder, archived, createdAt, updatedAt.
       const stamp = new Date(seededAt).toISOString();
@@ -619,6 +711,11 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     },
     setSearchLag: (ms) => {
       searchLagMs = ms;
+    },
+    removeEmailProperty: (name) => emailProperties.delete(name),
+    denyCalls: (kinds) => {
+      denied.clear();
+      for (const k of kinds) denied.add(k);
     },
   };
 

@@ -54,7 +54,15 @@ export interface SalesforceEmulatorOptions {
   longRunningMs?: number;
   /** Base time source; `control.advanceClock` adds to it. */
   now?: () => number;
+  /**
+   * What the integration user may see in `describe`, keyed `Object` or `Object.Field`: `hidden`
+   * (no object permission: describe answers 404; no field-level access: the field is absent) or
+   * `read-only` (`createable`/`updateable` false).
+   */
+  access?: Record<string, SfAccess>;
 }
+
+export type SfAccess = 'hidden' | 'read-only';
 
 /** An EmailMessage as written, with its relations: the read-back tests compare against. */
 export interface WrittenEmail {
@@ -92,6 +100,8 @@ export interface SalesforceControl {
   itemFaults: SfItemFaultPlan;
   /** Records sent per collection write, in request order (create / update / upsert). */
   collectionWrites(): { kind: string; records: Record<string, unknown>[] }[];
+  /** Changes what describe shows of `Object` or `Object.Field` (null: full access again). */
+  setAccess(key: string, access: SfAccess | null): void;
 }
 
 export interface RunningSalesforceEmulator extends RunningEmulator {
@@ -229,9 +239,13 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     return pageOf(base, locator, 0);
   };
 
+  const access = new Map(Object.entries(opts.access ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const describe = (type: string): EmulatorResponse => {
     const object = findObject(type);
-    if (!object) return sfError(404, 'NOT_FOUND', `The requested resource does not exist`);
+    const objectAccess = object ? access.get(object.name.toLowerCase()) : undefined;
+    if (!object || objectAccess === 'hidden') return sfError(404, 'NOT_FOUND', `The requested resource does not exist`);
+    const writable = objectAccess !== 'read-only';
+    const fieldAccess = (name: string) => access.get(`${object.name}.${name}`.toLowerCase());
     return {
       status: 200,
       body: {
@@ -239,16 +253,16 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
         label: object.name,
         keyPrefix: object.prefix,
         queryable: true,
-        createable: true,
-        updateable: true,
-        deletable: true,
-        fields: object.fields.map((f) => ({
+        createable: writable,
+        updateable: writable,
+        deletable: writable,
+        fields: object.fields.filter((f) => fieldAccess(f.name) !== 'hidden').map((f) => ({
           name: f.name,
           label: f.name,
           type: f.type,
           length: f.length ?? (f.type === 'id' || f.type === 'reference' ? 18 : 255),
-          createable: f.createable ?? false,
-          updateable: f.updateable ?? false,
+          createable: writable && fieldAccess(f.name) !== 'read-only' && (f.createable ?? false),
+          updateable: writable && fieldAccess(f.name) !== 'read-only' && (f.updateable ?? false),
           nillable: f.nillable ?? false,
           externalId: f.externalId ?? false,
           unique: f.unique ?? false,
@@ -348,6 +362,13 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   const control = (req: EmulatorRequest): EmulatorResponse => {
     if (req.method === 'POST' && req.path === '/__mock/item-faults') {
       itemFaults.add(req.json<SfItemFaultRule>());
+      return { status: 204 };
+    }
+    // `POST /__mock/access {"key": "Object[.Field]", "access": "hidden" | "read-only" | null}`: what describe shows.
+    if (req.method === 'POST' && req.path === '/__mock/access') {
+      const body = req.json<{ key?: string; access?: SfAccess | null }>() ?? {};
+      if (!body.key) return { status: 400, body: { error: 'key is required' } };
+      controlSurface.setAccess(body.key, body.access ?? null);
       return { status: 204 };
     }
     return serveCrmControl(req, running, {
@@ -470,6 +491,10 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     invalidLocatorAnswers: () => invalidLocators,
     itemFaults,
     collectionWrites: () => writeLog,
+    setAccess: (key, value) => {
+      if (value) access.set(key.toLowerCase(), value);
+      else access.delete(key.toLowerCase());
+    },
   };
 
   const running: RunningSalesforceEmulator = {

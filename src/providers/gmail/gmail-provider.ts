@@ -18,6 +18,7 @@ import { googleStatusError, toProviderError } from './gmail-errors.js';
 import { folderOfLabels, gmailMessage, historyPage, listPage, profile, toMessageBody, toMessageMeta, type GmailMessage } from './gmail-mapper.js';
 import { GmailUserAuth, delegatedJwt, type OAuthClientConfig, type ServiceAccountCredentials } from './gmail-tokens.js';
 import { listDirectoryUsers, type DirectoryConfig } from './gmail-directory.js';
+import type { MailProbe } from '../common/mail-probe.js';
 
 export interface GmailProviderConfig {
   /** company: service account with domain-wide delegation; user: per-user OAuth consent. */
@@ -362,6 +363,61 @@ export class GmailProvider implements MailProvider {
     const out = new Map<string, MessageBody>();
     for (const [id, m] of got) out.set(id, toMessageBody(m));
     return out;
+  }
+
+  /**
+   * `doctor`, company mode: a token minted for `subject` through domain-wide delegation proves
+   * the service account key; Google refuses a subject it does not know with `Invalid email or
+   * User ID`, which is `not-found` here (the mailbox, not the key, is at fault).
+   */
+  async checkCredentials(subject: string): Promise<void> {
+    if (this.userAuth) return;
+    try {
+      await delegatedJwt(this.config.serviceAccount!, subject, this.config.tokenOrigin).getAccessToken();
+    } catch (error) {
+      const description = (error as { response?: { data?: { error_description?: unknown } } }).response?.data?.error_description;
+      if (typeof description === 'string' && /invalid email or user id/i.test(description)) throw new SyncError('not-found', `google: no user ${subject}`, { cause: error });
+      throw toProviderError(error);
+    }
+  }
+
+  /** `doctor`: the mailbox at `address`, null when Google knows no such user (or, user mode, they never connected). */
+  async findMailbox(address: string): Promise<Mailbox | null> {
+    const mailbox = { id: address.toLowerCase(), address: address.toLowerCase() };
+    if (this.userAuth) return (await this.userAuth.isConnected(address)) ? mailbox : null;
+    try {
+      await this.checkCredentials(address);
+      return mailbox;
+    } catch (error) {
+      if (toProviderError(error).code === 'not-found') return null;
+      throw error;
+    }
+  }
+
+  /** `doctor`: one call of a kind the sync makes (the smallest page of it); a note when there was nothing to try. */
+  async probe(kind: MailProbe, mailbox?: Mailbox): Promise<string | null> {
+    if (kind === 'list-users' || kind === 'list-group-members') {
+      const directory = this.config.directory;
+      if (!directory) return 'no directory configured';
+      try {
+        await listDirectoryUsers(this.config.serviceAccount!, kind === 'list-users' ? { ...directory, group: undefined } : directory, this.config.tokenOrigin);
+      } catch (error) {
+        throw toProviderError(error);
+      }
+      return null;
+    }
+    if (!mailbox) return 'no mailbox to try';
+    const userId = mailbox.address;
+    await this.call(userId, COST.profile, (s) => s.api.users.getProfile({ userId }));
+    const firstIds: string[] = [];
+    for (const label of Object.values(LABELS)) {
+      const page = listPage.parse((await this.call(userId, COST.list, (s) => s.api.users.messages.list({ userId, labelIds: [label], maxResults: 1 }))).data);
+      if (page.messages?.[0]) firstIds.push(page.messages[0].id);
+    }
+    if (kind === 'read-folders') return null;
+    if (!firstIds.length) return 'no message in Inbox or Sent to read';
+    await this.call(userId, this.config.getCost ?? 5, (s) => s.api.users.messages.get({ userId, id: firstIds[0]!, format: 'metadata' }));
+    return null;
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ import { graphStatusError, toProviderError } from './graph-errors.js';
 import { graphMessageRow, graphPage, toMessageMeta, type GraphMessageRow } from './graph-mapper.js';
 import { AppTokenSource, DelegatedAuth, type GraphAuthConfig, type TokenSource } from './graph-tokens.js';
 import { createGraphClient, linkToPath } from './graph-transport.js';
+import type { MailProbe } from '../common/mail-probe.js';
 
 export interface GraphProviderConfig {
   auth: GraphAuthConfig;
@@ -319,6 +320,47 @@ export class GraphProvider implements MailProvider {
       }
     }
     return out;
+  }
+
+  /** `doctor`: company mode mints an app-only token (user mode has no app-level grant to try). */
+  async checkCredentials(): Promise<void> {
+    await this.appTokens?.token();
+  }
+
+  /** `doctor`: the directory's user at `address`, null when there is none (404). */
+  async findMailbox(address: string): Promise<Mailbox | null> {
+    if (this.config.mode === 'user') return (await this.delegated!.isConnected(address)) ? { id: address.toLowerCase(), address: address.toLowerCase() } : null;
+    try {
+      const u = (await this.call(TENANT, (c) => c.api(`/users/${encodeURIComponent(address)}`).select(['id', 'mail', 'userPrincipalName']).get())) as { id: string };
+      return { id: u.id, address: address.toLowerCase() };
+    } catch (error) {
+      if (toProviderError(error).code === 'not-found') return null;
+      throw error;
+    }
+  }
+
+  /**
+   * `doctor`: one call of a kind the sync makes (the smallest page of it), so a refused
+   * permission shows as that kind's SyncError. Returns a note when there was nothing to try.
+   */
+  async probe(kind: MailProbe, mailbox?: Mailbox): Promise<string | null> {
+    if (kind === 'list-users' || kind === 'list-group-members') {
+      const listing = kind === 'list-users' ? '/users' : `/groups/${encodeURIComponent(this.config.group ?? '')}/members/microsoft.graph.user`;
+      await this.call(TENANT, (c) => c.api(`${listing}?$select=id&$top=1`).get());
+      return null;
+    }
+    if (!mailbox) return 'no mailbox to try';
+    const firstIds: string[] = [];
+    for (const folder of Object.values(FOLDERS)) {
+      const path = `/users/${encodeURIComponent(mailbox.id)}/mailFolders/${folder}/messages/delta`;
+      const page = graphPage.parse(await this.call(mailbox.address, (c) => c.api(path).select(['id']).header('Prefer', 'odata.maxpagesize=1').get()));
+      const first = (page.value[0] as { id?: string } | undefined)?.id;
+      if (first) firstIds.push(first);
+    }
+    if (kind === 'read-folders') return null;
+    if (!firstIds.length) return 'no message in Inbox or Sent Items to read';
+    await this.call(mailbox.address, (c) => c.api(`/users/${encodeURIComponent(mailbox.id)}/messages/${encodeURIComponent(firstIds[0]!)}`).select(['body']).get());
+    return null;
   }
 
   /** Stops the limiters (pending calls are dropped). */
