@@ -5,7 +5,7 @@
  * that has shipped.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { createAdminSchema, createForgottenSchema } from './admin-schema.js';
+import { createAdminSchema, createForgottenSchema, createSyncRoundsSchema } from './admin-schema.js';
 import { createDomainIndexSchema } from './domain-index-schema.js';
 import { StoreError } from './store-errors.js';
 import { createSyncSchema } from './sync-schema.js';
@@ -22,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'sync state: cursors, ledger, message text, reason counts', up: createSyncSchema },
   { version: 3, name: 'administration: blocklist, suppressions, privacy jobs, audit, mailbox status, leases', up: createAdminSchema },
   { version: 4, name: 'forgotten messages (hashed keys)', up: createForgottenSchema },
+  { version: 5, name: 'sync round outcomes', up: createSyncRoundsSchema },
 ];
 
 /** The schema version the database is at (0 for a new file). */
