@@ -11,6 +11,7 @@ import { InProcessJobQueue, type Job } from '../../app/scheduler/job-queue.js';
 import { nextRunOf, Scheduler } from '../../app/scheduler/scheduler.js';
 import { selectTenants } from '../../config/load-config.js';
 import { runHousekeepingJob } from '../../app/scheduler/job-handlers.js';
+import { errorJson } from '../run-cli.js';
 import { readConfig, tenantOptions, type TenantFlags } from '../tenant-command.js';
 
 interface RunFlags extends TenantFlags {
@@ -36,7 +37,8 @@ Examples:
 Rounds never overlap: a round still running when the next is due makes that tick a no-op, and a
 lease in the database keeps a second process on this host off the same mailboxes. SIGTERM or
 Ctrl-C finishes the batch in flight, saves the cursor, and exits 0. Logs are JSON lines on stderr
-(or log.file).`,
+(or log.file). With --json, stdout gets one JSON line per round: {"round": …} as \`sync --json\`
+prints it, or {"tenant", "error": {"code", "message", "field"?}} when the round failed.`,
     )
     .action(async (flags: RunFlags) => {
       const config = readConfig(flags);
@@ -54,12 +56,15 @@ Ctrl-C finishes the batch in flight, saves the cursor, and exits 0. Logs are JSO
         const tenant = openTenant(config, tenantConfig);
         try {
           if (job.kind === 'sync') {
-            await runSyncRound(tenant, { signal, logger });
+            const result = await runSyncRound(tenant, { signal, logger });
+            // --json: one line per round on stdout, for scripts that follow the service.
+            if (flags.json) process.stdout.write(`${JSON.stringify({ round: result })}\n`);
             logger.info({ tenant: job.tenant, nextRun: nextRunOf(config.schedule.cron)?.toISOString() ?? null }, 'next sync round');
           } else {
             await runHousekeepingJob(job, tenant, logger);
           }
         } catch (err) {
+          if (flags.json && job.kind === 'sync') process.stdout.write(`${JSON.stringify({ tenant: job.tenant, error: errorJson(err) })}\n`);
           if (err instanceof TenantBusyError) logger.warn({ tenant: job.tenant }, err.message);
           else throw err;
         } finally {
