@@ -108,7 +108,11 @@ export type RoundStage = 'housekeeping' | 'crm' | 'mailboxes' | 'finish';
 function failureOf(tenantId: string, err: unknown, stage: RoundStage): RoundFailedError {
   const reason = err instanceof Error ? err.message : String(err);
   if (isSyncError(err)) return new RoundFailedError(tenantId, err.code, stage, reason, err.setting ? `tenants[${tenantId}].${err.setting}` : null, err);
-  if (err instanceof ConfigError) return new RoundFailedError(tenantId, 'config', stage, reason, null, err);
+  if (err instanceof ConfigError) {
+    // Fields come both relative to the tenant (`crm.privateKeyFile`) and whole (`tenants[acme].…`).
+    const field = err.field === null ? null : err.field.startsWith('tenants[') ? err.field : `tenants[${tenantId}].${err.field}`;
+    return new RoundFailedError(tenantId, 'config', stage, reason, field, err);
+  }
   const name = (err as { name?: unknown; code?: unknown } | null)?.name;
   const code = (err as { code?: unknown } | null)?.code;
   const database = name === 'SqliteError' || (typeof code === 'string' && code.startsWith('SQLITE_'));
@@ -228,7 +232,8 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
         log?.warn({ mailbox: o.address, code: o.code }, 'mailbox not found');
         return;
       }
-      tenant.admin.recordRun(o.address, o.mailboxId, o.ok ? null : o.error, o.ok ? { scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped } : { code: o.code });
+      const error = o.ok ? null : o.setting ? `${o.error} (check tenants[${id}].${o.setting})` : o.error;
+      tenant.admin.recordRun(o.address, o.mailboxId, error, o.ok ? { scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped } : { code: o.code, setting: o.setting ?? null });
       opts.onProgress?.({
         event: 'mailbox',
         tenant: id,

@@ -42,7 +42,7 @@ export type MailboxOutcome =
   | ({ ok: true; address: string } & MailboxSyncResult)
   /** code `leased`: another process holds the mailbox this round; `not-found`: a mailbox asked
    * for (`mailboxes`) that the provider does not list (mailboxId is then empty). */
-  | { ok: false; address: string; mailboxId: string; error: string; code: string | null };
+  | { ok: false; address: string; mailboxId: string; error: string; code: string | null; setting?: string | null };
 
 export interface TenantSyncResult {
   crmBatches: number;
@@ -138,6 +138,8 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
         mailboxId: mailbox.id,
         error: err instanceof Error ? err.message : String(err),
         code: isSyncError(err) ? err.code : null,
+        // A credential refused for this mailbox (a Gmail service-account key): the setting to check.
+        setting: isSyncError(err) ? err.setting : null,
       };
     } finally {
       deps.release?.(mailbox);

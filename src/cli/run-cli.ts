@@ -28,6 +28,7 @@ export function wholeNumber(flag: string, value: string, min: number): number {
 }
 
 function isBadInput(err: unknown): boolean {
+  if (err instanceof RoundFailedError) return err.code === 'config';
   if (err instanceof SnapshotError || err instanceof InputFileError || err instanceof UsageError || err instanceof ConfigError || err instanceof StoreKeyError || err instanceof AdminError) return true;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || err instanceof RangeError;
