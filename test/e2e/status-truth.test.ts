@@ -126,3 +126,31 @@ describe('status after failures', () => {
     expect(table.stdout).toMatch(/typo@example-seller\.com\s+failed\s+.*no such mailbox/);
   });
 });
+
+describe('a failed round among several tenants', () => {
+  let a: CliTenant;
+  let b: CliTenant;
+  beforeEach(async () => {
+    a = await startCliTenant(mailboxes());
+    b = await startCliTenant(mailboxes());
+  });
+  afterEach(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('does not stop the other tenants; it is reported and the exit status is 1', async () => {
+    const config = JSON.parse(readFileSync(a.configFile, 'utf8')) as { tenants: { id: string; mail: Record<string, unknown> }[] };
+    config.tenants[0]!.mail.clientSecret = 'not-the-secret';
+    const other = (JSON.parse(readFileSync(b.configFile, 'utf8')) as { tenants: { id: string }[] }).tenants[0]!;
+    config.tenants.push({ ...(other as { id: string; mail: Record<string, unknown> }), id: 'globex' });
+    writeFileSync(a.configFile, JSON.stringify(config), { mode: 0o600 });
+
+    const r = await mailbridge(['sync', '--once', '--quiet', '--json', '--config', a.configFile], { MAILBRIDGE_DB_KEY: a.key });
+    expect(r.code).toBe(1);
+    const out = lastJsonLine(r.stdout) as { tenants: { tenant: string }[]; failed: { tenant: string; error: { code: string; field: string } }[] };
+    expect(out.tenants.map((t) => t.tenant)).toEqual(['globex']);
+    expect(out.failed).toEqual([{ tenant: 'acme', error: expect.objectContaining({ code: 'auth', field: 'tenants[acme].mail.clientSecret' }) }]);
+    expect(b.sf.control.emails()).toHaveLength(1);
+  });
+});
