@@ -4,6 +4,8 @@
  * CRM budget seen. The work itself is `syncTenant`; this adds the operational parts.
  */
 import type { ScanFolder } from '../core/ports.js';
+import { isSyncError } from '../core/sync-error.js';
+import { ConfigError } from '../config/load-config.js';
 import { adminParts } from './admin/admin-parts.js';
 import { settleCrmDeletions } from './admin/forget-messages.js';
 import { runPrivacyJobs } from './admin/privacy.js';
@@ -83,19 +85,101 @@ export function totalsOf(outcomes: readonly MailboxOutcome[]): SyncTotals {
   return totals;
 }
 
+/**
+ * A round that stopped before its mailboxes were done: what failed (`code`: a SyncError code,
+ * `database`, `config` or `error`), where (`stage`), and the configuration path to check when a
+ * setting can fix it (`field`, e.g. `tenants[acme].mail.clientSecret`).
+ */
+export class RoundFailedError extends Error {
+  override name = 'RoundFailedError';
+  constructor(
+    readonly tenant: string,
+    readonly code: string,
+    readonly stage: string,
+    readonly reason: string,
+    readonly field: string | null,
+    cause: unknown,
+  ) {
+    super(`tenant ${tenant}: sync round failed (${stage}): ${reason}${field ? `; check ${field} in the configuration` : ''}`, { cause });
+  }
+}
+
+/** The stages of a round, in order; a failure is reported with the one it was in. */
+export type RoundStage = 'housekeeping' | 'crm' | 'mailboxes' | 'finish';
+
+function failureOf(tenantId: string, err: unknown, stage: RoundStage): RoundFailedError {
+  const reason = err instanceof Error ? err.message : String(err);
+  if (isSyncError(err)) return new RoundFailedError(tenantId, err.code, stage, reason, err.setting ? `tenants[${tenantId}].${err.setting}` : null, err);
+  if (err instanceof ConfigError) {
+    // Fields come both relative to the tenant (`crm.privateKeyFile`) and whole (`tenants[acme].…`).
+    const field = err.field === null ? null : err.field.startsWith('tenants[') ? err.field : `tenants[${tenantId}].${err.field}`;
+    return new RoundFailedError(tenantId, 'config', stage, reason, field, err);
+  }
+  const name = (err as { name?: unknown; code?: unknown } | null)?.name;
+  const code = (err as { code?: unknown } | null)?.code;
+  const database = name === 'SqliteError' || (typeof code === 'string' && code.startsWith('SQLITE_'));
+  return new RoundFailedError(tenantId, database ? 'database' : 'error', stage, reason, null, err);
+}
+
 export async function runSyncRound(tenant: OpenTenant, opts: SyncRoundOptions = {}): Promise<SyncRoundResult> {
   const id = tenant.config.id;
   const log = opts.logger?.child({ tenant: id });
   const leases = new Leases(tenant.admin, opts.holder);
   if (!leases.acquire(TENANT_LEASE)) throw new TenantBusyError(id, tenant.admin.leaseHolder(TENANT_LEASE)?.holder ?? 'unknown');
+  const startedAt = tenant.clock.now().toISOString();
+  const stage: { current: RoundStage } = { current: 'housekeeping' };
   try {
-    return await round(tenant, opts, leases, log);
+    const result = await round(tenant, opts, leases, log, stage);
+    tenant.admin.recordRound({ startedAt, finishedAt: tenant.clock.now().toISOString(), ok: true, stage: null, error: null, totals: result.totals });
+    return result;
+  } catch (err) {
+    const failure = failureOf(id, err, stage.current);
+    log?.error({ stage: failure.stage, code: failure.code, field: failure.field, error: failure.reason }, 'sync round failed');
+    recordFailure(tenant, failure, startedAt, log);
+    throw failure;
   } finally {
     leases.release(TENANT_LEASE);
   }
 }
 
-async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases, log: JobLogger | undefined): Promise<SyncRoundResult> {
+/**
+ * Writes a failed round down, best effort (the database may be what failed). A refused
+ * credential or consent while listing mailboxes concerns every mailbox: each is marked failing.
+ */
+function recordFailure(tenant: OpenTenant, failure: RoundFailedError, startedAt: string, log: JobLogger | undefined): void {
+  try {
+    tenant.admin.recordRound({
+      startedAt,
+      finishedAt: tenant.clock.now().toISOString(),
+      ok: false,
+      stage: failure.stage,
+      error: { code: failure.code, message: failure.reason, setting: failure.field },
+      totals: null,
+    });
+    if (failure.stage === 'mailboxes' && (failure.code === 'auth' || failure.code === 'permission')) {
+      const known = [...tenant.admin.mailboxStatuses().map((m) => m.address), ...(tenant.config.mail.users ?? [])];
+      tenant.admin.markMailboxesFailing(known, `${failure.code}: ${failure.reason}${failure.field ? ` (check ${failure.field})` : ''}`);
+    }
+  } catch (err) {
+    log?.error({ error: err instanceof Error ? err.message : String(err) }, 'could not record the failed round');
+  }
+}
+
+/**
+ * Company mode, after a full listing: configured or known mailboxes the directory no longer
+ * lists are `missing` (a departed user, a typo in mail.users), so they stop looking connected.
+ */
+function markMissing(tenant: OpenTenant, listed: ReadonlySet<string>): void {
+  const configured = new Set((tenant.config.mail.users ?? []).map((u) => u.toLowerCase()));
+  const wholeDirectory = configured.size === 0;
+  for (const address of configured) if (!listed.has(address)) tenant.admin.setConnection(address, 'missing');
+  for (const row of tenant.admin.mailboxStatuses()) {
+    if (listed.has(row.address) || row.connection === 'missing') continue;
+    if (wholeDirectory || configured.has(row.address)) tenant.admin.setConnection(row.address, 'missing');
+  }
+}
+
+async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases, log: JobLogger | undefined, stage: { current: RoundStage }): Promise<SyncRoundResult> {
   const id = tenant.config.id;
   const leaseName = (mailboxId: string) => `mailbox:${mailboxId}`;
   const crm = tenant.crm();
@@ -122,8 +206,12 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     // Read each round from the database, so a removal reaches a running service at once.
     exclude: tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address),
     shouldStop: () => opts.signal?.aborted ?? false,
+    onStage: (s) => {
+      stage.current = s;
+    },
     onMailboxes: (list) => {
       for (const m of list) idByAddress.set(m.address, m.id);
+      if (!opts.mailboxes && tenant.config.mail.mode === 'company') markMissing(tenant, new Set(list.map((m) => m.address)));
       opts.onProgress?.({ event: 'mailboxes', tenant: id, total: list.length });
       log?.info({ mailboxes: list.length }, 'mailboxes listed');
     },
@@ -141,7 +229,16 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
       opts.onProgress?.({ event: 'page', tenant: id, mailbox: p.mailbox, folder: p.folder, scanned: p.scanned, imported: p.imported });
     },
     onMailbox: (o) => {
-      tenant.admin.recordRun(o.address, o.mailboxId, o.ok ? null : o.error, o.ok ? { scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped } : { code: o.code });
+      if (!o.ok && o.code === 'not-found') {
+        // Asked for by name, not listed: a configured or known mailbox is missing; a typo leaves no row.
+        const known = tenant.admin.mailboxStatuses().some((m) => m.address === o.address) || (tenant.config.mail.users ?? []).some((u) => u.toLowerCase() === o.address);
+        if (known && tenant.config.mail.mode === 'company') tenant.admin.setConnection(o.address, 'missing');
+        opts.onProgress?.({ event: 'mailbox', tenant: id, mailbox: o.address, ok: false, scanned: 0, imported: 0, error: o.error });
+        log?.warn({ mailbox: o.address, code: o.code }, 'mailbox not found');
+        return;
+      }
+      const error = o.ok ? null : o.setting ? `${o.error} (check tenants[${id}].${o.setting})` : o.error;
+      tenant.admin.recordRun(o.address, o.mailboxId, error, o.ok ? { scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped } : { code: o.code, setting: o.setting ?? null });
       opts.onProgress?.({
         event: 'mailbox',
         tenant: id,
@@ -156,6 +253,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     },
   });
 
+  stage.current = 'finish';
   const totals = totalsOf(result.mailboxes);
   const limits = crm.limits();
   const at = tenant.clock.now().toISOString();

@@ -38,12 +38,15 @@ export interface TenantSyncDeps {
   release?(mailbox: Mailbox): void;
   /** Graceful stop: asked between pages; the batch in flight finishes first. */
   shouldStop?(): boolean;
+  /** The round enters a stage (so a failure can say where it stopped). */
+  onStage?(stage: 'crm' | 'mailboxes'): void;
 }
 
 export type MailboxOutcome =
   | ({ ok: true; address: string } & MailboxSyncResult)
-  /** code `leased`: another process holds the mailbox this round. */
-  | { ok: false; address: string; mailboxId: string; error: string; code: string | null };
+  /** code `leased`: another process holds the mailbox this round; `not-found`: a mailbox asked
+   * for (`mailboxes`) that the provider does not list (mailboxId is then empty). */
+  | { ok: false; address: string; mailboxId: string; error: string; code: string | null; setting?: string | null };
 
 export interface TenantSyncResult {
   crmBatches: number;
@@ -82,26 +85,37 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 }
 
 export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult> {
+  deps.onStage?.('crm');
   const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch);
   // DESIGN §1.8: Salesforce sObject collections of 200, HubSpot batch create of 100.
   const batchSize = deps.crm.kind === 'hubspot' ? 100 : 200;
   const writer = new ActivityWriter(deps.crm, deps.store, batchSize);
+  deps.onStage?.('mailboxes');
   let mailboxes = await deps.provider.listMailboxes();
+  const outcomes: MailboxOutcome[] = [];
   if (deps.mailboxes) {
     const wanted = new Set(deps.mailboxes.map((a) => a.toLowerCase()));
+    const listed = new Set(mailboxes.map((m) => m.address));
     mailboxes = mailboxes.filter((m) => wanted.has(m.address));
+    // An address asked for that the provider does not list (a typo, a departed user) fails
+    // by name rather than silently syncing nothing.
+    for (const address of wanted) {
+      if (listed.has(address)) continue;
+      const error = `no such mailbox: ${deps.provider.kind} does not list ${address} for this tenant (not in the directory, or not connected)`;
+      outcomes.push({ ok: false, address, mailboxId: '', error, code: 'not-found' });
+    }
   }
   if (deps.exclude?.length) {
     const removed = new Set(deps.exclude.map((a) => a.toLowerCase()));
     mailboxes = mailboxes.filter((m) => !removed.has(m.address));
   }
   deps.onMailboxes?.(mailboxes);
+  for (const o of outcomes) deps.onMailbox?.(o);
   const backfillSince = (mailbox: Mailbox): Date => {
     const owner = deps.index.userByEmail(mailbox.address);
     return backfillStart(owner ? deps.index.openDealsOwnedBy(owner.id) : [], owner?.id ?? null, deps.clock.now(), deps.backfill);
   };
 
-  const outcomes: MailboxOutcome[] = [];
   await eachLimited(mailboxes, deps.mailboxConcurrency ?? 4, async (mailbox) => {
     if (deps.shouldStop?.()) return;
     if (deps.claim && !deps.claim(mailbox)) {
@@ -132,6 +146,8 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
         mailboxId: mailbox.id,
         error: err instanceof Error ? err.message : String(err),
         code: isSyncError(err) ? err.code : null,
+        // A credential refused for this mailbox (a Gmail service-account key): the setting to check.
+        setting: isSyncError(err) ? err.setting : null,
       };
     } finally {
       deps.release?.(mailbox);

@@ -7,7 +7,24 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import type { OpenTenant } from './open-tenant.js';
 import { nextRunOf } from './scheduler/scheduler.js';
-import type { MailboxStatusRow } from '../store/admin-store.js';
+import type { MailboxStatusRow, SyncRoundRecord } from '../store/admin-store.js';
+
+/** Connections that need an admin: consent withdrawn, failing, gone from the directory, never connected. */
+export const ATTENTION_CONNECTIONS: readonly string[] = ['revoked', 'failing', 'missing', 'not-connected'];
+
+/** The last round as `status` shows it; `ok` false with `error` when it stopped early. */
+export interface LastRoundReport {
+  /** When it finished (kept for readers of the earlier shape). */
+  at: string | null;
+  totals: unknown;
+  ok: boolean;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Where a failed round stopped: housekeeping, crm, mailboxes, finish. */
+  stage: string | null;
+  /** code (auth, transient, database, …), message, and `setting`: the configuration path to check. */
+  error: { code: string; message: string; setting: string | null } | null;
+}
 
 export interface MailboxStatusReport extends Omit<MailboxStatusRow, 'lastResult'> {
   /** Messages not imported, by reason code (internal-only, automated, …): counts only (DESIGN §1.3). */
@@ -28,13 +45,20 @@ export interface TenantStatusReport {
   mode: string;
   crm: { kind: string; budget: CrmBudget | null; pendingDeletions: number };
   schedule: { cron: string; nextRun: string | null };
-  lastRound: { at: string | null; totals: unknown } | null;
+  lastRound: LastRoundReport | null;
+  /** The latest rounds, newest first (up to 10). */
+  recentRounds: SyncRoundRecord[];
   mailboxes: MailboxStatusReport[];
   totals: {
     mailboxes: number;
     connected: number;
-    /** Mailboxes whose last round ended in an error, or whose connection is revoked or failing. */
+    /**
+     * Mailboxes whose last round ended in an error or whose connection is revoked, failing,
+     * missing or not-connected; plus one when the tenant's last round failed.
+     */
     needingAttention: number;
+    /** The tenant's last round failed (counted in needingAttention). */
+    lastRoundFailed: boolean;
     /** Distinct emails written to the CRM. */
     imported: number;
     skipped: Record<string, number>;
@@ -95,7 +119,9 @@ export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'sch
 
   const skipped: Record<string, number> = {};
   for (const m of mailboxes) for (const [r, n] of Object.entries(m.skipped)) skipped[r] = (skipped[r] ?? 0) + n;
-  const round = parseJson(admin.setting('sync.lastRound')) as { at?: string; totals?: unknown } | null;
+  const recentRounds = admin.syncRounds(10);
+  const lastRound = lastRoundOf(recentRounds[0], parseJson(admin.setting('sync.lastRound')) as { at?: string; totals?: unknown } | null);
+  const lastRoundFailed = lastRound !== null && !lastRound.ok;
   return {
     tenant: t.id,
     provider: t.mail.provider,
@@ -106,14 +132,25 @@ export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'sch
       pendingDeletions: db.prepare<[], number>('SELECT count(*) FROM crm_deletions').pluck().get() ?? 0,
     },
     schedule: { cron: config.schedule.cron, nextRun: nextRun(config.schedule.cron, now) },
-    lastRound: round ? { at: round.at ?? null, totals: round.totals ?? null } : null,
+    lastRound,
+    recentRounds,
     mailboxes,
     totals: {
       mailboxes: mailboxes.length,
       connected: mailboxes.filter((m) => m.connection === 'connected').length,
-      needingAttention: mailboxes.filter((m) => m.lastError !== null || m.connection === 'revoked' || m.connection === 'failing').length,
+      needingAttention: mailboxes.filter((m) => m.lastError !== null || ATTENTION_CONNECTIONS.includes(m.connection)).length + (lastRoundFailed ? 1 : 0),
+      lastRoundFailed,
       imported: db.prepare<[], number>('SELECT count(*) FROM ledger').pluck().get() ?? 0,
       skipped,
     },
   };
+}
+
+/** The recorded round, or (a database from before migration 5) the summary of the last good one. */
+function lastRoundOf(record: SyncRoundRecord | undefined, legacy: { at?: string; totals?: unknown } | null): LastRoundReport | null {
+  if (record) {
+    return { at: record.finishedAt, totals: record.totals, ok: record.ok, startedAt: record.startedAt, finishedAt: record.finishedAt, stage: record.stage, error: record.error };
+  }
+  if (!legacy) return null;
+  return { at: legacy.at ?? null, totals: legacy.totals ?? null, ok: true, startedAt: null, finishedAt: legacy.at ?? null, stage: null, error: null };
 }

@@ -31,3 +31,14 @@ export function formatCounts(counts: Readonly<Record<string, number>>, empty = '
     .map(([reason, n]) => `${n} ${reason}`);
   return parts.join(', ') || empty;
 }
+
+/**
+ * A reader that closed our stdout (`mailbridge status | head -1`) has what it wanted: end the
+ * process quietly instead of crashing on EPIPE. Other stdout errors still surface.
+ */
+export function exitQuietlyOnClosedStdout(stdout: NodeJS.WriteStream = process.stdout): void {
+  stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw err;
+  });
+}

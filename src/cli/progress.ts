@@ -1,7 +1,8 @@
 /**
  * Progress of long work (first CRM load, backfill): a bar on a terminal; on a pipe or with
  * `--json`, progress lines on stderr (JSON lines with `--json`), at most one per second per
- * mailbox so a big backfill does not flood the log. stdout stays the command's result.
+ * mailbox so a big backfill does not flood the log; the last held-back line of each counter is
+ * printed when its phase ends, so the final totals always show. stdout stays the command's result.
  */
 import cliProgress from 'cli-progress';
 import type { SyncProgress } from '../app/run-sync.js';
@@ -28,28 +29,44 @@ export function createProgress(opts: ProgressOptions = {}): ProgressReporter {
 
 function progressLines(out: NodeJS.WritableStream, json: boolean): ProgressReporter {
   const last = new Map<string, number>();
+  // Lines the throttle held back, by counter: the latest is printed when its phase ends (or at
+  // stop), so the final totals always appear.
+  const held = new Map<string, () => void>();
   let crmRecords = 0;
   const write = (e: SyncProgress, text: string) => out.write(json ? `${JSON.stringify({ progress: e })}\n` : `${text}\n`);
+  const throttled = (key: string, now: number, print: () => void) => {
+    if (now - (last.get(key) ?? 0) < THROTTLE_MS) {
+      held.set(key, print);
+      return;
+    }
+    held.delete(key);
+    last.set(key, now);
+    print();
+  };
+  const flush = (key: string) => {
+    held.get(key)?.();
+    held.delete(key);
+  };
   return {
     onProgress(e) {
       const now = Date.now();
       if (e.event === 'crm') {
         crmRecords += e.records;
-        if (now - (last.get('crm') ?? 0) < THROTTLE_MS) return;
-        last.set('crm', now);
-        write(e, `[${e.tenant}] CRM: ${crmRecords} records loaded (${e.batches} batches)`);
+        const text = `[${e.tenant}] CRM: ${crmRecords} records loaded (${e.batches} batches)`;
+        throttled('crm', now, () => write(e, text));
       } else if (e.event === 'mailboxes') {
+        flush('crm');
         write(e, `[${e.tenant}] ${e.total} mailboxes to sync`);
       } else if (e.event === 'page') {
-        const key = `page:${e.mailbox}`;
-        if (now - (last.get(key) ?? 0) < THROTTLE_MS) return;
-        last.set(key, now);
-        write(e, `[${e.tenant}] ${e.mailbox} ${e.folder}: ${e.scanned} scanned, ${e.imported} imported`);
+        throttled(`page:${e.mailbox}`, now, () => write(e, `[${e.tenant}] ${e.mailbox} ${e.folder}: ${e.scanned} scanned, ${e.imported} imported`));
       } else {
+        flush(`page:${e.mailbox}`);
         write(e, `[${e.tenant}] ${e.mailbox}: ${e.ok ? `done, ${e.scanned} scanned, ${e.imported} imported` : `failed: ${e.error}`}`);
       }
     },
-    stop: () => undefined,
+    stop() {
+      for (const key of [...held.keys()]) flush(key);
+    },
   };
 }
 

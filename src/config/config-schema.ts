@@ -196,6 +196,12 @@ export const tenantSchema = z
     timeZone: z.string().default('UTC'),
     /** Imported messages older than this are deleted by `retention run` (DESIGN §3: 3 years). */
     retentionDays: z.number().int().positive().default(3 * 365),
+    /**
+     * What retention deletes besides mailbridge's own copy: with `crm` on, the CRM activity of
+     * each expired message too, in every run (scheduled or `retention run`). Off by default: the
+     * CRM is the system of record with its own retention.
+     */
+    retention: z.object({ crm: z.boolean().default(false) }).strict().default({ crm: false }),
     mailboxConcurrency: z.number().int().min(1).max(64).default(4),
     limits: limitsSchema.default({ share: 0.75 }),
     /** Admins may delete any message; others only those on accounts they own. */

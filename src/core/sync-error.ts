@@ -12,11 +12,16 @@ export class SyncError extends Error {
   readonly retryAfterMs: number | null;
   /** HTTP status behind the error, when there was one. */
   readonly status: number | null;
+  /**
+   * The tenant setting to check, relative to the tenant (`mail.clientSecret`), when the service
+   * refused a credential the configuration supplies; null when no setting can fix it.
+   */
+  readonly setting: string | null;
 
   constructor(
     code: SyncErrorCode,
     message: string,
-    opts: { retryable?: boolean; retryAfterMs?: number | null; status?: number | null; cause?: unknown } = {},
+    opts: { retryable?: boolean; retryAfterMs?: number | null; status?: number | null; setting?: string | null; cause?: unknown } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SyncError';
@@ -24,6 +29,7 @@ export class SyncError extends Error {
     this.retryable = opts.retryable ?? (code === 'rate-limited' || code === 'transient');
     this.retryAfterMs = opts.retryAfterMs ?? null;
     this.status = opts.status ?? null;
+    this.setting = opts.setting ?? null;
   }
 }
 

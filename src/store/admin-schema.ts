@@ -95,3 +95,24 @@ export function createForgottenSchema(db: Database.Database): void {
     ) WITHOUT ROWID;
   `);
 }
+
+/**
+ * Migration 5: every sync round's outcome, failed ones included (a CRM login, a refused
+ * credential, the database), so `status` tells the last round even when it never reached a
+ * mailbox. error_setting is the configuration path to check, when one can fix it.
+ */
+export function createSyncRoundsSchema(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE sync_rounds (
+      id INTEGER PRIMARY KEY,
+      started_at TEXT NOT NULL,
+      finished_at TEXT NOT NULL,
+      ok INTEGER NOT NULL,
+      stage TEXT,
+      error_code TEXT,
+      error_message TEXT,
+      error_setting TEXT,
+      totals TEXT
+    );
+  `);
+}

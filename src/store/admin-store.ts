@@ -26,6 +26,18 @@ export interface MailboxStatusRow {
   lastResult: unknown;
 }
 
+/** One sync round's outcome (migration 5). */
+export interface SyncRoundRecord {
+  startedAt: string;
+  finishedAt: string;
+  /** False when the round stopped before its mailboxes were done (a mailbox's own failure is on the mailbox). */
+  ok: boolean;
+  /** Where a failed round stopped: housekeeping, crm, mailboxes, database. */
+  stage: string | null;
+  error: { code: string; message: string; setting: string | null } | null;
+  totals: unknown;
+}
+
 export class SqliteAdminStore {
   private readonly stmt;
 
@@ -113,6 +125,46 @@ export class SqliteAdminStore {
       lastError: r.last_error,
       lastResult: r.last_result ? JSON.parse(r.last_result) : null,
     }));
+  }
+
+  /**
+   * A tenant-wide failure (a refused credential when listing mailboxes): every known mailbox is
+   * marked failing with the error, configured ones not seen yet included.
+   */
+  markMailboxesFailing(addresses: readonly string[], error: string): void {
+    const at = this.now().toISOString();
+    const mark = this.db.prepare<[string, string, string]>(
+      `INSERT INTO mailbox_status (address, connection, last_sync_at, last_error) VALUES (?, 'failing', ?, ?)
+       ON CONFLICT (address) DO UPDATE SET connection = 'failing', last_sync_at = excluded.last_sync_at, last_error = excluded.last_error`,
+    );
+    this.db.transaction(() => {
+      for (const a of new Set(addresses.map((x) => x.toLowerCase()))) mark.run(a, at, error);
+    })();
+  }
+
+  recordRound(r: SyncRoundRecord): void {
+    this.db
+      .prepare<[string, string, number, string | null, string | null, string | null, string | null, string | null]>(
+        `INSERT INTO sync_rounds (started_at, finished_at, ok, stage, error_code, error_message, error_setting, totals)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(r.startedAt, r.finishedAt, r.ok ? 1 : 0, r.stage, r.error?.code ?? null, r.error?.message ?? null, r.error?.setting ?? null, r.totals === undefined || r.totals === null ? null : JSON.stringify(r.totals));
+  }
+
+  /** The latest rounds, newest first. */
+  syncRounds(limit = 20): SyncRoundRecord[] {
+    type Row = { started_at: string; finished_at: string; ok: number; stage: string | null; error_code: string | null; error_message: string | null; error_setting: string | null; totals: string | null };
+    return this.db
+      .prepare<[number], Row>('SELECT * FROM sync_rounds ORDER BY id DESC LIMIT ?')
+      .all(limit)
+      .map((r) => ({
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        ok: r.ok === 1,
+        stage: r.stage,
+        error: r.error_code ? { code: r.error_code, message: r.error_message ?? '', setting: r.error_setting } : null,
+        totals: r.totals ? JSON.parse(r.totals) : null,
+      }));
   }
 
   /** Takes (or renews) the lease `name` for `holder` until `ttlMs` from now; false if another holds it. */

@@ -5,7 +5,7 @@
  * that has shipped.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { createAdminSchema, createForgottenSchema } from './admin-schema.js';
+import { createAdminSchema, createForgottenSchema, createSyncRoundsSchema } from './admin-schema.js';
 import { createDomainIndexSchema } from './domain-index-schema.js';
 import { StoreError } from './store-errors.js';
 import { createSyncSchema } from './sync-schema.js';
@@ -32,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('DELETE FROM crm_cursors');
     },
   },
+  { version: 6, name: 'sync round outcomes', up: createSyncRoundsSchema },
 ];
 
 /** The schema version the database is at (0 for a new file). */

@@ -61,7 +61,7 @@ describe('setup on the emulators', { timeout: 120_000 }, () => {
     const file = await init(graph.url);
     const run = await mailbridge(['connect', '-c', file, '-t', 'globex', '--json'], env);
     expect(run.code).toBe(2);
-    expect(lastJsonLine(run.stdout)).toMatchObject({ ok: false, error: { name: 'ConfigError', field: 'tenants', message: expect.stringContaining('no tenant "globex"') } });
+    expect(lastJsonLine(run.stdout)).toMatchObject({ error: { code: 'config', field: 'tenants', message: expect.stringContaining('no tenant "globex"') } });
   });
 
   it('connect tries the CRM login too: a wrong Salesforce secret fails naming the setting', async () => {
@@ -102,7 +102,7 @@ describe('setup on the emulators', { timeout: 120_000 }, () => {
 
     const bad = await mailbridge(['mailboxes', 'add', 'not-an-address', '-c', file, '--json'], env);
     expect(bad.code).toBe(2);
-    expect(lastJsonLine(bad.stdout)).toMatchObject({ ok: false, error: { message: '"not-an-address" is not an email address' } });
+    expect(lastJsonLine(bad.stdout)).toMatchObject({ error: { message: '"not-an-address" is not an email address' } });
   });
 
   it('company mode over all users: a removed mailbox is no longer synced, until added back', async () => {

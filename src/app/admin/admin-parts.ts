@@ -15,7 +15,7 @@ export interface AdminParts {
   db: SqliteDatabase;
   index: SqliteDomainIndex;
   admin: SqliteAdminStore;
-  config: Pick<TenantConfig, 'blocklist' | 'admins' | 'retentionDays'>;
+  config: Pick<TenantConfig, 'blocklist' | 'admins' | 'retentionDays'> & Partial<Pick<TenantConfig, 'retention'>>;
   crm(): CrmAdapter;
   clock: Clock;
   /** Recorded in the audit log: an admin's address, or `cli:<os user>`. */

@@ -21,6 +21,11 @@ export interface ForgetOptions {
   reason: string;
   /** Also delete the CRM activities (default true); retention keeps them unless asked. */
   crm?: boolean;
+  /**
+   * Called inside the transaction that removes the local rows, with what it removed: a caller
+   * that must report the count after a crash (an erase job) persists it here, atomically.
+   */
+  onRemoved?(removed: { messages: number; crmIds: number }): void;
 }
 
 export interface ForgetResult {
@@ -42,14 +47,20 @@ type ForgetParts = Pick<AdminParts, 'db' | 'admin' | 'crm'>;
 /** Deletes the messages with these ledger keys, locally and (by default) in the CRM. */
 export async function forgetMessages(parts: ForgetParts, keys: readonly string[], opts: ForgetOptions): Promise<ForgetResult> {
   const withCrm = opts.crm ?? true;
-  const { messages, crmIds } = removeLocally(parts.db, parts.admin, keys, withCrm ? opts.reason : null);
+  const { messages, crmIds } = removeLocally(parts.db, parts.admin, keys, withCrm ? opts.reason : null, opts.onRemoved);
   if (!withCrm || crmIds.length === 0) return { messages, crmDeleted: 0, crmOwed: 0 };
   const paid = await pay(parts.admin, parts.crm(), crmIds);
   return { messages, crmDeleted: paid.paid, crmOwed: paid.owed };
 }
 
 /** Local rows out and CRM ids owed, atomically. `reason` null: keep the CRM activities. */
-function removeLocally(db: SqliteDatabase, admin: SqliteAdminStore, keys: readonly string[], reason: string | null): { messages: number; crmIds: string[] } {
+function removeLocally(
+  db: SqliteDatabase,
+  admin: SqliteAdminStore,
+  keys: readonly string[],
+  reason: string | null,
+  onRemoved?: ForgetOptions['onRemoved'],
+): { messages: number; crmIds: string[] } {
   const crmIdOf = db.prepare<[string], string>('SELECT crm_id FROM ledger WHERE key = ?').pluck();
   const dropText = prepareDropMessageText(db);
   const remember = prepareRememberForgotten(db);
@@ -67,6 +78,7 @@ function removeLocally(db: SqliteDatabase, admin: SqliteAdminStore, keys: readon
       if (crmId) crmIds.add(crmId);
     }
     if (reason !== null) admin.oweCrmDeletions([...crmIds], reason);
+    onRemoved?.({ messages, crmIds: crmIds.size });
     return { messages, crmIds: [...crmIds] };
   }).immediate();
 }

@@ -138,10 +138,12 @@ export interface EraseSummary {
 export async function runPrivacyJobs(parts: AdminParts): Promise<PrivacyJob[]> {
   const done: PrivacyJob[] = [];
   for (const job of parts.admin.openPrivacyJobs()) {
-    parts.admin.setPrivacyJobState(job.id, 'running');
+    // A job a crash left running keeps the progress it recorded (see `erase`).
+    const progress = job.state === 'running' ? eraseProgress(job.result) : { messages: 0, crmQueued: 0 };
+    parts.admin.setPrivacyJobState(job.id, 'running', progress);
     try {
       if (job.kind !== 'erase') throw new Error(`unknown privacy job kind ${job.kind}`);
-      const summary = await erase(parts, job.subject, job.id);
+      const summary = await erase(parts, job.subject, job.id, progress);
       parts.admin.setPrivacyJobState(job.id, 'done', summary);
       parts.admin.audit(job.requestedBy, 'privacy.erase', job.subject, { jobId: job.id, ...summary });
     } catch (err) {
@@ -159,11 +161,35 @@ export function privacyStatus(parts: AdminParts, jobId: string): PrivacyJob {
   return job;
 }
 
-async function erase(parts: AdminParts, address: string, jobId: string): Promise<EraseSummary> {
+/** What an erase job did before a crash stopped it: messages deleted, CRM deletions queued. */
+interface EraseProgress {
+  messages: number;
+  crmQueued: number;
+}
+
+function eraseProgress(result: unknown): EraseProgress {
+  const r = (result ?? {}) as Partial<Record<keyof EraseProgress, unknown>>;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  return { messages: n(r.messages), crmQueued: n(r.crmQueued) };
+}
+
+async function erase(parts: AdminParts, address: string, jobId: string, before: EraseProgress): Promise<EraseSummary> {
   parts.admin.suppress(address, jobId);
   const keys = ledgerKeysMatching(parts.db, { kind: 'address', value: address });
-  const forgotten = await forgetMessages(parts, keys, { reason: 'privacy.erase' });
-  return { ...forgotten, ...dropFromIndex(parts, address) };
+  // The running count is written in the same transaction as the deletes, so a resumed job
+  // reports what the interrupted pass deleted (its ledger rows are gone by then).
+  const forgotten = await forgetMessages(parts, keys, {
+    reason: 'privacy.erase',
+    onRemoved: (removed) =>
+      parts.admin.setPrivacyJobState(jobId, 'running', { messages: before.messages + removed.messages, crmQueued: before.crmQueued + removed.crmIds }),
+  });
+  return {
+    messages: before.messages + forgotten.messages,
+    crmDeleted: forgotten.crmDeleted,
+    // Deletions the interrupted pass queued stay owed until a sync round pays them.
+    crmOwed: forgotten.crmOwed + before.crmQueued,
+    ...dropFromIndex(parts, address),
+  };
 }
 
 /** Removes the address from contacts and leads; a record left with no address goes whole. */

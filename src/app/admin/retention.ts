@@ -1,17 +1,25 @@
 /**
- * `mailbridge retention run` (DESIGN §3): imported messages sent more than `retentionDays` ago
- * (3 years by default) are deleted locally. The CRM activities stay unless `crm` is asked for:
- * the CRM is the customer's system of record and keeps its own retention rules; mailbridge's
- * copy (ledger and text) is what this limits.
+ * `mailbridge retention run` and the scheduler's daily run (DESIGN §3): imported messages sent
+ * more than `retentionDays` ago (3 years by default) are deleted from mailbridge (ledger and
+ * text). What happens to their CRM activities is one tenant setting, `retention.crm`, so every
+ * run agrees: off (the default), the CRM keeps them under its own retention; on, each run
+ * deletes them too. Both go in one pass: the CRM ids are written down as owed in the same
+ * transaction that drops the local rows, then deleted in the CRM, so a crash or a CRM outage
+ * leaves a debt the next sync round pays, never an activity nobody can find again. (Deleting
+ * locally first without that record would lose the CRM ids: a later run could no longer reach
+ * the activities; that is why a one-off `--crm` that disagrees with the setting is refused.)
  */
-import type { AdminParts } from './admin-parts.js';
+import { AdminError, type AdminParts } from './admin-parts.js';
 import { forgetMessages, type ForgetResult } from './forget-messages.js';
 
 const DAY_MS = 86_400_000;
 
 export interface RetentionOptions {
   dryRun?: boolean;
-  /** Also delete the CRM activities of expired messages (default false). */
+  /**
+   * Whether the CRM activities go too. Must agree with the tenant's `retention.crm` when given
+   * (the CLI's `--crm`); the setting decides when absent.
+   */
   crm?: boolean;
 }
 
@@ -38,12 +46,19 @@ export function expiredKeys(parts: Pick<AdminParts, 'db'>, cutoff: Date): string
 }
 
 export async function runRetention(parts: AdminParts, opts: RetentionOptions = {}): Promise<RetentionResult> {
+  const crm = parts.config.retention?.crm ?? false;
+  if (opts.crm !== undefined && opts.crm !== crm) {
+    throw new AdminError(
+      `retention.crm is ${crm ? 'on' : 'off'} for this tenant, so ${opts.crm ? '--crm' : 'a run without the CRM'} would disagree with the scheduled retention: ` +
+        `set retention.crm to ${opts.crm} in the configuration to change what retention deletes`,
+    );
+  }
   const retentionDays = parts.config.retentionDays;
   const cutoff = retentionCutoff(parts.clock.now(), retentionDays);
   const keys = expiredKeys(parts, cutoff);
   const base = { cutoff: cutoff.toISOString(), retentionDays, dryRun: !!opts.dryRun, expired: keys.length };
   if (opts.dryRun) return { ...base, messages: 0, crmDeleted: 0, crmOwed: 0 };
-  const result = await forgetMessages(parts, keys, { reason: 'retention', crm: opts.crm ?? false });
-  parts.admin.audit(parts.actor, 'retention.run', null, { ...base, crm: opts.crm ?? false, ...result });
+  const result = await forgetMessages(parts, keys, { reason: 'retention', crm });
+  parts.admin.audit(parts.actor, 'retention.run', null, { ...base, crm, ...result });
   return { ...base, ...result };
 }

@@ -14,13 +14,15 @@ export function registerRetention(program: Command): void {
       .command('run')
       .description("Delete imported messages sent before the tenant's retention period (retentionDays, default 1095)")
       .option('--dry-run', 'count what has expired; delete nothing')
-      .option('--crm', 'also delete the CRM activities written for them (default: the CRM keeps its records)'),
+      .option('--crm', 'assert that the CRM activities go too (refused unless retention.crm is on in the configuration)'),
   )
     .addHelpText(
       'after',
       `
-Deletes mailbridge's own copy (ledger entry and searchable text). The CRM activity stays unless
---crm is given: the CRM is the system of record and has its own retention.
+Deletes mailbridge's own copy (ledger entry and searchable text). The CRM activity goes too when
+the tenant's retention.crm is on in the configuration (off by default: the CRM is the system of
+record and has its own retention). This command and the scheduled daily run follow the same
+setting, so they never disagree.
 
 Examples:
   mailbridge retention run --dry-run
@@ -28,14 +30,15 @@ Examples:
     )
     .action(async (flags: TenantFlags & { dryRun?: boolean; crm?: boolean }) => {
       await withTenant(flags, async (tenant) => {
-        const r = await runRetention(adminParts(tenant, cliActor()), { dryRun: flags.dryRun, crm: flags.crm });
+        const r = await runRetention(adminParts(tenant, cliActor()), { dryRun: flags.dryRun, ...(flags.crm ? { crm: true } : {}) });
+        const crm = tenant.config.retention?.crm ?? false;
         process.stdout.write(
           flags.json
             ? `${JSON.stringify(r)}\n`
             : r.dryRun
               ? `Dry run: ${r.expired} imported message(s) sent before ${r.cutoff} (${r.retentionDays} days) would be deleted.\n`
               : `Deleted ${r.messages} imported message(s) sent before ${r.cutoff}` +
-                (flags.crm ? `; ${r.crmDeleted} CRM activities deleted${r.crmOwed ? `, ${r.crmOwed} to retry` : ''}.\n` : '.\n'),
+                (crm ? `; ${r.crmDeleted} CRM activities deleted${r.crmOwed ? `, ${r.crmOwed} to retry` : ''}.\n` : '.\n'),
         );
       });
     });

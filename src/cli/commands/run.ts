@@ -11,6 +11,7 @@ import { InProcessJobQueue, type Job } from '../../app/scheduler/job-queue.js';
 import { nextRunOf, Scheduler } from '../../app/scheduler/scheduler.js';
 import { selectTenants } from '../../config/load-config.js';
 import { runHousekeepingJob } from '../../app/scheduler/job-handlers.js';
+import { errorJson } from '../run-cli.js';
 import { readConfig, tenantOptions, type TenantFlags } from '../tenant-command.js';
 import { httpToken, Ops, parseListen } from '../../app/ops/ops.js';
 import { UsageError } from '../run-cli.js';
@@ -41,7 +42,8 @@ Examples:
 Rounds never overlap: a round still running when the next is due makes that tick a no-op, and a
 lease in the database keeps a second process on this host off the same mailboxes. SIGTERM or
 Ctrl-C finishes the batch in flight, saves the cursor, and exits 0. Logs are JSON lines on stderr
-(or log.file).
+(or log.file). With --json, stdout gets one JSON line per round: {"round": …} as \`sync --json\`
+prints it, or {"tenant", "error": {"code", "message", "field"?}} when the round failed.
 
 --http serves a read-only status page (/), Prometheus metrics (/metrics) and /healthz (200, or 503
 naming what fails); all but /healthz need the token (http.token or MAILBRIDGE_HTTP_TOKEN). Alerts
@@ -85,7 +87,10 @@ go to alerts.webhook on transitions. See docs/operations.md.`,
         try {
           if (job.kind === 'sync') {
             try {
-              ops.roundFinished(tenant, await runSyncRound(tenant, { signal, logger }));
+              const result = await runSyncRound(tenant, { signal, logger });
+              ops.roundFinished(tenant, result);
+              // --json: one line per round on stdout, for scripts that follow the service.
+              if (flags.json) process.stdout.write(`${JSON.stringify({ round: result })}\n`);
             } catch (err) {
               if (!(err instanceof TenantBusyError)) ops.roundFailed(job.tenant, tenant, err);
               throw err;
@@ -96,6 +101,7 @@ go to alerts.webhook on transitions. See docs/operations.md.`,
             ops.observe(tenant);
           }
         } catch (err) {
+          if (flags.json && job.kind === 'sync') process.stdout.write(`${JSON.stringify({ tenant: job.tenant, error: errorJson(err) })}\n`);
           if (err instanceof TenantBusyError) logger.warn({ tenant: job.tenant }, err.message);
           else throw err;
         } finally {

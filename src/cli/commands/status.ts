@@ -19,6 +19,14 @@ function printReport(r: TenantStatusReport, out: NodeJS.WritableStream = process
   const b = r.crm.budget;
   const used = b && b.dailyUsed !== null ? `${b.dailyUsed}${b.dailyMax !== null ? ` of ${b.dailyMax}` : ''} API calls today (as of ${b.at ?? '?'})` : 'not measured yet';
   out.write(`\nCRM ${r.crm.kind}: ${used}; ${r.crm.pendingDeletions} activity deletion${r.crm.pendingDeletions === 1 ? '' : 's'} pending\n`);
+  const last = r.lastRound;
+  if (!last) out.write('Last round: none yet\n');
+  else if (last.ok) out.write(`Last round: ok, finished ${last.finishedAt ?? '?'}\n`);
+  else {
+    const e = last.error;
+    out.write(`Last round: FAILED ${last.finishedAt ?? '?'} (${last.stage ?? '?'}): ${e ? `${e.code}: ${e.message}` : 'unknown error'}\n`);
+    if (e?.setting) out.write(`  check ${e.setting} in the configuration\n`);
+  }
   out.write(`Next run: ${r.schedule.nextRun ?? 'unknown'} (schedule "${r.schedule.cron}")\n`);
   out.write(
     `Totals: ${r.totals.mailboxes} mailboxes, ${r.totals.connected} connected, ${r.totals.needingAttention} needing attention, ` +
@@ -32,9 +40,12 @@ export function registerStatus(program: Command): void {
       'after',
       `
 Reads the tenant's database only: no mailbox or CRM is contacted. Columns: connection (invited,
-connected, revoked, failing, not-connected), last sync, last successful sync, emails imported
+connected, revoked, failing, missing = gone from the directory, not-connected), last sync, last successful sync, emails imported
 from the mailbox, skipped messages by reason, last error. Below: the CRM's API budget as the
-last round saw it, CRM deletions still owed, and the next scheduled round.
+last round saw it, CRM deletions still owed, the last round's outcome (with the setting to
+check when a credential was refused), and the next scheduled round. "Needing attention" counts
+mailboxes with an error or a revoked, failing, missing or not-connected connection, plus one
+when the last round failed.
 
 Examples:
   mailbridge status

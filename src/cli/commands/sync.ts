@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { createLogger, silentLogger } from '../../app/logger.js';
-import { runSyncRound, type SyncRoundResult } from '../../app/run-sync.js';
+import { RoundFailedError, runSyncRound, type SyncRoundResult } from '../../app/run-sync.js';
+import { errorJson } from '../run-cli.js';
 import { formatCounts, printTable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { tenantOptions, withEachTenant, type TenantFlags } from '../tenant-command.js';
@@ -36,7 +37,9 @@ Examples:
   mailbridge sync --once -m ana@ours.example     one mailbox
 
 Progress goes to stderr (a bar on a terminal, lines otherwise); the job log too, or to log.file.
-Exit status: 0 all mailboxes synced, 1 a mailbox failed (the others still ran), 2 bad configuration.`,
+Exit status: 0 all mailboxes synced, 1 a mailbox or a tenant's round failed (the others still ran),
+2 bad configuration. With several tenants, --json adds "failed": [{"tenant", "error"}] for rounds
+that stopped.`,
     )
     .action(async (flags: SyncFlags) => {
       const stop = new AbortController();
@@ -44,17 +47,27 @@ Exit status: 0 all mailboxes synced, 1 a mailbox failed (the others still ran), 
       process.once('SIGTERM', onSignal);
       process.once('SIGINT', onSignal);
       try {
-        const results = await withEachTenant(flags, async (tenant, config) => {
+        // One tenant's failed round (recorded in its database) does not stop the others.
+        const failed: RoundFailedError[] = [];
+        const rounds = await withEachTenant(flags, async (tenant, config) => {
           const logger = flags.quiet ? silentLogger() : createLogger({ level: flags.logLevel ?? config.log.level, file: config.log.file });
           const progress = createProgress({ json: flags.json, quiet: flags.quiet });
           try {
             return await runSyncRound(tenant, { mailboxes: flags.mailbox, signal: stop.signal, onProgress: (e) => progress.onProgress(e), logger });
+          } catch (err) {
+            if (!(err instanceof RoundFailedError)) throw err;
+            failed.push(err);
+            return null;
           } finally {
             progress.stop();
           }
         });
-        report(results, flags.json ?? false);
-        if (results.some((r) => r.totals.failed > 0)) process.exitCode = 1;
+        const results = rounds.filter((r): r is SyncRoundResult => r !== null);
+        // A single tenant's failure is the command's error (JSON under --json, by runCli).
+        if (results.length === 0 && failed.length === 1) throw failed[0];
+        for (const f of failed) process.stderr.write(`mailbridge: ${f.message}\n`);
+        report(results, failed, flags.json ?? false);
+        if (failed.length > 0 || results.some((r) => r.totals.failed > 0)) process.exitCode = 1;
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
@@ -62,9 +75,11 @@ Exit status: 0 all mailboxes synced, 1 a mailbox failed (the others still ran), 
     });
 }
 
-function report(results: SyncRoundResult[], json: boolean): void {
+function report(results: SyncRoundResult[], failed: RoundFailedError[], json: boolean): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : { tenants: results })}\n`);
+    const failedJson = failed.map((f) => ({ tenant: f.tenant, error: errorJson(f) }));
+    const out = results.length === 1 && failed.length === 0 ? results[0] : { tenants: results, ...(failed.length ? { failed: failedJson } : {}) };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
     return;
   }
   for (const r of results) {

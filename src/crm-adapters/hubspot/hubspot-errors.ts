@@ -41,7 +41,8 @@ export function toSyncError(error: unknown, dailyPauseMs?: number): SyncError {
       const interval = Number(e.headers?.['x-hubspot-ratelimit-interval-milliseconds'] ?? 10_000);
       return new SyncError('rate-limited', `hubspot: ${message}`, { ...opts, retryAfterMs: Number.isFinite(interval) ? interval : 10_000 });
     }
-    if (status === 401) return new SyncError('auth', `hubspot: ${message}`, opts);
+    // The private app token is wrong, expired or revoked: no retry helps, the setting does.
+    if (status === 401) return new SyncError('auth', `hubspot: ${message}`, { ...opts, retryable: false, setting: 'crm.accessToken' });
     if (status === 403) return new SyncError('permission', `hubspot: ${message}`, opts);
     if (status === 404) return new SyncError('not-found', `hubspot: ${message}`, opts);
     if (status >= 500) return new SyncError('transient', `hubspot: HTTP ${status}: ${message}`, { ...opts, retryAfterMs: 500 });

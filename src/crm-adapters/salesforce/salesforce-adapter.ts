@@ -123,7 +123,10 @@ export class SalesforceAdapter implements CrmAdapter {
       () => undefined,
       (error: unknown) => {
         this.authorized = null;
-        throw error instanceof SyncError ? error : new SyncError('auth', `salesforce: token request failed: ${String((error as Error)?.message ?? error)}`, { cause: error, retryable: false });
+        if (error instanceof SyncError) throw error;
+        // A refused credential names the setting to fix; any other failure of the grant stays a plain auth error.
+        const mapped = toSyncError(error);
+        throw mapped.setting ? mapped : new SyncError('auth', `salesforce: token request failed: ${String((error as Error)?.message ?? error)}`, { cause: error, retryable: false });
       },
     );
     return this.authorized;

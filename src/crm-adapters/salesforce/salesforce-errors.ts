@@ -32,6 +32,14 @@ export function toSyncError(error: unknown, dailyPauseMs = 15 * 60_000, concurre
   const code = typeof e?.errorCode === 'string' ? e.errorCode : '';
   const message = typeof e?.message === 'string' ? e.message : String(error);
   const opts = { cause: error };
+  // The token endpoint's OAuth answer (jsforce keeps `error` as the error's name): a wrong
+  // consumer key or secret is `invalid_client` / `invalid_client_id`, a refused JWT or user
+  // `invalid_grant`; the SOAP login answers INVALID_LOGIN.
+  const oauth = typeof e?.name === 'string' ? e.name : '';
+  if (oauth === 'invalid_client' || oauth === 'invalid_client_id' || code === 'INVALID_LOGIN' || oauth === 'invalid_grant') {
+    const setting = oauth === 'invalid_client_id' ? 'crm.clientId' : oauth === 'invalid_grant' ? 'crm.privateKeyFile' : 'crm.clientSecret';
+    return new SyncError('auth', `salesforce: login refused (${oauth || code}: ${message})`, { ...opts, retryable: false, setting });
+  }
   switch (code) {
     case 'REQUEST_LIMIT_EXCEEDED':
       // Too many long-running requests at once: transient, unlike the spent daily allocation.

@@ -106,6 +106,14 @@ export class MailStore {
     return box;
   }
 
+  /**
+   * A user deleted from the directory: no longer listed, and calls for the mailbox answer 404
+   * (Entra ID moves a deleted user to deleted items, out of `/users`).
+   */
+  removeMailbox(address: string): boolean {
+    return this.boxes.delete(address.toLowerCase());
+  }
+
   mailboxes(): StoredMailbox[] {
     return [...this.boxes.values()];
   }

@@ -16,6 +16,21 @@ function headerOf(headers: unknown, name: string): string | null {
   return null;
 }
 
+/**
+ * Google's token endpoint refusing a credential the configuration supplies: the OAuth client
+ * (`invalid_client`: "The OAuth client was not found." or a wrong secret), the service account
+ * key (`invalid_grant` "Invalid JWT Signature."), or domain-wide delegation not authorised for
+ * the service account (`unauthorized_client`), which is granted in the Admin console.
+ */
+function credentialRefused(reason: string | null, description: string): { setting: string | null; what: string } | null {
+  if (reason === 'invalid_client') return { setting: 'mail.oauthClient.clientSecret', what: 'the OAuth client id or secret was refused' };
+  if (reason === 'invalid_grant' && /JWT|signature|issuer|audience/i.test(description)) {
+    return { setting: 'mail.serviceAccountFile', what: 'the service account key was refused' };
+  }
+  if (reason === 'unauthorized_client') return { setting: null, what: 'domain-wide delegation is not authorised for the service account (Admin console)' };
+  return null;
+}
+
 /** Maps a status, Google error body and headers (also used for batch parts). */
 export function googleStatusError(status: number, body: unknown, headers: unknown, cause?: unknown): SyncError {
   const error = (body as { error?: unknown } | null)?.error;
@@ -24,7 +39,9 @@ export function googleStatusError(status: number, body: unknown, headers: unknow
   const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'));
   const message = `google ${status}${reason ? ` ${reason}` : ''}`;
   if (status === 401 || reason === 'invalid_grant' || reason === 'unauthorized_client' || reason === 'invalid_client') {
-    return new SyncError('auth', message, { status, retryable: false, cause });
+    const description = String((body as { error_description?: unknown } | null)?.error_description ?? '');
+    const credential = credentialRefused(reason, description);
+    return new SyncError('auth', credential ? `${message}: ${credential.what}` : message, { status, retryable: false, setting: credential?.setting ?? null, cause });
   }
   if (status === 429 || (status === 403 && reason && RATE_REASONS.has(reason))) {
     return new SyncError('rate-limited', message, { status, retryAfterMs, cause });

@@ -141,7 +141,8 @@ export class GmailProvider implements MailProvider {
             return await this.limiter.run(address, () => fn(session), { cost: units });
           } catch (raw) {
             const error = toProviderError(raw);
-            if (error.code !== 'auth' || refreshed) throw error;
+            // A refused credential (a setting to fix) is not helped by a token refresh.
+            if (error.code !== 'auth' || refreshed || error.setting) throw error;
             refreshed = true;
             try {
               // Marking the token expired makes the library mint a new one (JWT) or redeem the

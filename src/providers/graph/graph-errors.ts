@@ -22,6 +22,10 @@ export function graphStatusError(status: number, code: string | null, headers: u
   // A 2xx whose body could not be read (truncated JSON) is as transient as a dropped connection.
   if (status < 300 || code === 'SyntaxError') return new SyncError('transient', message, { status, cause });
   if (status === 401) return new SyncError('auth', message, { status, retryable: false, cause });
+  // Graph's answer when the application lacks a permission or admin consent (not one mailbox).
+  if (status === 403 && code === 'Authorization_RequestDenied') {
+    return new SyncError('auth', `${message}: the application lacks a permission or admin consent`, { status, retryable: false, cause });
+  }
   if (status === 403) return new SyncError('permission', message, { status, cause });
   if (status === 404) return new SyncError('not-found', message, { status, cause });
   if (status === 410 || code === 'SyncStateNotFound' || code === 'syncStateNotFound') {

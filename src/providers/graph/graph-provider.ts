@@ -127,10 +127,14 @@ export class GraphProvider implements MailProvider {
       const result = await withRetries(
         async () => {
           try {
+            // The token first, outside the SDK: its middleware chain would turn a refused
+            // credential into an anonymous "graph -1" error, retried as transient.
+            await session.tokens.token();
             return await this.limiter.run(mailbox, () => fn(session.client), opts);
           } catch (raw) {
             const error = toProviderError(raw);
-            if (error.code !== 'auth' || refreshed) throw error;
+            // A refused credential (a setting to fix) is not helped by a token refresh.
+            if (error.code !== 'auth' || refreshed || error.setting) throw error;
             refreshed = true;
             await session.tokens.refresh();
             throw new SyncError('transient', 'retrying with a refreshed token', { retryAfterMs: 0 });

@@ -51,12 +51,28 @@ function msalConfig(config: GraphAuthConfig, cachePlugin?: ICachePlugin): Config
   };
 }
 
-/** Maps an MSAL failure: a refused grant is `auth` (not retryable), anything else transient. */
+/**
+ * The identity platform's answers that a setting can fix, by AADSTS code or OAuth error: a
+ * wrong or expired client secret (7000215, 7000222; `invalid_client`), an unknown application
+ * (700016; `unauthorized_client`), an unknown tenant (90002).
+ */
+const CREDENTIAL_ERRORS: { test: RegExp; setting: string; what: string }[] = [
+  { test: /AADSTS700021[5-9]|AADSTS7000222|invalid_client/i, setting: 'mail.clientSecret', what: 'the client secret was refused (wrong or expired)' },
+  { test: /AADSTS700016|unauthorized_client/i, setting: 'mail.clientId', what: 'the application (client id) is not known in this directory' },
+  { test: /AADSTS90002|AADSTS90023/i, setting: 'mail.tenantId', what: 'the directory (tenant id) was not found' },
+];
+
+/** Maps an MSAL failure: a refused credential or grant is `auth` (not retryable), anything else transient. */
 export function msalError(error: unknown): SyncError {
   const e = error as { errorCode?: string; name?: string; message?: string };
-  const refused =
-    e.name === 'InteractionRequiredAuthError' ||
-    /invalid_grant|invalid_client|unauthorized_client|no_tokens_found|no_account/i.test(`${e.errorCode ?? ''} ${e.message ?? ''}`);
+  const text = `${e.errorCode ?? ''} ${e.message ?? ''}`;
+  const code = /AADSTS\d+/.exec(text)?.[0] ?? e.errorCode ?? e.name ?? 'unknown';
+  const credential = CREDENTIAL_ERRORS.find((c) => c.test.test(text));
+  if (credential) return new SyncError('auth', `Microsoft sign-in: ${credential.what} (${code})`, { retryable: false, setting: credential.setting, cause: error });
+  if (/AADSTS65001|consent_required/i.test(text)) {
+    return new SyncError('auth', `Microsoft sign-in: admin consent has not been granted to the application (${code})`, { retryable: false, cause: error });
+  }
+  const refused = e.name === 'InteractionRequiredAuthError' || /invalid_grant|no_tokens_found|no_account/i.test(text);
   return refused
     ? new SyncError('auth', `token refused: ${e.errorCode ?? e.name ?? 'unknown'}`, { retryable: false, cause: error })
     : new SyncError('transient', `token request failed: ${e.errorCode ?? e.name ?? 'unknown'}`, { cause: error });

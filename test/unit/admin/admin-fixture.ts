@@ -85,7 +85,7 @@ export interface AdminFixture extends AdminParts {
 
 const person = (address: string) => ({ name: '', address });
 
-export function adminFixture(opts: { admins?: string[]; retentionDays?: number; blocklist?: CrmSnapshot['blocklist'] } = {}): AdminFixture {
+export function adminFixture(opts: { admins?: string[]; retentionDays?: number; retentionCrm?: boolean; blocklist?: CrmSnapshot['blocklist'] } = {}): AdminFixture {
   const dir = mkdtempSync(join(tmpdir(), 'mailbridge-admin-test-'));
   const db: SqliteDatabase = openDatabase({ path: join(dir, 'tenant.db'), key: 'admin-test-key' });
   const index = new SqliteDomainIndex(db);
@@ -103,6 +103,7 @@ export function adminFixture(opts: { admins?: string[]; retentionDays?: number; 
     config: {
       admins: opts.admins ?? ['ann@seller.example'],
       retentionDays: opts.retentionDays ?? 3 * 365,
+      retention: { crm: opts.retentionCrm ?? false },
       blocklist: { addresses: [], domains: [], phrases: [], ...opts.blocklist },
     },
     crm: () => fakeCrm,

@@ -87,6 +87,29 @@ describe('privacy access and erase', () => {
     expect(await runPrivacyJobs(f)).toEqual([]);
   });
 
+  it('an erase interrupted after its local deletes reports, when resumed, what it deleted', async () => {
+    const jobId = requestErase(f, 'jane@acme.com');
+    // The CRM call never answers: the process "dies" there, after the local transaction committed.
+    let reached!: () => void;
+    const atCrm = new Promise<void>((resolve) => (reached = resolve));
+    f.fakeCrm.deleteActivities = () => {
+      reached();
+      return new Promise<void>(() => undefined);
+    };
+    void runPrivacyJobs(f);
+    await atCrm;
+    expect(ledgerKeys(f)).toEqual(['k-mention', 'k-other']);
+    expect(privacyStatus(f, jobId).state).toBe('running');
+
+    // The next process finds the job running and finishes it.
+    f.fakeCrm.deleteActivities = async () => undefined;
+    const [job] = await runPrivacyJobs(f);
+    expect(job).toMatchObject({ id: jobId, state: 'done', result: { messages: 2, contactsRemoved: 1 } });
+    // The CRM deletions the first pass queued are still owed, and reported as such.
+    expect(job!.result).toMatchObject({ crmOwed: 2 });
+    expect(f.admin.crmDeletionsOwedCount()).toBe(2);
+  });
+
   it('a CRM outage does not fail the erase: the deletions stay owed', async () => {
     f.fakeCrm.failDeletes = true;
     requestErase(f, 'jane@acme.com');

@@ -29,9 +29,34 @@ describe('retention', () => {
     expect(f.admin.auditLog(1)[0]).toMatchObject({ action: 'retention.run', detail: { retentionDays: 1000, messages: 2, crm: false } });
   });
 
-  it('with crm: true deletes the CRM activities too', async () => {
-    expect(await runRetention(f, { crm: true })).toMatchObject({ messages: 2, crmDeleted: 2 });
-    expect(f.fakeCrm.deleted.sort()).toEqual(['crm-k-offset', 'crm-k-old']);
+  it('an explicit crm option that disagrees with retention.crm is refused, naming the setting', async () => {
+    // Otherwise a CLI run with --crm and the scheduled run without it would disagree, and once
+    // the local copies are gone the CRM ids are too: their activities could never be deleted.
+    await expect(runRetention(f, { crm: true })).rejects.toThrow(/retention\.crm/);
+    expect(ledgerKeys(f)).toHaveLength(4);
+  });
+});
+
+describe('retention with retention.crm on', () => {
+  let f: AdminFixture;
+  beforeEach(() => {
+    f = adminFixture({ retentionDays: 1000, retentionCrm: true });
+    f.record({ key: 'k-old', from: 'jane@acme.com', subject: 'Old', sentAt: '2023-07-30T11:59:59.000Z' });
+    f.record({ key: 'k-new', from: 'jane@acme.com', subject: 'New', sentAt: '2026-04-01T00:00:00.000Z' });
+  });
+  afterEach(() => f.close());
+
+  it('every run (the scheduled one passes no options) deletes the CRM activity and the local copy', async () => {
+    expect(await runRetention(f)).toMatchObject({ messages: 1, crmDeleted: 1, crmOwed: 0 });
+    expect(f.fakeCrm.deleted).toEqual(['crm-k-old']);
+    expect(ledgerKeys(f)).toEqual(['k-new']);
+    expect(f.admin.auditLog(1)[0]).toMatchObject({ action: 'retention.run', detail: { crm: true } });
+  });
+
+  it('a CRM outage leaves no orphan: the deletion stays owed and the next round pays it', async () => {
+    f.fakeCrm.failDeletes = true;
+    expect(await runRetention(f, { crm: true })).toMatchObject({ messages: 1, crmDeleted: 0, crmOwed: 1 });
+    expect(f.admin.crmDeletionsOwed().map((d) => [d.crmId, d.reason])).toEqual([['crm-k-old', 'retention']]);
   });
 });
 
