@@ -18,6 +18,8 @@ export class ConnectError extends Error {
     message: string,
     /** The setting to correct (`tenants[acme].crm.clientSecret`), when one is at fault. */
     readonly field?: string,
+    /** `bad-input` for what the admin typed; a SyncError code (`auth`, `transient`, …) when a service refused. */
+    readonly code: string = 'bad-input',
   ) {
     super(message);
   }
@@ -97,6 +99,7 @@ export async function checkCrmAccess(tenant: OpenTenant): Promise<void> {
     throw new ConnectError(
       `tenant ${tenant.config.id}: ${tenant.config.crm.kind} ${refused ? 'refused the credentials' : 'could not be reached'} (${failure(err)}): check ${field}${refused ? '' : ' and the CRM URL'}`,
       field,
+      isSyncError(err) ? err.code : 'transient',
     );
   }
 }

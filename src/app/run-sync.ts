@@ -172,9 +172,11 @@ function recordFailure(tenant: OpenTenant, failure: RoundFailedError, startedAt:
 function markMissing(tenant: OpenTenant, listed: ReadonlySet<string>): void {
   const configured = new Set((tenant.config.mail.users ?? []).map((u) => u.toLowerCase()));
   const wholeDirectory = configured.size === 0;
-  for (const address of configured) if (!listed.has(address)) tenant.admin.setConnection(address, 'missing');
+  const removed = new Set(tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address));
+  for (const address of configured) if (!listed.has(address) && !removed.has(address)) tenant.admin.setConnection(address, 'missing');
   for (const row of tenant.admin.mailboxStatuses()) {
-    if (listed.has(row.address) || row.connection === 'missing') continue;
+    // A mailbox the admin removed is left out of the listing on purpose: it stays `removed`.
+    if (listed.has(row.address) || row.connection === 'missing' || row.connection === REMOVED) continue;
     if (wholeDirectory || configured.has(row.address)) tenant.admin.setConnection(row.address, 'missing');
   }
 }

@@ -4,6 +4,7 @@
  * JSON on stdout, `{"error": {"code", "message", "field"?}}`, for every command. A closed
  * stdout (`mailbridge status | head -1`) ends the command quietly.
  */
+import { ConnectError } from '../app/connect.js';
 import { Command, CommanderError } from 'commander';
 import { AdminError } from '../app/admin/admin-parts.js';
 import { InputFileError } from '../app/classify-files.js';
@@ -62,6 +63,7 @@ export function errorJson(err: unknown): CliErrorJson {
   if (err instanceof RoundFailedError) return withField(err.code, err.field);
   if (err instanceof TenantBusyError) return { code: 'busy', message };
   if (isSyncError(err)) return withField(err.code, field ?? err.setting);
+  if (err instanceof ConnectError) return withField(err.code, err.field);
   const errno = (err as NodeJS.ErrnoException | undefined)?.code;
   if (errno === 'ENOENT' || errno === 'ENOTDIR') return { code: 'not-found', message };
   if (errno === 'EACCES') return { code: 'permission', message };

@@ -68,8 +68,8 @@ describe('setup on the emulators', { timeout: 120_000 }, () => {
     const file = await init(graph.url);
     const run = await mailbridge(['connect', '-c', file, '--json'], { ...env, SF_SECRET: 'wrong-secret' });
     expect(run.code).not.toBe(0);
-    const out = lastJsonLine(run.stdout) as { ok: boolean; error: { message: string; field?: string } };
-    expect(out.ok).toBe(false);
+    const out = lastJsonLine(run.stdout) as { error: { code: string; message: string; field?: string } };
+    expect(out.error.code).toBe('auth');
     expect(out.error.message).toContain('crm.clientSecret');
     expect(out.error.field).toBe('tenants[acme].crm.clientSecret');
   });

@@ -20,7 +20,8 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof ConnectError) throw new UsageError(err.message, err.field);
+    // What the admin typed is a usage error (exit 2); a service refusing keeps its own code (exit 1).
+    if (err instanceof ConnectError && err.code === 'bad-input') throw new UsageError(err.message, err.field);
     throw err;
   }
 }
