@@ -11,7 +11,7 @@ import { MailStore, type MailboxDescription, type SeedMessage } from '../common/
 import { GmailApi, gmailRoute } from './gmail-api.js';
 import { GmailAuthority, type OAuthClientCredentials, type ServiceAccountKey } from './gmail-auth.js';
 import { batchResponse, batchTooLarge, parseBatchRequest } from './gmail-batch.js';
-import { gmailError, gmailFaultBody } from './gmail-errors.js';
+import { gmailError, gmailFaultBody, gmailQuotaError, GOOGLE_WWW_AUTHENTICATE, type QuotaErrorMode } from './gmail-errors.js';
 import { gmailId } from './gmail-message-view.js';
 import { DEFAULT_GMAIL_LIMITS, UserQuota, methodCost, type GmailLimits } from './gmail-quota.js';
 import { DirectoryApi, directoryRoute, type DirectoryOptions } from './directory-api.js';
@@ -24,6 +24,8 @@ export interface GmailEmulatorOptions {
   limits?: Partial<GmailLimits>;
   /** Simulated service time per request (default 0). */
   latencyMs?: number;
+  /** How a spent per-user quota is answered (default `legacy-403`, the documented form). */
+  quotaError?: QuotaErrorMode;
 }
 
 export interface GmailEmulatorControl {
@@ -34,6 +36,7 @@ export interface GmailEmulatorControl {
   expireHistory(address?: string): void;
   setLimits(limits: Partial<GmailLimits>): void;
   setLatency(ms: number): void;
+  setQuotaError(mode: QuotaErrorMode): void;
   expireTokens(): void;
   revokeUser(address: string): void;
   restoreUser(address: string): void;
@@ -71,6 +74,7 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
   const quota = new UserQuota({ ...DEFAULT_GMAIL_LIMITS, ...opts.limits });
   const unitLog = new Map<string, { at: number; units: number }[]>();
   let latencyMs = opts.latencyMs ?? 0;
+  let quotaError: QuotaErrorMode = opts.quotaError ?? 'legacy-403';
   const self: { running?: RunningEmulator } = {};
 
   const charge = (user: string, kind: string): EmulatorResponse | null => {
@@ -78,7 +82,7 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     const decision = quota.charge(user, units);
     if (!decision.ok) {
       self.running!.counters.count('throttled');
-      return gmailError(403, 'User Rate Limit Exceeded', 'userRateLimitExceeded', 'usageLimits');
+      return gmailQuotaError(quotaError, decision.reason === 'quota' ? decision.retryAt : new Date());
     }
     const log = unitLog.get(user) ?? [];
     log.push({ at: Date.now(), units });
@@ -171,6 +175,9 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     setLatency: (ms) => {
       latencyMs = ms;
     },
+    setQuotaError: (mode) => {
+      quotaError = mode;
+    },
     expireTokens: () => auth.expireAccessTokens(),
     revokeUser: (address) => auth.revokeUser(address),
     restoreUser: (address) => auth.restoreUser(address),
@@ -198,6 +205,7 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
       return gmailRoute(req.path, auth.authenticate(req)).kind;
     },
     faultBody: (status) => gmailFaultBody(status),
+    faultHeaders: (status): Record<string, string> => (status === 401 ? { 'WWW-Authenticate': GOOGLE_WWW_AUTHENTICATE } : {}),
   });
   self.running = running;
 

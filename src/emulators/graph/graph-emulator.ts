@@ -10,7 +10,7 @@ import { MailStore, type MailboxDescription, type SeedMessage } from '../common/
 import { GraphApi } from './graph-api.js';
 import { GraphAuthority, type GraphCredentials } from './graph-auth.js';
 import { serveBatch } from './graph-batch.js';
-import { graphError, graphFaultBody } from './graph-errors.js';
+import { CONCURRENCY_THROTTLE_CODE, graphError, graphFaultBody, graphFaultHeaders, nextRequestId } from './graph-errors.js';
 import { graphMessageId, storeKey } from './graph-message-view.js';
 import { DEFAULT_GRAPH_LIMITS, MailboxThrottle, type GraphLimits } from './graph-throttle.js';
 
@@ -64,6 +64,16 @@ export interface GraphEmulator {
   close(): Promise<void>;
 }
 
+/** Graph answers every request with `request-id` and echoes `client-request-id` (API_NOTES §1.10). */
+function withRequestIds(answer: EmulatorResponse, req: EmulatorRequest): EmulatorResponse {
+  const headers = { ...(answer.headers ?? {}) };
+  const has = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);
+  const requestId = has('request-id') ? null : nextRequestId();
+  if (requestId) headers['request-id'] = requestId;
+  if (!has('client-request-id')) headers['client-request-id'] = String(req.headers['client-request-id'] ?? requestId ?? nextRequestId());
+  return { ...answer, headers };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Starts a Graph emulator on 127.0.0.1 (random port unless given). */
@@ -93,6 +103,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   };
 
   const handler = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const answer = await serveRequest(req);
+    return req.path.startsWith('/v1.0/') ? withRequestIds(answer, req) : answer;
+  };
+
+  const serveRequest = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const origin = `http://${req.headers.host ?? `127.0.0.1:${self.running?.port}`}`;
     if (req.path.startsWith('/__mock/')) return controlRoute(req);
     if (!req.path.startsWith('/v1.0/')) {
@@ -115,7 +130,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       counters.count('throttled');
       return admission.reason === 'rate'
         ? graphError(429, 'TooManyRequests', 'Please retry again later.', req, { 'Retry-After': String(admission.retryAfterSec) })
-        : graphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', req);
+        : graphError(429, CONCURRENCY_THROTTLE_CODE, 'Application is over its MailboxConcurrency limit.', req);
     }
     counters.enter(route.mailbox);
     try {
@@ -158,6 +173,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     port: opts.port,
     classify,
     faultBody: (status) => graphFaultBody(status),
+    faultHeaders: (status, body, req) => graphFaultHeaders(status, body, req),
   });
 
   self.running = running;

@@ -16,12 +16,25 @@ function headerOf(headers: unknown, name: string): string | null {
   return null;
 }
 
+/**
+ * The wait a quota message states: "User-rate limit exceeded.  Retry after 2026-09-11T20:00:00.000Z"
+ * (403 or 429, no `Retry-After` header; API_NOTES §12.2). Null when the message names no time.
+ */
+export function retryAfterFromMessage(message: unknown, now: number = Date.now()): number | null {
+  if (typeof message !== 'string') return null;
+  const match = /retry after\s+(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2}))/i.exec(message);
+  if (!match) return null;
+  const at = Date.parse(match[1]!);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
 /** Maps a status, Google error body and headers (also used for batch parts). */
-export function googleStatusError(status: number, body: unknown, headers: unknown, cause?: unknown): SyncError {
+export function googleStatusError(status: number, body: unknown, headers: unknown, cause?: unknown, now: number = Date.now()): SyncError {
   const error = (body as { error?: unknown } | null)?.error;
   const reason =
     typeof error === 'string' ? error : ((error as { errors?: { reason?: string }[] } | undefined)?.errors?.[0]?.reason ?? null);
-  const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'));
+  const stated = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : null;
+  const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'), now) ?? retryAfterFromMessage(stated, now);
   const message = `google ${status}${reason ? ` ${reason}` : ''}`;
   if (status === 401 || reason === 'invalid_grant' || reason === 'unauthorized_client' || reason === 'invalid_client') {
     return new SyncError('auth', message, { status, retryable: false, cause });
