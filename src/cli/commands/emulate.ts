@@ -10,6 +10,7 @@ import { loadMailbox, loadMailboxes } from '../../emulators/common/mail-seed.js'
 import type { MailboxDescription } from '../../emulators/common/mail-store.js';
 import { generateMailboxes } from '../../emulators/common/mailbox-generator.js';
 import { startGmailEmulator } from '../../emulators/gmail/gmail-emulator.js';
+import { QUOTA_ERROR_MODES, type QuotaErrorMode } from '../../emulators/gmail/gmail-errors.js';
 import { startGraphEmulator } from '../../emulators/graph/graph-emulator.js';
 import { startHubspotEmulator } from '../../emulators/hubspot/hubspot-emulator.js';
 import { startSalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.js';
@@ -25,6 +26,9 @@ interface EmulateFlags {
   crm?: string;
   domain: string;
   json?: boolean;
+  sentItemsWithoutHeaders?: boolean;
+  deltaReplays?: boolean;
+  quotaError?: string;
 }
 
 const DEMO_CRM = fileURLToPath(new URL('../../../examples/sample-crm.json', import.meta.url));
@@ -59,12 +63,16 @@ async function start(kind: Kind, flags: EmulateFlags): Promise<{ info: Record<st
   switch (kind) {
     case 'graph': {
       const mailboxes = await seedMailboxes(flags);
-      const e = await startGraphEmulator({ port, mailboxes });
+      const e = await startGraphEmulator({ port, mailboxes, sentItemsWithoutHeaders: flags.sentItemsWithoutHeaders, deltaReplays: flags.deltaReplays });
       return { info: { api: `${e.url}/v1.0`, tokenUrl: e.tokenUrl, credentials: e.credentials, mailboxes: mailboxes.map((m) => m.address) }, close: () => e.close() };
     }
     case 'gmail': {
       const mailboxes = await seedMailboxes(flags);
-      const e = await startGmailEmulator({ port, mailboxes });
+      const quotaError = flags.quotaError ?? 'legacy-403';
+      if (!(QUOTA_ERROR_MODES as readonly string[]).includes(quotaError)) {
+        throw new UsageError(`--quota-error: expected one of ${QUOTA_ERROR_MODES.join(', ')}, got ${quotaError}`);
+      }
+      const e = await startGmailEmulator({ port, mailboxes, quotaError: quotaError as QuotaErrorMode });
       return {
         info: { api: `${e.url}/gmail/v1`, rootUrl: `${e.url}/`, tokenUrl: e.tokenUrl, serviceAccount: e.serviceAccount, oauthClient: e.oauthClient, mailboxes: mailboxes.map((m) => m.address) },
         close: () => e.close(),
@@ -90,6 +98,9 @@ export function registerEmulate(program: Command): void {
     .option('--mail <path>', 'graph/gmail: seed from a folder of per-user folders, a maildir, an mbox or .eml files')
     .option('--domain <domain>', 'graph/gmail: company domain for mailboxes loaded with --mail', 'example-seller.com')
     .option('--crm <snapshot.json>', 'salesforce/hubspot: seed from a CRM snapshot (default: the demo tenant)')
+    .option('--sent-items-without-headers', 'graph: Sent Items copies carry no internetMessageHeaders, as some tenants answer')
+    .option('--delta-replays', 'graph: each delta round also replays the previous round\'s changes')
+    .option('--quota-error <mode>', `gmail: how a spent user quota is answered (${QUOTA_ERROR_MODES.join(', ')})`)
     .option('--json', 'print the connection details as one JSON object')
     .addHelpText(
       'after',

@@ -24,6 +24,8 @@ export interface GmailEmulatorOptions {
   limits?: Partial<GmailLimits>;
   /** Simulated service time per request (default 0). */
   latencyMs?: number;
+  /** Records whose typed arrays `historyTypes` filtered out still come with `messages[]` only (default on). */
+  bareHistoryRecords?: boolean;
   /** How a spent per-user quota is answered (default `legacy-403`, the documented form). */
   quotaError?: QuotaErrorMode;
 }
@@ -31,6 +33,10 @@ export interface GmailEmulatorOptions {
 export interface GmailEmulatorControl {
   addMessage(address: string, message: SeedMessage): string;
   deleteMessage(address: string, gmailId: string): boolean;
+  /** Marks read or unread: a history record with UNREAD removed or added. */
+  setRead(address: string, gmailId: string, isRead: boolean): boolean;
+  /** Moves to another folder (into Inbox, to Trash…): a record with the labels removed and added. */
+  moveMessage(address: string, gmailId: string, folder: Folder): boolean;
   messageIds(address: string, folder?: Folder): string[];
   /** Drops retained history: older `startHistoryId`s answer 404. */
   expireHistory(address?: string): void;
@@ -69,7 +75,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promise<GmailEmulator> {
   const store = new MailStore(opts.mailboxes ?? []);
   const auth = new GmailAuthority(store);
-  const api = new GmailApi(store);
+  const api = new GmailApi(store, { bareHistoryRecords: opts.bareHistoryRecords ?? true });
   const directory = new DirectoryApi(store, opts.directory);
   const quota = new UserQuota({ ...DEFAULT_GMAIL_LIMITS, ...opts.limits });
   const unitLog = new Map<string, { at: number; units: number }[]>();
@@ -166,6 +172,14 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     deleteMessage: (address, id) => {
       const m = store.liveAt(address).find((x) => gmailId(x.key) === id);
       return m ? store.deleteMessage(address, m.key) : false;
+    },
+    setRead: (address, id, isRead) => {
+      const m = store.liveAt(address).find((x) => gmailId(x.key) === id);
+      return m ? store.setRead(address, m.key, isRead) : false;
+    },
+    moveMessage: (address, id, folder) => {
+      const m = store.liveAt(address).find((x) => gmailId(x.key) === id);
+      return m ? store.moveMessage(address, m.key, folder) : false;
     },
     messageIds: (address, folder) => store.liveAt(address).filter((m) => !folder || m.folder === folder).map((m) => gmailId(m.key)),
     expireHistory: (address) => api.expireHistory(address),

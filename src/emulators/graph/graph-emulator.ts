@@ -27,6 +27,8 @@ export interface GraphEmulatorOptions {
   groups?: Record<string, string[]>;
   /** Reproduce the Sent Items gap: no `internetMessageHeaders` on sent copies (default off). */
   sentItemsWithoutHeaders?: boolean;
+  /** Each delta round also replays the previous round's changes (default off). */
+  deltaReplays?: boolean;
 }
 
 /** What tests, the demo and `mailbridge emulate graph` drive the emulator with. */
@@ -34,6 +36,10 @@ export interface GraphEmulatorControl {
   /** Delivers new mail; returns its Graph message id. */
   addMessage(address: string, message: SeedMessage): string;
   deleteMessage(address: string, graphId: string): boolean;
+  /** Marks read or unread: the next delta round carries a sparse row. */
+  setRead(address: string, graphId: string, isRead: boolean): boolean;
+  /** Moves to another folder: `@removed` in the old folder's delta, a full row in the new one's. */
+  moveMessage(address: string, graphId: string, folder: Folder): boolean;
   /** Graph ids of a mailbox's live messages, optionally of one folder. */
   messageIds(address: string, folder?: Folder): string[];
   /** Delta tokens of the mailbox (all when omitted) answer 410 `SyncStateNotFound` from now on. */
@@ -88,7 +94,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   const api = new GraphApi(store, {
     ...(opts.groups ? { groups: opts.groups } : {}),
     defaultDeltaPageSize: opts.defaultDeltaPageSize ?? 10,
-    quirks: { sentItemsWithoutHeaders: opts.sentItemsWithoutHeaders ?? false },
+    quirks: { sentItemsWithoutHeaders: opts.sentItemsWithoutHeaders ?? false, deltaReplays: opts.deltaReplays ?? false },
   });
   const throttle = new MailboxThrottle({ ...DEFAULT_GRAPH_LIMITS, ...opts.limits });
   let latencyMs = opts.latencyMs ?? 0;
@@ -145,6 +151,8 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   const control: GraphEmulatorControl = {
     addMessage: (address, message) => graphMessageId(store.addMessage(address, message).key),
     deleteMessage: (address, graphId) => store.deleteMessage(address, storeKey(graphId)),
+    setRead: (address, graphId, isRead) => store.setRead(address, storeKey(graphId), isRead),
+    moveMessage: (address, graphId, folder) => store.moveMessage(address, storeKey(graphId), folder),
     messageIds: (address, folder) =>
       store.liveAt(address).filter((m) => !folder || m.folder === folder).map((m) => graphMessageId(m.key)),
     expireDelta: (address, folder) => api.expireDelta(address, folder),

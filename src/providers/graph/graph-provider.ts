@@ -48,6 +48,11 @@ const BATCH_SIZE = 20;
 /** Limiter key of tenant-wide calls (`/users`), which belong to no mailbox. */
 const TENANT = '__tenant__';
 
+/** A delta row without the properties every new row carries (`receivedDateTime` is always selected). */
+function isSparseRow(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && !('receivedDateTime' in item);
+}
+
 interface BatchItemResult {
   id: string;
   status: number;
@@ -224,6 +229,9 @@ export class GraphProvider implements MailProvider {
           removedIds.push(row.id);
           continue;
         }
+        // An update in place (a read toggle) comes as a sparse row, only `id`, `isRead`,
+        // `parentFolderId` (microsoft-graph-docs#7776): not a message, nothing to import.
+        if (isSparseRow(item)) continue;
         if (seen.has(row.id)) continue;
         seen.add(row.id);
         messages.push(toMessageMeta(row, folder));
