@@ -306,7 +306,8 @@ export class GmailProvider implements MailProvider {
                   userId: mailbox.address,
                   startHistoryId: start,
                   labelId: label,
-                  historyTypes: ['messageAdded', 'messageDeleted'],
+                  // labelAdded: mail moved into the folder from elsewhere (Archive, Spam) is new to it.
+                  historyTypes: ['messageAdded', 'messageDeleted', 'labelAdded'],
                   maxResults: this.config.pageSize ?? 500,
                   pageToken: token ?? undefined,
                 })
@@ -317,6 +318,10 @@ export class GmailProvider implements MailProvider {
           const removedIds: string[] = [];
           for (const record of page.history ?? []) {
             for (const a of record.messagesAdded ?? []) if ((a.message.labelIds ?? [label]).includes(label)) added.push(a.message.id);
+            for (const l of record.labelsAdded ?? []) if ((l.labelIds ?? []).includes(label)) added.push(l.message.id);
+            // Trashing (labelsAdded TRASH) is not a removal: imported mail stays logged
+            // (docs/rules.md); only a permanent delete is reported. Records carrying only
+            // `messages[]` say nothing typed and are passed over.
             for (const d of record.messagesDeleted ?? []) removedIds.push(d.message.id);
           }
           const removed = new Set(removedIds);
