@@ -3,7 +3,7 @@
  * (`error.errors[].reason`): rate reasons on 403 are throttling, not a permission problem.
  */
 import { SyncError } from '../../core/sync-error.js';
-import { parseRetryAfter } from '../common/retry-after.js';
+import { parseRetryAfter, withWait } from '../common/retry-after.js';
 
 const RATE_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'dailyLimitExceeded', 'quotaExceeded']);
 
@@ -40,7 +40,7 @@ export function googleStatusError(status: number, body: unknown, headers: unknow
     return new SyncError('auth', message, { status, retryable: false, cause });
   }
   if (status === 429 || (status === 403 && reason && RATE_REASONS.has(reason))) {
-    return new SyncError('rate-limited', message, { status, retryAfterMs, cause });
+    return new SyncError('rate-limited', withWait(message, retryAfterMs), { status, retryAfterMs, cause });
   }
   if (status === 403) return new SyncError('permission', message, { status, cause });
   if (status === 404) return new SyncError('not-found', message, { status, cause });

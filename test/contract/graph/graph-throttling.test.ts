@@ -116,6 +116,7 @@ describe('Graph throttling answers', () => {
     expect(error).toBeInstanceOf(SyncError);
     expect((error as SyncError).code).toBe('rate-limited');
     expect((error as SyncError).retryAfterMs).toBe(30_000);
+    expect((error as SyncError).message).toContain('wait 30 s');
     expect(emu.emulator.counters.get('messages.delta') - before).toBe(1);
     await provider.close();
   });
