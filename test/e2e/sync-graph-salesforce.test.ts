@@ -13,6 +13,7 @@ import { parseSnapshot } from '../../src/core/snapshot.js';
 import { SalesforceAdapter } from '../../src/crm-adapters/salesforce/salesforce-adapter.js';
 import type { SeedMessage } from '../../src/emulators/common/mail-store.js';
 import { startGraphEmulator, type GraphEmulator } from '../../src/emulators/graph/graph-emulator.js';
+import { graphMessageId } from '../../src/emulators/graph/graph-message-view.js';
 import { startSalesforceEmulator, type RunningSalesforceEmulator } from '../../src/emulators/salesforce/salesforce-emulator.js';
 import { GraphProvider } from '../../src/providers/graph/graph-provider.js';
 import { RedirectingNetworkClient } from '../../src/providers/graph/graph-network-client.js';
@@ -158,6 +159,25 @@ describe('sync: Graph → engine → Salesforce', () => {
     const alex = round.mailboxes.find((m) => m.address === 'alex@example-seller.com');
     expect(alex).toMatchObject({ ok: true, scanned: 1, imported: 1 });
     expect(sf.control.emails().map((e) => e.record.Subject)).toContain('Next steps');
+  });
+
+  it('read toggles scan nothing; mail moved out and back is a duplicate, not a second activity', async () => {
+    // Delta rows after the first round (microsoft-graph-docs#7776: a read toggle returns only id,
+    // isRead, parentFolderId; delta-query-messages.md: moved mail is @removed from one folder
+    // and appears in the other).
+    await syncTenant(deps);
+    const alex = 'alex@example-seller.com';
+    const idOf = (messageId: string) =>
+      graphMessageId(graph.store.liveAt(alex).find((m) => m.headers.some((h) => h.value === messageId))!.key);
+    graph.control.setRead(alex, idOf('<forecast@example-seller.com>'), false);
+    graph.control.moveMessage(alex, idOf('<renewal-1@acme.com>'), 'other');
+    const quiet = (await syncTenant(deps)).mailboxes.find((m) => m.address === alex);
+    // Defect: the sparse row was scanned as a message (and skipped with a reason).
+    expect(quiet).toMatchObject({ ok: true, scanned: 0, imported: 0 });
+    graph.control.moveMessage(alex, idOf('<renewal-1@acme.com>'), 'inbox');
+    const back = (await syncTenant(deps)).mailboxes.find((m) => m.address === alex);
+    expect(back).toMatchObject({ ok: true, scanned: 1, imported: 0, duplicates: 1 });
+    expect(sf.control.emails()).toHaveLength(2);
   });
 
   it('rejected mail leaves no address, subject or id in the database', async () => {

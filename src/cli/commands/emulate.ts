@@ -10,6 +10,7 @@ import { loadMailbox, loadMailboxes } from '../../emulators/common/mail-seed.js'
 import type { MailboxDescription } from '../../emulators/common/mail-store.js';
 import { generateMailboxes } from '../../emulators/common/mailbox-generator.js';
 import { startGmailEmulator } from '../../emulators/gmail/gmail-emulator.js';
+import { QUOTA_ERROR_MODES, type QuotaErrorMode } from '../../emulators/gmail/gmail-errors.js';
 import { startGraphEmulator } from '../../emulators/graph/graph-emulator.js';
 import { BATCH_CONFLICT_MODES, type BatchConflictMode } from '../../emulators/hubspot/hubspot-batch-create.js';
 import { startHubspotEmulator } from '../../emulators/hubspot/hubspot-emulator.js';
@@ -28,6 +29,9 @@ interface EmulateFlags {
   json?: boolean;
   searchLagMs?: string;
   batchConflict?: string;
+  sentItemsWithoutHeaders?: boolean;
+  deltaReplays?: boolean;
+  quotaError?: string;
 }
 
 const DEMO_CRM = fileURLToPath(new URL('../../../examples/sample-crm.json', import.meta.url));
@@ -79,12 +83,16 @@ async function start(kind: Kind, flags: EmulateFlags): Promise<{ info: Record<st
   switch (kind) {
     case 'graph': {
       const mailboxes = await seedMailboxes(flags);
-      const e = await startGraphEmulator({ port, mailboxes });
+      const e = await startGraphEmulator({ port, mailboxes, sentItemsWithoutHeaders: flags.sentItemsWithoutHeaders, deltaReplays: flags.deltaReplays });
       return { info: { api: `${e.url}/v1.0`, tokenUrl: e.tokenUrl, credentials: e.credentials, mailboxes: mailboxes.map((m) => m.address) }, close: () => e.close() };
     }
     case 'gmail': {
       const mailboxes = await seedMailboxes(flags);
-      const e = await startGmailEmulator({ port, mailboxes });
+      const quotaError = flags.quotaError ?? 'legacy-403';
+      if (!(QUOTA_ERROR_MODES as readonly string[]).includes(quotaError)) {
+        throw new UsageError(`--quota-error: expected one of ${QUOTA_ERROR_MODES.join(', ')}, got ${quotaError}`);
+      }
+      const e = await startGmailEmulator({ port, mailboxes, quotaError: quotaError as QuotaErrorMode });
       return {
         info: { api: `${e.url}/gmail/v1`, rootUrl: `${e.url}/`, tokenUrl: e.tokenUrl, serviceAccount: e.serviceAccount, oauthClient: e.oauthClient, mailboxes: mailboxes.map((m) => m.address) },
         close: () => e.close(),
@@ -112,6 +120,9 @@ export function registerEmulate(program: Command): void {
     .option('--crm <snapshot.json>', 'salesforce/hubspot: seed from a CRM snapshot (default: the demo tenant)')
     .option('--search-lag-ms <ms>', 'hubspot: new writes stay out of search results this long (default 0)')
     .option('--batch-conflict <mode>', `hubspot: answer to a batch create meeting a taken unique value: ${BATCH_CONFLICT_MODES.join(', ')} (default reject-409)`)
+    .option('--sent-items-without-headers', 'graph: Sent Items copies carry no internetMessageHeaders, as some tenants answer')
+    .option('--delta-replays', 'graph: each delta round also replays the previous round\'s changes')
+    .option('--quota-error <mode>', `gmail: how a spent user quota is answered (${QUOTA_ERROR_MODES.join(', ')})`)
     .option('--json', 'print the connection details as one JSON object')
     .addHelpText(
       'after',

@@ -7,10 +7,14 @@
  * - `GET /__mock/counters` → requests served by kind
  * - `POST /__mock/messages` `{ mailbox, message: SeedMessage }` → `{ id }`
  * - `DELETE /__mock/messages/{mailbox}/{id}`
+ * - `POST /__mock/read` `{ mailbox, id, isRead }`; `POST /__mock/move` `{ mailbox, id, folder }`
  * - `POST /__mock/expire-cursors` `{ mailbox? }` (Graph delta tokens, Gmail history)
  * - `POST /__mock/expire-tokens`; `POST /__mock/revoke` `{ mailbox }`; `POST /__mock/restore` `{ mailbox }`
  */
+import type { Folder } from '../../core/types.js';
 import type { FaultRule } from './faults.js';
+
+const FOLDERS: Folder[] = ['inbox', 'sent', 'drafts', 'deleted', 'junk', 'other'];
 import type { EmulatorRequest, EmulatorResponse } from './http-emulator.js';
 import type { SeedMessage } from './mail-store.js';
 import type { RequestCounters } from './request-counters.js';
@@ -20,6 +24,8 @@ export interface MailControl {
   clearFaults(): void;
   addMessage(address: string, message: SeedMessage): string;
   deleteMessage(address: string, id: string): boolean;
+  setRead(address: string, id: string, isRead: boolean): boolean;
+  moveMessage(address: string, id: string, folder: Folder): boolean;
   expireCursors(address?: string): void;
   expireTokens(): void;
   revokeUser(address: string): void;
@@ -46,6 +52,14 @@ export function serveControl(req: EmulatorRequest, control: MailControl, counter
   }
   const del = /^DELETE \/__mock\/messages\/([^/]+)\/([^/]+)$/.exec(route);
   if (del) return control.deleteMessage(del[1]!, del[2]!) ? { status: 204 } : { status: 404, body: { error: 'no such message' } };
+  if (route === 'POST /__mock/read' || route === 'POST /__mock/move') {
+    const { mailbox, id, isRead, folder } = body() as { mailbox?: string; id?: string; isRead?: boolean; folder?: Folder };
+    if (!mailbox || !id) return { status: 400, body: { error: 'mailbox and id are required' } };
+    if (route.endsWith('read') && typeof isRead !== 'boolean') return { status: 400, body: { error: 'isRead must be true or false' } };
+    if (route.endsWith('move') && (!folder || !FOLDERS.includes(folder))) return { status: 400, body: { error: `folder must be one of ${FOLDERS.join(', ')}` } };
+    const done = route.endsWith('read') ? control.setRead(mailbox, id, isRead!) : control.moveMessage(mailbox, id, folder!);
+    return done ? { status: 204 } : { status: 404, body: { error: 'no such message (or already there)' } };
+  }
   if (route === 'POST /__mock/expire-cursors') {
     control.expireCursors(body().mailbox as string | undefined);
     return { status: 204 };

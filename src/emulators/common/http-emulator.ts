@@ -45,8 +45,8 @@ export interface HttpEmulatorOptions {
   concurrencyKey?: (req: EmulatorRequest) => string | undefined;
   /** Fills in the service's error envelope when a status fault carries no body. */
   faultBody?: (status: number, req: EmulatorRequest) => unknown;
-  /** Headers the service puts on every answer, injected faults included (a rule's own win). */
-  faultHeaders?: (status: number, req: EmulatorRequest) => Record<string, string> | undefined;
+  /** Headers the service puts on every answer with such a status, injected faults included (request ids, `Retry-After`, limit info); a rule's own win. */
+  faultHeaders?: (status: number, body: unknown, req: EmulatorRequest) => Record<string, string> | undefined;
 }
 
 /** Builds the request view handlers see; also used by batch endpoints for their inner requests. */
@@ -128,8 +128,9 @@ export async function startHttpEmulator(opts: HttpEmulatorOptions): Promise<Runn
         const fault: Fault | undefined = faults.take(req, kind);
         if (fault?.type === 'hang') return; // the socket stays open until the client or close() ends it
         if (fault?.type === 'status') {
-          const headers = { ...opts.faultHeaders?.(fault.status, req), ...fault.headers };
-          send(res, { status: fault.status, headers, body: fault.body ?? opts.faultBody?.(fault.status, req) }, false);
+          const body = fault.body ?? opts.faultBody?.(fault.status, req);
+          const headers = { ...opts.faultHeaders?.(fault.status, body, req), ...fault.headers };
+          send(res, { status: fault.status, headers, body }, false);
           return;
         }
         if (fault?.type === 'delay') await sleep(fault.ms);

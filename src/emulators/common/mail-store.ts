@@ -1,6 +1,6 @@
 /**
  * The mailboxes an emulator serves, shared by the Graph and Gmail emulators: messages with their
- * raw headers and bodies, and a change log (add, delete) with a global sequence number from which
+ * raw headers and bodies, and a change log (add, delete, read-state update, move) with a global sequence number from which
  * both Graph delta tokens and Gmail history ids are derived.
  */
 import { createHash } from 'node:crypto';
@@ -16,6 +16,8 @@ export interface RawHeader {
 export interface SeedMessage {
   folder: Folder;
   isDraft?: boolean;
+  /** Read state (default read). */
+  isRead?: boolean;
   /** When the service received (or sent) it, ISO-8601. */
   receivedAt: string;
   headers: RawHeader[];
@@ -35,6 +37,11 @@ export interface StoredMessage extends SeedMessage {
   key: string;
   mailbox: string;
   isDraft: boolean;
+  isRead: boolean;
+  /** Folder it was delivered to; `folder` is where it is now. */
+  originalFolder: Folder;
+  /** Moves between folders, in order. */
+  moves: { seq: number; from: Folder; to: Folder }[];
   /** Sequence number of the change that created it. */
   createdSeq: number;
   /** Sequence number of the change that deleted it, if deleted. */
@@ -50,11 +57,29 @@ export interface StoredMailbox {
   byKey: Map<string, StoredMessage>;
 }
 
+/** `updated`: a property changed in place (read state); `moved`: to another folder. */
 export interface MailChange {
   seq: number;
-  type: 'added' | 'deleted';
+  type: 'added' | 'deleted' | 'updated' | 'moved';
   mailbox: string;
   key: string;
+  /** Moves: the folders it left and entered. */
+  from?: Folder;
+  to?: Folder;
+  /** Updates: the read state it took. */
+  isRead?: boolean;
+}
+
+/** The folder a message was in at sequence `at`. */
+export function folderAt(m: StoredMessage, at: number): Folder {
+  let folder = m.originalFolder;
+  for (const move of m.moves) if (move.seq <= at) folder = move.to;
+  return folder;
+}
+
+/** Whether a message existed (created, not yet deleted) at sequence `at`. */
+export function aliveAt(m: StoredMessage, at: number): boolean {
+  return m.createdSeq <= at && (m.deletedSeq === null || m.deletedSeq > at);
 }
 
 /** Deterministic short digest, used for ids and opaque tokens. */
@@ -132,6 +157,9 @@ export class MailStore {
     const stored: StoredMessage = {
       ...message,
       isDraft: message.isDraft ?? message.folder === 'drafts',
+      isRead: message.isRead ?? true,
+      originalFolder: message.folder,
+      moves: [],
       key,
       mailbox: box.address,
       createdSeq: this.seq,
@@ -154,6 +182,31 @@ export class MailStore {
     return true;
   }
 
+  /** Sets the read state (a change only when it differs); returns false when unknown or gone. */
+  setRead(address: string, key: string, isRead: boolean): boolean {
+    const box = this.mailbox(address);
+    const message = box?.byKey.get(key);
+    if (!box || !message || message.deletedSeq !== null) return false;
+    if (message.isRead === isRead) return true;
+    this.seq += 1;
+    message.isRead = isRead;
+    this.log.push({ seq: this.seq, type: 'updated', mailbox: box.address, key, isRead });
+    return true;
+  }
+
+  /** Moves a live message to another folder; returns false when unknown, gone or already there. */
+  moveMessage(address: string, key: string, to: Folder): boolean {
+    const box = this.mailbox(address);
+    const message = box?.byKey.get(key);
+    if (!box || !message || message.deletedSeq !== null || message.folder === to) return false;
+    this.seq += 1;
+    const from = message.folder;
+    message.moves.push({ seq: this.seq, from, to });
+    message.folder = to;
+    this.log.push({ seq: this.seq, type: 'moved', mailbox: box.address, key, from, to });
+    return true;
+  }
+
   /** A live (not deleted) message of a mailbox. */
   message(address: string, key: string): StoredMessage | undefined {
     const m = this.mailbox(address)?.byKey.get(key);
@@ -164,7 +217,7 @@ export class MailStore {
   liveAt(address: string, at: number = this.seq): StoredMessage[] {
     const box = this.mailbox(address);
     if (!box) return [];
-    return box.messages.filter((m) => m.createdSeq <= at && (m.deletedSeq === null || m.deletedSeq > at));
+    return box.messages.filter((m) => aliveAt(m, at));
   }
 
   /** Changes of one mailbox with `after < seq <= upto`. */

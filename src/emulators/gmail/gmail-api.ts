@@ -1,13 +1,14 @@
 /**
  * Gmail's users resources over the shared store: profile, labels, `messages.list` (labelIds AND,
- * a `q` subset, spam/trash exclusion), `messages.get` in four formats, and `history.list` with a
- * 404 when the start id is older than the retained history.
+ * a `q` subset, spam/trash exclusion), `messages.get` in four formats, and `history.list` (added,
+ * deleted, label changes for read toggles and moves) with a 404 when the start id is older than
+ * the retained history.
  */
 import type { EmulatorRequest, EmulatorResponse } from '../common/http-emulator.js';
-import type { MailStore, StoredMessage } from '../common/mail-store.js';
+import { folderAt, type MailChange, type MailStore, type StoredMessage } from '../common/mail-store.js';
 import { PageTokens } from '../common/page-tokens.js';
 import { gmailError } from './gmail-errors.js';
-import { FOLDER_LABELS, SYSTEM_LABELS, gmailId, historyIdOf, messageResource, seqOfHistoryId, threadIdOf } from './gmail-message-view.js';
+import { FOLDER_LABELS, SYSTEM_LABELS, gmailId, historyIdOf, labelsOf, messageResource, seqOfHistoryId, threadIdOf } from './gmail-message-view.js';
 
 interface ListState {
   user: string;
@@ -27,6 +28,53 @@ interface HistoryState {
   types: string[];
   offset: number;
   max: number;
+}
+
+export interface GmailApiOptions {
+  /**
+   * A change whose typed array `historyTypes` filtered out still comes as a record carrying only
+   * `messages[]` (API_NOTES §12.4: `messages` duplicates the typed arrays; clients meet records
+   * with nothing else). Off: such records are dropped.
+   */
+  bareHistoryRecords: boolean;
+}
+
+const TYPE_OF: Record<string, string> = { messagesAdded: 'messageAdded', messagesDeleted: 'messageDeleted', labelsAdded: 'labelAdded', labelsRemoved: 'labelRemoved' };
+
+/**
+ * One history record per change (`@googleapis/gmail` `Schema$History`): added and deleted mail,
+ * a read toggle as UNREAD removed/added, a move as the folder labels removed and added (into
+ * Trash: `labelsAdded: [TRASH]`). `labels` is every label the record touches, for `labelId`.
+ */
+function historyRecord(
+  m: StoredMessage,
+  change: MailChange,
+  types: string[],
+  bare: boolean,
+): { body: Record<string, unknown>; labels: string[] } | null {
+  const ref = (labelIds: string[]) => ({ id: gmailId(m.key), threadId: threadIdOf(m), labelIds });
+  const before = labelsOf(m, folderAt(m, change.seq - 1));
+  const after = labelsOf(m, folderAt(m, change.seq));
+  const typed: Record<string, unknown[]> = {};
+  if (change.type === 'added') typed.messagesAdded = [{ message: ref(after) }];
+  if (change.type === 'deleted') typed.messagesDeleted = [{ message: ref(before) }];
+  if (change.type === 'updated') {
+    const unread = change.isRead === false;
+    const labelIds = unread ? after.filter((l) => l !== 'UNREAD').concat('UNREAD') : after.filter((l) => l !== 'UNREAD');
+    typed[unread ? 'labelsAdded' : 'labelsRemoved'] = [{ message: ref(labelIds), labelIds: ['UNREAD'] }];
+  }
+  if (change.type === 'moved') {
+    const removed = before.filter((l) => !after.includes(l));
+    const added = after.filter((l) => !before.includes(l));
+    if (removed.length) typed.labelsRemoved = [{ message: ref(after), labelIds: removed }];
+    if (added.length) typed.labelsAdded = [{ message: ref(after), labelIds: added }];
+  }
+  const kept = Object.fromEntries(Object.entries(typed).filter(([k]) => types.length === 0 || types.includes(TYPE_OF[k]!)));
+  if (Object.keys(kept).length === 0 && !bare) return null;
+  return {
+    body: { id: historyIdOf(change.seq), messages: [{ id: gmailId(m.key), threadId: threadIdOf(m) }], ...kept },
+    labels: [...new Set([...before, ...after, ...(change.type === 'updated' ? ['UNREAD'] : [])])],
+  };
 }
 
 const USER_PATH = /^\/gmail\/v1\/users\/([^/]+)(\/.*)?$/;
@@ -77,7 +125,10 @@ export class GmailApi {
   private readonly retainedFrom = new Map<string, number>();
   readonly bodyRequests: { mailbox: string; id: string }[] = [];
 
-  constructor(private readonly store: MailStore) {}
+  constructor(
+    private readonly store: MailStore,
+    private readonly options: GmailApiOptions = { bareHistoryRecords: true },
+  ) {}
 
   /** Drops the history of a user (all users when omitted): every start id issued so far answers 404. */
   expireHistory(user?: string): void {
@@ -172,16 +223,10 @@ export class GmailApi {
     for (const change of this.store.changes(user, state.from, state.to)) {
       const m = this.store.anyMessage(user, change.key);
       if (!m) continue;
-      const labels = FOLDER_LABELS[m.folder];
-      if (state.labelId && !labels.includes(state.labelId)) continue;
-      const type = change.type === 'added' ? 'messageAdded' : 'messageDeleted';
-      if (state.types.length > 0 && !state.types.includes(type)) continue;
-      const ref = { id: gmailId(m.key), threadId: threadIdOf(m), labelIds: labels };
-      records.push({
-        id: historyIdOf(change.seq),
-        messages: [{ id: ref.id, threadId: ref.threadId }],
-        ...(type === 'messageAdded' ? { messagesAdded: [{ message: ref }] } : { messagesDeleted: [{ message: ref }] }),
-      });
+      const record = historyRecord(m, change, state.types, this.options.bareHistoryRecords);
+      if (!record) continue;
+      if (state.labelId && !record.labels.includes(state.labelId)) continue;
+      records.push(record.body);
     }
     const page = records.slice(state.offset, state.offset + state.max);
     const body: Record<string, unknown> = { historyId: historyIdOf(state.to) };

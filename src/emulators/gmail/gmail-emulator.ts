@@ -11,7 +11,7 @@ import { MailStore, type MailboxDescription, type SeedMessage } from '../common/
 import { GmailApi, gmailRoute } from './gmail-api.js';
 import { GmailAuthority, type OAuthClientCredentials, type ServiceAccountKey } from './gmail-auth.js';
 import { batchResponse, batchTooLarge, parseBatchRequest } from './gmail-batch.js';
-import { gmailError, gmailFaultBody } from './gmail-errors.js';
+import { gmailError, gmailFaultBody, gmailQuotaError, GOOGLE_WWW_AUTHENTICATE, type QuotaErrorMode } from './gmail-errors.js';
 import { gmailId } from './gmail-message-view.js';
 import { DEFAULT_GMAIL_LIMITS, UserQuota, methodCost, type GmailLimits } from './gmail-quota.js';
 import { DirectoryApi, directoryRoute, type DirectoryOptions } from './directory-api.js';
@@ -26,16 +26,25 @@ export interface GmailEmulatorOptions {
   latencyMs?: number;
   /** Call kinds refused with 403 `insufficientPermissions` (a scope not granted): `getProfile`, `messages.list`, `messages.get`, `directory.users`, … */
   deniedCalls?: string[];
+  /** Records whose typed arrays `historyTypes` filtered out still come with `messages[]` only (default on). */
+  bareHistoryRecords?: boolean;
+  /** How a spent per-user quota is answered (default `legacy-403`, the documented form). */
+  quotaError?: QuotaErrorMode;
 }
 
 export interface GmailEmulatorControl {
   addMessage(address: string, message: SeedMessage): string;
   deleteMessage(address: string, gmailId: string): boolean;
+  /** Marks read or unread: a history record with UNREAD removed or added. */
+  setRead(address: string, gmailId: string, isRead: boolean): boolean;
+  /** Moves to another folder (into Inbox, to Trash…): a record with the labels removed and added. */
+  moveMessage(address: string, gmailId: string, folder: Folder): boolean;
   messageIds(address: string, folder?: Folder): string[];
   /** Drops retained history: older `startHistoryId`s answer 404. */
   expireHistory(address?: string): void;
   setLimits(limits: Partial<GmailLimits>): void;
   setLatency(ms: number): void;
+  setQuotaError(mode: QuotaErrorMode): void;
   expireTokens(): void;
   revokeUser(address: string): void;
   restoreUser(address: string): void;
@@ -70,13 +79,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promise<GmailEmulator> {
   const store = new MailStore(opts.mailboxes ?? []);
   const auth = new GmailAuthority(store);
-  const api = new GmailApi(store);
+  const api = new GmailApi(store, { bareHistoryRecords: opts.bareHistoryRecords ?? true });
   const directory = new DirectoryApi(store, opts.directory);
   const quota = new UserQuota({ ...DEFAULT_GMAIL_LIMITS, ...opts.limits });
   const unitLog = new Map<string, { at: number; units: number }[]>();
   let latencyMs = opts.latencyMs ?? 0;
   const denied = new Set(opts.deniedCalls ?? []);
   const refused = () => gmailError(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions');
+  let quotaError: QuotaErrorMode = opts.quotaError ?? 'legacy-403';
   const self: { running?: RunningEmulator } = {};
 
   const charge = (user: string, kind: string): EmulatorResponse | null => {
@@ -84,7 +94,7 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     const decision = quota.charge(user, units);
     if (!decision.ok) {
       self.running!.counters.count('throttled');
-      return gmailError(403, 'User Rate Limit Exceeded', 'userRateLimitExceeded', 'usageLimits');
+      return gmailQuotaError(quotaError, decision.reason === 'quota' ? decision.retryAt : new Date());
     }
     const log = unitLog.get(user) ?? [];
     log.push({ at: Date.now(), units });
@@ -171,6 +181,14 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
       const m = store.liveAt(address).find((x) => gmailId(x.key) === id);
       return m ? store.deleteMessage(address, m.key) : false;
     },
+    setRead: (address, id, isRead) => {
+      const m = store.liveAt(address).find((x) => gmailId(x.key) === id);
+      return m ? store.setRead(address, m.key, isRead) : false;
+    },
+    moveMessage: (address, id, folder) => {
+      const m = store.liveAt(address).find((x) => gmailId(x.key) === id);
+      return m ? store.moveMessage(address, m.key, folder) : false;
+    },
     messageIds: (address, folder) => store.liveAt(address).filter((m) => !folder || m.folder === folder).map((m) => gmailId(m.key)),
     expireHistory: (address) => api.expireHistory(address),
     setLimits: (limits) => {
@@ -178,6 +196,9 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    setQuotaError: (mode) => {
+      quotaError = mode;
     },
     expireTokens: () => auth.expireAccessTokens(),
     revokeUser: (address) => auth.revokeUser(address),
@@ -215,6 +236,7 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
       return gmailRoute(req.path, auth.authenticate(req)).kind;
     },
     faultBody: (status) => gmailFaultBody(status),
+    faultHeaders: (status): Record<string, string> => (status === 401 ? { 'WWW-Authenticate': GOOGLE_WWW_AUTHENTICATE } : {}),
   });
   self.running = running;
 

@@ -18,6 +18,11 @@ export const FOLDER_LABELS: Record<Folder, string[]> = {
 export const SYSTEM_LABELS = ['INBOX', 'SENT', 'DRAFT', 'TRASH', 'SPAM', 'UNREAD', 'STARRED', 'IMPORTANT',
   'CATEGORY_PERSONAL', 'CATEGORY_SOCIAL', 'CATEGORY_PROMOTIONS', 'CATEGORY_UPDATES', 'CATEGORY_FORUMS'];
 
+/** A message's labels: its folder's, plus UNREAD while unread. */
+export function labelsOf(m: StoredMessage, folder: Folder = m.folder): string[] {
+  return m.isRead ? FOLDER_LABELS[folder] : [...FOLDER_LABELS[folder], 'UNREAD'];
+}
+
 /** History ids grow with the store sequence but are not contiguous, as Gmail's are not. */
 export const historyIdOf = (seq: number): string => String(100_000 + seq * 3);
 export const seqOfHistoryId = (historyId: string): number => Math.floor((Number(historyId) - 100_000) / 3);
@@ -45,7 +50,7 @@ export function messageResource(m: StoredMessage, format: string, metadataHeader
   const base = {
     id: gmailId(m.key),
     threadId: threadIdOf(m),
-    labelIds: FOLDER_LABELS[m.folder],
+    labelIds: labelsOf(m),
     snippet: snippet(m),
     historyId: historyIdOf(m.createdSeq),
     internalDate: String(Date.parse(m.receivedAt)),

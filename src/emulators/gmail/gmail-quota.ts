@@ -21,7 +21,8 @@ export function methodCost(kind: string, limits: GmailLimits): number {
   return 1;
 }
 
-export type QuotaDecision = { ok: true } | { ok: false; reason: 'quota' | 'concurrency' };
+/** `retryAt` (quota): when enough of the window has slid by for this charge to fit. */
+export type QuotaDecision = { ok: true } | { ok: false; reason: 'quota'; retryAt: Date } | { ok: false; reason: 'concurrency' };
 
 export class UserQuota {
   private readonly spent = new Map<string, { at: number; units: number }[]>();
@@ -34,7 +35,16 @@ export class UserQuota {
     const list = (this.spent.get(user) ?? []).filter((s) => now - s.at < this.limits.windowMs);
     this.spent.set(user, list);
     const used = list.reduce((sum, s) => sum + s.units, 0);
-    if (used + units > this.limits.unitsPerWindow) return { ok: false, reason: 'quota' };
+    if (used + units > this.limits.unitsPerWindow) {
+      let freed = used + units - this.limits.unitsPerWindow;
+      let at = now;
+      for (const s of list) {
+        at = s.at + this.limits.windowMs;
+        freed -= s.units;
+        if (freed <= 0) break;
+      }
+      return { ok: false, reason: 'quota', retryAt: new Date(at) };
+    }
     list.push({ at: now, units });
     return { ok: true };
   }

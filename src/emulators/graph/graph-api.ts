@@ -6,7 +6,7 @@
  */
 import type { Folder } from '../../core/types.js';
 import type { EmulatorRequest, EmulatorResponse } from '../common/http-emulator.js';
-import { headerValue, type MailStore, type StoredMessage } from '../common/mail-store.js';
+import { aliveAt, folderAt, headerValue, type MailStore, type StoredMessage } from '../common/mail-store.js';
 import { PageTokens } from '../common/page-tokens.js';
 import { buildRawMessage } from '../common/raw-message.js';
 import type { GraphPrincipal } from './graph-auth.js';
@@ -35,6 +35,8 @@ interface DeltaState {
   select: string | null;
   filter: ReceivedFilter | null;
   fromSeq: number;
+  /** Start of the previous round (null on the first): what a replay sends again. */
+  replayFrom: number | null;
   toSeq: number;
   offset: number;
   pageSize: number;
@@ -44,6 +46,11 @@ interface DeltaState {
 /** `internetMessageId eq '<…>'`: exact match, every folder (the service can return several copies). */
 interface MessageIdFilter {
   messageId: string;
+}
+
+interface DeltaRow {
+  message: StoredMessage;
+  kind: 'full' | 'sparse' | 'removed';
 }
 
 interface ListState {
@@ -307,25 +314,29 @@ export class GraphApi {
       const found = skip ? this.deltaTokens.resolve(skip) : this.deltaTokens.resolve(deltaToken ?? '');
       if (!found || found.mailbox !== mailbox || found.folder !== folder || found.epoch !== this.epoch(mailbox, folder)) return gone();
       // A delta token starts a new round: changes since it up to now.
-      state = deltaToken ? { ...found, fromSeq: found.toSeq, toSeq: this.store.sequence, offset: 0 } : found;
+      state = deltaToken ? { ...found, replayFrom: found.fromSeq, fromSeq: found.toSeq, toSeq: this.store.sequence, offset: 0 } : found;
       const size = preferredPageSize(req.headers.prefer);
       if (deltaToken && size) state.pageSize = Math.min(size, 1000);
     } else {
       const filter = parseFilter(req.query.get('$filter'));
       if (filter === 'invalid') return graphError(400, 'BadRequest', 'Only receivedDateTime ge/gt filters are supported on delta.', req);
       state = {
-        mailbox, folder, select: req.query.get('$select'), filter, fromSeq: 0, toSeq: this.store.sequence, offset: 0,
+        mailbox, folder, select: req.query.get('$select'), filter, fromSeq: 0, replayFrom: null, toSeq: this.store.sequence, offset: 0,
         pageSize: Math.min(preferredPageSize(req.headers.prefer) ?? this.options.defaultDeltaPageSize, 1000),
         epoch: this.epoch(mailbox, folder),
       };
     }
     const rows = this.deltaRows(state);
     const select = parseSelect(state.select);
-    const value = rows.slice(state.offset, state.offset + state.pageSize).map((row) =>
-      row.removed
-        ? { '@odata.type': '#microsoft.graph.message', id: graphMessageId(row.message.key), '@removed': { reason: 'deleted' } }
-        : { '@odata.type': '#microsoft.graph.message', ...projectMessage(row.message, select, 'html', this.options.quirks) },
-    );
+    const value = rows.slice(state.offset, state.offset + state.pageSize).map((row) => {
+      const type = { '@odata.type': '#microsoft.graph.message' };
+      if (row.kind === 'removed') return { ...type, id: graphMessageId(row.message.key), '@removed': { reason: 'deleted' } };
+      if (row.kind === 'sparse') {
+        const full = projectMessage(row.message, new Set(['isRead', 'parentFolderId']), 'html', this.options.quirks);
+        return { ...type, ...full };
+      }
+      return { ...type, ...projectMessage(row.message, select, 'html', this.options.quirks) };
+    });
     // Links use the OData key syntax, as the service does, whatever form the request used.
     const linkBase = `${origin}/v1.0/users/${this.store.mailbox(mailbox)?.id}/mailFolders('${folderId(mailbox, folder)}')/messages/delta`;
     const body: Record<string, unknown> = { '@odata.context': `${origin}/v1.0/$metadata#Collection(message)`, value };
@@ -337,22 +348,38 @@ export class GraphApi {
     return { status: 200, body };
   }
 
-  /** Rows of one delta round: everything live at `toSeq` on the first round, else the changes. */
-  private deltaRows(state: DeltaState): { message: StoredMessage; removed: boolean }[] {
-    const inFolder = (m: StoredMessage) => m.folder === state.folder;
+  /**
+   * Rows of one delta round: everything in the folder at `toSeq` on the first round; after that,
+   * per message changed since the round's start: a full row when it entered the folder (new or
+   * moved in), `@removed` when it left (deleted or moved out), and a sparse row when it changed in
+   * place (a read toggle returns only `id`, `isRead`, `parentFolderId`: microsoft-graph-docs#7776).
+   * With the replay quirk the previous round's changes come again (concepts/delta-query-overview:
+   * "the same entity may be returned more than once").
+   */
+  private deltaRows(state: DeltaState): DeltaRow[] {
+    const inFolderAt = (m: StoredMessage, at: number) => aliveAt(m, at) && folderAt(m, at) === state.folder;
     if (state.fromSeq === 0) {
       return this.store
         .liveAt(state.mailbox, state.toSeq)
-        .filter((m) => inFolder(m) && matchesFilter(m, state.filter))
-        .map((message) => ({ message, removed: false }));
+        .filter((m) => inFolderAt(m, state.toSeq) && matchesFilter(m, state.filter))
+        .map((message) => ({ message, kind: 'full' as const }));
     }
-    const rows: { message: StoredMessage; removed: boolean }[] = [];
-    for (const change of this.store.changes(state.mailbox, state.fromSeq, state.toSeq)) {
-      const m = this.store.anyMessage(state.mailbox, change.key);
-      if (!m || !inFolder(m)) continue;
-      const aliveAtEnd = m.deletedSeq === null || m.deletedSeq > state.toSeq;
-      if (change.type === 'added' && aliveAtEnd && matchesFilter(m, state.filter)) rows.push({ message: m, removed: false });
-      if (change.type === 'deleted' && m.createdSeq <= state.fromSeq) rows.push({ message: m, removed: true });
+    const from = this.options.quirks?.deltaReplays && state.replayFrom !== null ? state.replayFrom : state.fromSeq;
+    // Each message once, in the order of its last change.
+    const last = new Map<string, number>();
+    for (const change of this.store.changes(state.mailbox, from, state.toSeq)) {
+      last.delete(change.key);
+      last.set(change.key, change.seq);
+    }
+    const rows: DeltaRow[] = [];
+    for (const key of last.keys()) {
+      const m = this.store.anyMessage(state.mailbox, key);
+      if (!m) continue;
+      const before = inFolderAt(m, from);
+      const after = inFolderAt(m, state.toSeq);
+      if (!before && after && matchesFilter(m, state.filter)) rows.push({ message: m, kind: 'full' });
+      else if (before && !after) rows.push({ message: m, kind: 'removed' });
+      else if (before && after) rows.push({ message: m, kind: 'sparse' });
     }
     return rows;
   }

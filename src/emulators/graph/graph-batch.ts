@@ -1,6 +1,7 @@
 /**
  * Graph JSON batching: at most 20 requests, unique ids, relative URLs, `dependsOn` with 424 on a
- * failed dependency, per-item throttling with an item-level `Retry-After`, and responses in an
+ * failed dependency, per-item throttling with an item-level `Retry-After` (none on the concurrency
+ * throttle), request ids on every item, and responses in an
  * order different from the request's (clients must correlate by id).
  */
 import { makeEmulatorRequest, type EmulatorRequest, type EmulatorResponse } from '../common/http-emulator.js';
@@ -8,7 +9,7 @@ import type { FaultPlan } from '../common/faults.js';
 import type { RequestCounters } from '../common/request-counters.js';
 import type { GraphApi } from './graph-api.js';
 import type { GraphPrincipal } from './graph-auth.js';
-import { graphError, graphFaultBody } from './graph-errors.js';
+import { CONCURRENCY_THROTTLE_CODE, graphError, graphFaultBody, graphFaultHeaders } from './graph-errors.js';
 import type { MailboxThrottle } from './graph-throttle.js';
 
 interface BatchItem {
@@ -90,17 +91,19 @@ export async function serveBatch(req: EmulatorRequest, ctx: BatchContext): Promi
       }
       const fault = ctx.faults.take(innerReq, route.kind);
       if (fault?.type === 'status') {
-        results.set(item.id, itemResponse(item.id, { status: fault.status, headers: fault.headers, body: fault.body ?? graphFaultBody(fault.status) }));
+        const body = fault.body ?? graphFaultBody(fault.status);
+        const headers = { ...graphFaultHeaders(fault.status, body, innerReq), ...fault.headers };
+        results.set(item.id, itemResponse(item.id, { status: fault.status, headers, body }));
         continue;
       }
       if (route.mailbox && overConcurrency.has(route.mailbox)) {
         ctx.counters.count('throttled');
-        results.set(item.id, itemResponse(item.id, graphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', innerReq, { 'Retry-After': '1' })));
+        results.set(item.id, itemResponse(item.id, graphError(429, CONCURRENCY_THROTTLE_CODE, 'Application is over its MailboxConcurrency limit.', innerReq)));
         continue;
       }
       if (route.mailbox) {
         const rate = ctx.throttle.admit(route.mailbox, 1, 0);
-        if (!rate.ok) {
+        if (!rate.ok && rate.reason === 'rate') {
           ctx.counters.count('throttled');
           results.set(item.id, itemResponse(item.id, graphError(429, 'TooManyRequests', 'Please retry again later.', innerReq, { 'Retry-After': String(rate.retryAfterSec) })));
           continue;

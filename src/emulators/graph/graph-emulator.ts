@@ -10,7 +10,7 @@ import { MailStore, type MailboxDescription, type SeedMessage } from '../common/
 import { GraphApi } from './graph-api.js';
 import { GraphAuthority, type GraphCredentials } from './graph-auth.js';
 import { serveBatch } from './graph-batch.js';
-import { graphError, graphFaultBody } from './graph-errors.js';
+import { CONCURRENCY_THROTTLE_CODE, graphError, graphFaultBody, graphFaultHeaders, nextRequestId } from './graph-errors.js';
 import { graphMessageId, storeKey } from './graph-message-view.js';
 import { DEFAULT_GRAPH_LIMITS, MailboxThrottle, type GraphLimits } from './graph-throttle.js';
 
@@ -29,6 +29,8 @@ export interface GraphEmulatorOptions {
   sentItemsWithoutHeaders?: boolean;
   /** Call kinds refused with 403 (a permission not granted): `users.list`, `groups.members`, `messages.delta`, `message.get`, … */
   deniedCalls?: string[];
+  /** Each delta round also replays the previous round's changes (default off). */
+  deltaReplays?: boolean;
 }
 
 /** What tests, the demo and `mailbridge emulate graph` drive the emulator with. */
@@ -36,6 +38,10 @@ export interface GraphEmulatorControl {
   /** Delivers new mail; returns its Graph message id. */
   addMessage(address: string, message: SeedMessage): string;
   deleteMessage(address: string, graphId: string): boolean;
+  /** Marks read or unread: the next delta round carries a sparse row. */
+  setRead(address: string, graphId: string, isRead: boolean): boolean;
+  /** Moves to another folder: `@removed` in the old folder's delta, a full row in the new one's. */
+  moveMessage(address: string, graphId: string, folder: Folder): boolean;
   /** Graph ids of a mailbox's live messages, optionally of one folder. */
   messageIds(address: string, folder?: Folder): string[];
   /** Delta tokens of the mailbox (all when omitted) answer 410 `SyncStateNotFound` from now on. */
@@ -68,6 +74,16 @@ export interface GraphEmulator {
   close(): Promise<void>;
 }
 
+/** Graph answers every request with `request-id` and echoes `client-request-id` (API_NOTES §1.10). */
+function withRequestIds(answer: EmulatorResponse, req: EmulatorRequest): EmulatorResponse {
+  const headers = { ...(answer.headers ?? {}) };
+  const has = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);
+  const requestId = has('request-id') ? null : nextRequestId();
+  if (requestId) headers['request-id'] = requestId;
+  if (!has('client-request-id')) headers['client-request-id'] = String(req.headers['client-request-id'] ?? requestId ?? nextRequestId());
+  return { ...answer, headers };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Starts a Graph emulator on 127.0.0.1 (random port unless given). */
@@ -84,7 +100,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     denied,
     ...(opts.groups ? { groups: opts.groups } : {}),
     defaultDeltaPageSize: opts.defaultDeltaPageSize ?? 10,
-    quirks: { sentItemsWithoutHeaders: opts.sentItemsWithoutHeaders ?? false },
+    quirks: { sentItemsWithoutHeaders: opts.sentItemsWithoutHeaders ?? false, deltaReplays: opts.deltaReplays ?? false },
   });
   const throttle = new MailboxThrottle({ ...DEFAULT_GRAPH_LIMITS, ...opts.limits });
   let latencyMs = opts.latencyMs ?? 0;
@@ -99,6 +115,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   };
 
   const handler = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const answer = await serveRequest(req);
+    return req.path.startsWith('/v1.0/') ? withRequestIds(answer, req) : answer;
+  };
+
+  const serveRequest = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const origin = `http://${req.headers.host ?? `127.0.0.1:${self.running?.port}`}`;
     if (req.path.startsWith('/__mock/')) return controlRoute(req);
     if (!req.path.startsWith('/v1.0/')) {
@@ -121,7 +142,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       counters.count('throttled');
       return admission.reason === 'rate'
         ? graphError(429, 'TooManyRequests', 'Please retry again later.', req, { 'Retry-After': String(admission.retryAfterSec) })
-        : graphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', req);
+        : graphError(429, CONCURRENCY_THROTTLE_CODE, 'Application is over its MailboxConcurrency limit.', req);
     }
     counters.enter(route.mailbox);
     try {
@@ -136,6 +157,8 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   const control: GraphEmulatorControl = {
     addMessage: (address, message) => graphMessageId(store.addMessage(address, message).key),
     deleteMessage: (address, graphId) => store.deleteMessage(address, storeKey(graphId)),
+    setRead: (address, graphId, isRead) => store.setRead(address, storeKey(graphId), isRead),
+    moveMessage: (address, graphId, folder) => store.moveMessage(address, storeKey(graphId), folder),
     messageIds: (address, folder) =>
       store.liveAt(address).filter((m) => !folder || m.folder === folder).map((m) => graphMessageId(m.key)),
     expireDelta: (address, folder) => api.expireDelta(address, folder),
@@ -173,6 +196,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     port: opts.port,
     classify,
     faultBody: (status) => graphFaultBody(status),
+    faultHeaders: (status, body, req) => graphFaultHeaders(status, body, req),
   });
 
   self.running = running;

@@ -84,7 +84,7 @@ function fullMessage(m: StoredMessage, bodyType: 'text' | 'html'): Record<string
     importance: 'normal',
     parentFolderId: folderId(m.mailbox, m.folder),
     conversationId: `AAQk${digest(references.split(/\s+/)[0] ?? '', 16)}=`,
-    isRead: true,
+    isRead: m.isRead,
     isDraft: m.isDraft,
     body,
     sender: sender,
@@ -108,6 +108,8 @@ export function parseSelect(value: string | null): Set<string> | null {
 export interface GraphQuirks {
   /** Sent Items copies come back with empty `internetMessageHeaders` (a known Graph gap). */
   sentItemsWithoutHeaders: boolean;
+  /** Each delta round sends the previous round's changes again (replays happen on the service). */
+  deltaReplays?: boolean;
 }
 
 /** The message as a list/get/delta row: `$select`ed properties plus `id` and `@odata.etag`. */

@@ -11,7 +11,8 @@ export interface GraphLimits {
 
 export const DEFAULT_GRAPH_LIMITS: GraphLimits = { requestsPerWindow: 10_000, windowMs: 600_000, concurrency: 4 };
 
-export type Admission = { ok: true } | { ok: false; reason: 'rate' | 'concurrency'; retryAfterSec: number };
+/** `retryAfterSec` is whole seconds for the rate limit; the concurrency gate states none. */
+export type Admission = { ok: true } | { ok: false; reason: 'rate'; retryAfterSec: number } | { ok: false; reason: 'concurrency' };
 
 /** Sliding-window and concurrency accounting per mailbox. */
 export class MailboxThrottle {
@@ -31,11 +32,11 @@ export class MailboxThrottle {
     if (list.length + requests > this.limits.requestsPerWindow) {
       for (let i = 0; i < requests; i++) list.push(now);
       const oldest = list[0] ?? now;
-      const retryAfterSec = Math.max(0.001, (oldest + this.limits.windowMs - now) / 1000);
-      return { ok: false, reason: 'rate', retryAfterSec: Math.round(retryAfterSec * 1000) / 1000 };
+      // Graph states whole seconds (learn.microsoft.com/graph/throttling: "Retry-After: 10").
+      return { ok: false, reason: 'rate', retryAfterSec: Math.max(1, Math.ceil((oldest + this.limits.windowMs - now) / 1000)) };
     }
     for (let i = 0; i < requests; i++) list.push(now);
-    if (running + slots > this.limits.concurrency) return { ok: false, reason: 'concurrency', retryAfterSec: 1 };
+    if (running + slots > this.limits.concurrency) return { ok: false, reason: 'concurrency' };
     this.inFlight.set(mailbox, running + slots);
     return { ok: true };
   }

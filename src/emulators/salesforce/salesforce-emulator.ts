@@ -439,7 +439,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     port: opts.port,
     classify: classifySalesforce,
     faultBody,
-    faultHeaders: (status, req) => (status !== 401 && req.path.startsWith('/services/data/v') ? limitHeader() : undefined),
+    faultHeaders: (status, _body, req) => (status !== 401 && req.path.startsWith('/services/data/v') ? limitHeader() : undefined),
   });
   baseUrl = emulator.url;
 

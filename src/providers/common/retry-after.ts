@@ -9,3 +9,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
+
+/** A throttling message that says how long the service asked to wait, so the failure says what to expect. */
+export function withWait(message: string, retryAfterMs: number | null): string {
+  return retryAfterMs === null ? message : `${message}: throttled, the service asks to wait ${Math.ceil(retryAfterMs / 1000)} s`;
+}

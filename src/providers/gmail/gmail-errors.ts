@@ -3,7 +3,7 @@
  * (`error.errors[].reason`): rate reasons on 403 are throttling, not a permission problem.
  */
 import { SyncError } from '../../core/sync-error.js';
-import { parseRetryAfter } from '../common/retry-after.js';
+import { parseRetryAfter, withWait } from '../common/retry-after.js';
 
 const RATE_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'dailyLimitExceeded', 'quotaExceeded']);
 
@@ -31,12 +31,25 @@ function credentialRefused(reason: string | null, description: string): { settin
   return null;
 }
 
+/**
+ * The wait a quota message states: "User-rate limit exceeded.  Retry after 2026-09-11T20:00:00.000Z"
+ * (403 or 429, no `Retry-After` header; API_NOTES §12.2). Null when the message names no time.
+ */
+export function retryAfterFromMessage(message: unknown, now: number = Date.now()): number | null {
+  if (typeof message !== 'string') return null;
+  const match = /retry after\s+(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2}))/i.exec(message);
+  if (!match) return null;
+  const at = Date.parse(match[1]!);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
 /** Maps a status, Google error body and headers (also used for batch parts). */
-export function googleStatusError(status: number, body: unknown, headers: unknown, cause?: unknown): SyncError {
+export function googleStatusError(status: number, body: unknown, headers: unknown, cause?: unknown, now: number = Date.now()): SyncError {
   const error = (body as { error?: unknown } | null)?.error;
   const reason =
     typeof error === 'string' ? error : ((error as { errors?: { reason?: string }[] } | undefined)?.errors?.[0]?.reason ?? null);
-  const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'));
+  const stated = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : null;
+  const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'), now) ?? retryAfterFromMessage(stated, now);
   const message = `google ${status}${reason ? ` ${reason}` : ''}`;
   if (status === 401 || reason === 'invalid_grant' || reason === 'unauthorized_client' || reason === 'invalid_client') {
     const description = String((body as { error_description?: unknown } | null)?.error_description ?? '');
@@ -44,7 +57,7 @@ export function googleStatusError(status: number, body: unknown, headers: unknow
     return new SyncError('auth', credential ? `${message}: ${credential.what}` : message, { status, retryable: false, setting: credential?.setting ?? null, cause });
   }
   if (status === 429 || (status === 403 && reason && RATE_REASONS.has(reason))) {
-    return new SyncError('rate-limited', message, { status, retryAfterMs, cause });
+    return new SyncError('rate-limited', withWait(message, retryAfterMs), { status, retryAfterMs, cause });
   }
   if (status === 403) return new SyncError('permission', message, { status, cause });
   if (status === 404) return new SyncError('not-found', message, { status, cause });

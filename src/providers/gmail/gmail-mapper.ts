@@ -37,7 +37,15 @@ export const listPage = z.object({
 const ref = z.object({ message: z.object({ id: z.string(), labelIds: z.array(z.string()).nullish() }) });
 export const historyPage = z.object({
   history: z
-    .array(z.object({ id: z.string(), messagesAdded: z.array(ref).nullish(), messagesDeleted: z.array(ref).nullish() }))
+    .array(
+      z.object({
+        id: z.string(),
+        messagesAdded: z.array(ref).nullish(),
+        messagesDeleted: z.array(ref).nullish(),
+        // Labels added to a message: INBOX on mail moved into the Inbox, TRASH on mail trashed.
+        labelsAdded: z.array(ref.extend({ labelIds: z.array(z.string()).nullish() })).nullish(),
+      }),
+    )
     .optional(),
   historyId: z.string(),
   nextPageToken: z.string().nullish(),

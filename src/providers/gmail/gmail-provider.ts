@@ -11,7 +11,7 @@ import type { MessageBody, MessageMeta } from '../../core/types.js';
 import { ConnectionStatuses, type ConnectionStatus, type StatusListener } from '../common/connection-status.js';
 import { MailboxLimiter, type RateLimit } from '../common/mailbox-limiter.js';
 import { SyncError } from '../../core/sync-error.js';
-import { DEFAULT_RETRY, withRetries, type RetryOptions } from '../common/retry-policy.js';
+import { DEFAULT_RETRY, waitsTooLong, withRetries, type RetryOptions } from '../common/retry-policy.js';
 import { MemoryTokenStore, type TokenStore } from '../common/token-store.js';
 import { buildBatch, parseBatch } from './gmail-batch.js';
 import { googleStatusError, toProviderError } from './gmail-errors.js';
@@ -165,6 +165,8 @@ export class GmailProvider implements MailProvider {
       return result;
     } catch (raw) {
       const error = toProviderError(raw);
+      // "Retry after <time>" beyond what a call may wait: nothing else of this user goes before it.
+      if (error.code === 'rate-limited' && error.retryAfterMs !== null) this.limiter.pause(address, error.retryAfterMs);
       if (error.code === 'auth') this.statuses.set(address, 'revoked');
       else if (error.retryable) this.statuses.set(address, 'failing');
       throw error;
@@ -231,7 +233,10 @@ export class GmailProvider implements MailProvider {
           const error = part ? googleStatusError(part.status, part.body, part.headers) : new SyncError('transient', 'batch part missing');
           if (error.code === 'not-found') return;
           if (part?.status === 200) retry.push(id);
-          else if (!error.retryable || attempt >= this.retry.maxAttempts) throw error;
+          else if (error.retryable && waitsTooLong(error, this.retry)) {
+            this.limiter.pause(address, error.retryAfterMs!);
+            throw error;
+          } else if (!error.retryable || attempt >= this.retry.maxAttempts) throw error;
           else retry.push(id);
           waitMs = Math.max(waitMs, error.retryAfterMs ?? this.retry.baseDelayMs * 2 ** (attempt - 1));
         });
@@ -303,7 +308,8 @@ export class GmailProvider implements MailProvider {
                   userId: mailbox.address,
                   startHistoryId: start,
                   labelId: label,
-                  historyTypes: ['messageAdded', 'messageDeleted'],
+                  // labelAdded: mail moved into the folder from elsewhere (Archive, Spam) is new to it.
+                  historyTypes: ['messageAdded', 'messageDeleted', 'labelAdded'],
                   maxResults: this.config.pageSize ?? 500,
                   pageToken: token ?? undefined,
                 })
@@ -314,6 +320,10 @@ export class GmailProvider implements MailProvider {
           const removedIds: string[] = [];
           for (const record of page.history ?? []) {
             for (const a of record.messagesAdded ?? []) if ((a.message.labelIds ?? [label]).includes(label)) added.push(a.message.id);
+            for (const l of record.labelsAdded ?? []) if ((l.labelIds ?? []).includes(label)) added.push(l.message.id);
+            // Trashing (labelsAdded TRASH) is not a removal: imported mail stays logged
+            // (docs/rules.md); only a permanent delete is reported. Records carrying only
+            // `messages[]` say nothing typed and are passed over.
             for (const d of record.messagesDeleted ?? []) removedIds.push(d.message.id);
           }
           const removed = new Set(removedIds);

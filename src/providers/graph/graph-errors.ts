@@ -4,7 +4,7 @@
  */
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { SyncError } from '../../core/sync-error.js';
-import { parseRetryAfter } from '../common/retry-after.js';
+import { parseRetryAfter, withWait } from '../common/retry-after.js';
 
 function header(headers: unknown, name: string): string | null {
   if (headers instanceof Headers) return headers.get(name);
@@ -31,7 +31,7 @@ export function graphStatusError(status: number, code: string | null, headers: u
   if (status === 410 || code === 'SyncStateNotFound' || code === 'syncStateNotFound') {
     return new SyncError('invalid-cursor', message, { status, cause });
   }
-  if (status === 429) return new SyncError('rate-limited', message, { status, retryAfterMs, cause });
+  if (status === 429) return new SyncError('rate-limited', withWait(message, retryAfterMs), { status, retryAfterMs, cause });
   if (status >= 500) return new SyncError('transient', message, { status, retryAfterMs, cause });
   return new SyncError('bad-input', message, { status, cause });
 }

@@ -9,7 +9,7 @@ import type { Folder, MessageBody, MessageMeta } from '../../core/types.js';
 import { ConnectionStatuses, type ConnectionStatus, type StatusListener } from '../common/connection-status.js';
 import { MailboxLimiter, type RateLimit } from '../common/mailbox-limiter.js';
 import { SyncError } from '../../core/sync-error.js';
-import { DEFAULT_RETRY, withRetries, type RetryOptions } from '../common/retry-policy.js';
+import { DEFAULT_RETRY, waitsTooLong, withRetries, type RetryOptions } from '../common/retry-policy.js';
 import { MemoryTokenStore, type TokenStore } from '../common/token-store.js';
 import { graphStatusError, toProviderError } from './graph-errors.js';
 import { graphMessageRow, graphPage, toMessageMeta, type GraphMessageRow } from './graph-mapper.js';
@@ -52,6 +52,11 @@ const WELL_KNOWN: readonly [string, Folder][] = [
 const BATCH_SIZE = 20;
 /** Limiter key of tenant-wide calls (`/users`), which belong to no mailbox. */
 const TENANT = '__tenant__';
+
+/** A delta row without the properties every new row carries (`receivedDateTime` is always selected). */
+function isSparseRow(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && !('receivedDateTime' in item);
+}
 
 interface BatchItemResult {
   id: string;
@@ -149,7 +154,10 @@ export class GraphProvider implements MailProvider {
       if (mailbox !== TENANT && this.statuses.get(mailbox) !== 'connected') this.statuses.set(mailbox, 'connected');
       return result;
     } catch (raw) {
-      throw this.settle(mailbox, toProviderError(raw));
+      const error = toProviderError(raw);
+      // A wait longer than a call may spend: nothing else of this mailbox goes before it either.
+      if (error.code === 'rate-limited' && error.retryAfterMs !== null) this.limiter.pause(mailbox, error.retryAfterMs);
+      throw this.settle(mailbox, error);
     }
   }
 
@@ -230,6 +238,9 @@ export class GraphProvider implements MailProvider {
           removedIds.push(row.id);
           continue;
         }
+        // An update in place (a read toggle) comes as a sparse row, only `id`, `isRead`,
+        // `parentFolderId` (microsoft-graph-docs#7776): not a message, nothing to import.
+        if (isSparseRow(item)) continue;
         if (seen.has(row.id)) continue;
         seen.add(row.id);
         messages.push(toMessageMeta(row, folder));
@@ -271,7 +282,8 @@ export class GraphProvider implements MailProvider {
           }
           const error = graphStatusError(item.status, null, item.headers ?? {});
           if (error.code === 'not-found') continue;
-          if (!error.retryable || attempt >= this.retry.maxAttempts) throw this.settle(mailbox.address, error);
+          if (error.retryable && waitsTooLong(error, this.retry)) this.limiter.pause(mailbox.address, error.retryAfterMs!);
+          if (!error.retryable || attempt >= this.retry.maxAttempts || waitsTooLong(error, this.retry)) throw this.settle(mailbox.address, error);
           retry.push(id);
           waitMs = Math.max(waitMs, error.retryAfterMs ?? this.retry.baseDelayMs * 2 ** (attempt - 1));
         }

@@ -5,12 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fault } from '../../../src/emulators/common/faults.js';
 import type { GraphEmulator } from '../../../src/emulators/graph/graph-emulator.js';
+import { graphThrottleFault } from '../../../src/emulators/graph/graph-errors.js';
 import type { Mailbox } from '../../../src/core/ports.js';
 import { providerFor, scanAll, startSeededGraph } from './graph-harness.js';
 
 const FAULTS: [string, Fault, number][] = [
   ['429 with a fractional Retry-After', { type: 'status', status: 429, headers: { 'Retry-After': '0.05' } }, 2],
-  ['429 without Retry-After', { type: 'status', status: 429 }, 2],
+  // Only the mailbox-concurrency throttle comes without Retry-After (API_NOTES §1.9).
+  ['429 ApplicationThrottled without Retry-After', graphThrottleFault('concurrency'), 2],
   ['500', { type: 'status', status: 500 }, 1],
   ['503 with Retry-After', { type: 'status', status: 503, headers: { 'Retry-After': '0' } }, 2],
   ['401 token expiry', { type: 'status', status: 401 }, 1],
