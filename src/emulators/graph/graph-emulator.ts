@@ -46,6 +46,8 @@ export interface GraphEmulatorControl {
   restoreUser(address: string): void;
   /** An authorization code for a user, as the browser round trip of the delegated flow yields. */
   issueAuthCode(address: string, redirectUri: string, codeChallenge?: string): string;
+  /** The user answers the consent prompt with Cancel (or, with false, accepts it again). */
+  declineConsent(address: string, decline?: boolean): void;
   /** Messages whose body (or MIME) was served, in order. */
   bodyRequests(): { mailbox: string; id: string }[];
   injectFault(rule: FaultRule): void;
@@ -143,6 +145,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     revokeUser: (address) => auth.revokeUser(address),
     restoreUser: (address) => auth.restoreUser(address),
     issueAuthCode: (address, redirectUri, codeChallenge) => auth.issueCode(address, redirectUri, codeChallenge ?? null),
+    declineConsent: (address, decline) => auth.declineConsent(address, decline),
     bodyRequests: () => [...api.bodyRequests],
     injectFault: (rule) => self.running!.faults.add(rule),
     clearFaults: () => self.running!.faults.clear(),
