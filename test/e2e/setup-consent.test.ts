@@ -207,7 +207,9 @@ describe('user-by-user setup from init to the first sync, on the emulators', () 
   it('declined consent shows the user what happened; the same link still works afterwards', async () => {
     const [row] = await invite([ALEX]);
     server = await serve(['--config', configFile], env);
-    graph.control.declineConsent(ALEX);
+    // As `mailbridge emulate graph` is driven: the control route makes the prompt answer Cancel.
+    const declining = await fetch(`${graph.url}/__mock/decline-consent`, { method: 'POST', body: JSON.stringify({ mailbox: ALEX }) });
+    expect(declining.status).toBe(204);
     const declined = await consent(row!.link!);
     expect(declined.redirect.searchParams.get('error')).toBe('access_denied');
     expect(declined.status).toBe(400);

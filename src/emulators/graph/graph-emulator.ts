@@ -152,6 +152,13 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   };
 
   function controlRoute(req: EmulatorRequest): EmulatorResponse {
+    // Graph only: the user answers the consent prompt with Cancel (`decline` false accepts again).
+    if (req.method === 'POST' && req.path === '/__mock/decline-consent') {
+      const body = JSON.parse(req.body.toString('utf8') || '{}') as { mailbox?: unknown; decline?: unknown };
+      if (typeof body.mailbox !== 'string') return { status: 400, body: { error: 'mailbox (an address) is required' } };
+      control.declineConsent(body.mailbox, body.decline !== false);
+      return { status: 204 };
+    }
     return serveControl(req, { ...control, expireCursors: (address) => api.expireDelta(address) }, self.running!.counters);
   }
 
