@@ -120,10 +120,10 @@ describe.skipIf(!runChecker)('salesforce-pkg packaging checker', () => {
   it('passes: XML well-formed, versions agree, sf project convert source succeeds offline', () => {
     const result = runCheck();
     expect(result.status, result.stderr).toBe(0);
-    // One package.xml member per component in the source: fields, permission sets, classes, LWC bundles.
+    // One package.xml member per component in the source: fields, permission sets, the connected app, classes, LWC bundles.
     const files = filesUnder(source);
     const components =
-      files.filter((f) => /\.(field|permissionset|cls)-meta\.xml$/.test(f)).length +
+      files.filter((f) => /\.(field|permissionset|cls|connectedApp)-meta\.xml$/.test(f)).length +
       readdirSync(join(source, 'lwc'), { withFileTypes: true }).filter((e) => e.isDirectory()).length;
     expect(result.stdout).toContain(`convert ok (${components} members), 0 problems`);
   });
