@@ -116,7 +116,9 @@ export async function startConsentServer(tenant: OpenTenant, opts: ConsentServer
   };
   const server: Server = createServer((req, res) => void respond(req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new ConnectError(`--listen ${opts.host}:${opts.port}: cannot listen there (${err.code ?? err.message}): choose another address with --listen`, '--listen')),
+    );
     server.listen(opts.port, opts.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
