@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphEmulator, type GraphEmulator } from '../../src/emulators/graph/graph-emulator.js';
 import { startSalesforceEmulator, type RunningSalesforceEmulator } from '../../src/emulators/salesforce/salesforce-emulator.js';
 import { lastJsonLine, mailbridge, recentMail, root, sampleSnapshot } from '../helpers/cli-tenant.js';
@@ -75,6 +75,8 @@ async function consent(link: string): Promise<{ status: number; page: string; re
   return { status: landed.status, page: await landed.text(), redirect };
 }
 
+// One setup for the whole file, in order: the full path first, then what the served redirect
+// refuses, on the tenant it left (alex connected, sam added and invited).
 describe('user-by-user setup from init to the first sync, on the emulators', () => {
   let graph: GraphEmulator;
   let sf: RunningSalesforceEmulator;
@@ -84,7 +86,7 @@ describe('user-by-user setup from init to the first sync, on the emulators', () 
   let env: Record<string, string>;
   let server: Awaited<ReturnType<typeof serve>> | null = null;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     graph = await startGraphEmulator({
       mailboxes: [
         {
@@ -115,11 +117,13 @@ describe('user-by-user setup from init to the first sync, on the emulators', () 
     expect(init.code).toBe(0);
   }, 60_000);
 
-  afterEach(async () => {
+  afterAll(async () => {
     if (server) await server.stop();
-    server = null;
-    await Promise.all([graph.close(), sf.close()]);
+    await Promise.all([graph?.close(), sf?.close()]);
   });
+
+  /** The served redirect, started once for the refusal tests. */
+  const serving = async () => (server ??= await serve(['--config', configFile], env));
 
   const run = (args: string[]) => mailbridge([...args, '--config', configFile], env);
 
@@ -178,8 +182,9 @@ describe('user-by-user setup from init to the first sync, on the emulators', () 
     const users = join(dir, 'users.csv');
     writeFileSync(users, `name,email\nAlex,${ALEX}\nSam,${SAM.toUpperCase()}\n`);
     const rows = (await run(['connect', '--file', users, '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    // Alex consented in the first test: a fresh link does not demote him.
     expect(rows.map((r) => [r.email, r.status])).toEqual([
-      [ALEX, 'invited'],
+      [ALEX, 'connected'],
       [SAM, 'invited'],
     ]);
     expect(new Set(rows.map((r) => new URL(r.link!).searchParams.get('state'))).size).toBe(2);
@@ -192,38 +197,43 @@ describe('user-by-user setup from init to the first sync, on the emulators', () 
   }, 60_000);
 
   it('a state the server never issued gets an error page and connects no one', async () => {
-    await invite([ALEX]);
-    server = await serve(['--config', configFile], env);
+    await invite([SAM]);
+    await serving();
     const forged = new URL(redirectUri);
-    forged.searchParams.set('code', graph.control.issueAuthCode(ALEX, redirectUri));
+    forged.searchParams.set('code', graph.control.issueAuthCode(SAM, redirectUri));
     forged.searchParams.set('state', 'not-a-state-we-sent');
     const res = await fetch(forged);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('This consent link is not valid');
-    const listed = lastJsonLine((await run(['mailboxes', 'list', '--json'])).stdout) as { mailboxes: { connection: string }[] };
-    expect(listed.mailboxes.map((m) => m.connection)).toEqual(['invited']);
+    const listed = lastJsonLine((await run(['mailboxes', 'list', '--json'])).stdout) as { mailboxes: { address: string; connection: string }[] };
+    expect(listed.mailboxes.find((m) => m.address === SAM)?.connection).toBe('invited');
   }, 60_000);
 
   it('declined consent shows the user what happened; the same link still works afterwards', async () => {
-    const [row] = await invite([ALEX]);
-    server = await serve(['--config', configFile], env);
+    const [row] = await invite([SAM]);
+    await serving();
     // As `mailbridge emulate graph` is driven: the control route makes the prompt answer Cancel.
-    const declining = await fetch(`${graph.url}/__mock/decline-consent`, { method: 'POST', body: JSON.stringify({ mailbox: ALEX }) });
+    const declining = await fetch(`${graph.url}/__mock/decline-consent`, { method: 'POST', body: JSON.stringify({ mailbox: SAM }) });
     expect(declining.status).toBe(204);
     const declined = await consent(row!.link!);
     expect(declined.redirect.searchParams.get('error')).toBe('access_denied');
     expect(declined.status).toBe(400);
     expect(declined.page).toContain('Consent was not given');
 
-    graph.control.declineConsent(ALEX, false);
+    const still = lastJsonLine((await run(['mailboxes', 'list', '--json'])).stdout) as { mailboxes: { address: string; connection: string }[] };
+    expect(still.mailboxes.find((m) => m.address === SAM)?.connection).toBe('invited');
+
+    graph.control.declineConsent(SAM, false);
     const accepted = await consent(row!.link!);
     expect(accepted.status).toBe(200);
     expect(accepted.page).toContain('You are connected');
+    const after = lastJsonLine((await run(['mailboxes', 'list', '--json'])).stdout) as { mailboxes: { address: string; connection: string }[] };
+    expect(after.mailboxes.find((m) => m.address === SAM)?.connection).toBe('connected');
   }, 60_000);
 
   it('a replayed redirect is refused: once by its used state, and its code under a fresh link', async () => {
     const [first] = await invite([ALEX]);
-    server = await serve(['--config', configFile], env);
+    await serving();
     const done = await consent(first!.link!);
     expect(done.status).toBe(200);
 
@@ -237,12 +247,14 @@ describe('user-by-user setup from init to the first sync, on the emulators', () 
     replay.searchParams.set('state', new URL(second!.link!).searchParams.get('state')!);
     const refused = await fetch(replay);
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toContain('Connecting did not complete');
+    const refusal = await refused.text();
+    expect(refusal).toContain('Connecting did not complete');
+    expect(refusal).toContain('invalid_grant');
   }, 60_000);
 
   it('the page escapes what it shows', async () => {
     const [row] = await invite([ALEX]);
-    server = await serve(['--config', configFile], env);
+    await serving();
     const hostile = new URL(redirectUri);
     hostile.searchParams.set('state', new URL(row!.link!).searchParams.get('state')!);
     hostile.searchParams.set('error', 'server_error');
@@ -250,5 +262,15 @@ describe('user-by-user setup from init to the first sync, on the emulators', () 
     const page = await (await fetch(hostile)).text();
     expect(page).not.toContain('<script>');
     expect(page).toContain('&lt;script&gt;');
+  }, 60_000);
+
+  it('a second --serve on an address in use fails naming --listen, and the first keeps serving', async () => {
+    await serving();
+    const second = await run(['connect', '--serve', '--json']);
+    expect(second.code).not.toBe(0);
+    expect(second.stdout + second.stderr).toContain('cannot listen there');
+    expect(second.stdout + second.stderr).toContain('--listen');
+    const page = await fetch(redirectUri);
+    expect(page.status).toBe(400);
   }, 60_000);
 });
