@@ -32,7 +32,10 @@ export const REMOVED = 'removed';
 /** Where a user's consent link waits (PKCE verifier, state) until its code comes back. */
 export const pendingConsentKey = (address: string): string => PENDING + address.toLowerCase();
 
-interface PendingConsent {
+/** How long a consent link stays usable; an older one is refused and the user asked for a new one. */
+export const CONSENT_LINK_DAYS = 14;
+
+export interface PendingConsent {
   codeVerifier: string;
   state: string;
   redirectUri: string;
@@ -120,7 +123,8 @@ async function gmailDelegationWorks(tenant: OpenTenant, address: string): Promis
   }
 }
 
-function userModeAddress(tenant: OpenTenant, input: string): string {
+/** The configured user-mode address `input` names; a ConnectError when it is not one. */
+export function userModeAddress(tenant: OpenTenant, input: string): string {
   const mail = tenant.config.mail;
   if (mail.mode !== 'user') {
     throw new ConnectError(`tenant ${tenant.config.id} is connected company-wide (mail.mode "company"): run \`mailbridge connect\` without --user`);
@@ -203,6 +207,26 @@ export async function completeUser(
   tenant.admin.setConnection(address, 'connected', address);
   tenant.admin.audit(opts.actor ?? 'cli', 'connect.complete', address);
   return { tenant: tenant.config.id, address, connection: 'connected' };
+}
+
+/**
+ * The user whose waiting consent link carries `state`, or null. Looks at every address the
+ * tenant invited (recorded `invited`) or configures, so a link is found without its address.
+ */
+export async function findPendingConsent(tenant: OpenTenant, state: string): Promise<{ address: string; pending: PendingConsent } | null> {
+  const candidates = new Set([...(tenant.config.mail.users ?? []).map((u) => u.toLowerCase()), ...tenant.admin.mailboxStatuses().map((s) => s.address)]);
+  for (const address of candidates) {
+    const saved = await tenant.secrets.get(PENDING + address);
+    if (!saved) continue;
+    const pending = JSON.parse(saved) as PendingConsent;
+    if (pending.state === state) return { address, pending };
+  }
+  return null;
+}
+
+/** Forgets a user's waiting consent link (expired, or replaced by a new invitation). */
+export async function dropPendingConsent(tenant: OpenTenant, address: string): Promise<void> {
+  await tenant.secrets.delete(PENDING + address.toLowerCase());
 }
 
 export interface ConnectionRow {

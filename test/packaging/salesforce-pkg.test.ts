@@ -85,6 +85,21 @@ describe('salesforce-pkg structure', () => {
     expect(editable.sort()).toEqual(names(SALESFORCE_PERMISSIONS.fieldsEdit).sort());
   });
 
+  it('ships the connected app the job signs in with: client credentials, the registry scopes, the integration permission set', () => {
+    const app = readFileSync(join(source, 'connectedApps/Mailbridge.connectedApp-meta.xml'), 'utf8');
+    const oauth = /<oauthConfig>([\s\S]*?)<\/oauthConfig>/.exec(app)?.[1] ?? '';
+    // The adapter asks for grant_type=client_credentials unless a JWT key is configured.
+    expect(oauth).toMatch(/<isClientCredentialEnabled>true<\/isClientCredentialEnabled>/);
+    // Metadata spells the OAuth scope `api` as the enum value `Api`.
+    const scopes = [...oauth.matchAll(/<scopes>([^<]+)<\/scopes>/g)].map((m) => m[1]!.toLowerCase());
+    expect(scopes.sort()).toEqual(names(SALESFORCE_PERMISSIONS.oauthScopes).sort());
+    const sets = [...app.matchAll(/<permissionSetName>([^<]+)<\/permissionSetName>/g)].map((m) => m[1]!);
+    expect(sets).toEqual(['Mailbridge_Integration']);
+    expect(existsSync(join(source, 'permissionsets', `${sets[0]}.permissionset-meta.xml`))).toBe(true);
+    // Nothing org-specific or secret is committed: no consumer key or secret, no Run As user.
+    expect(app).not.toMatch(/<consumerKey>|<consumerSecret>|<oauthClientCredentialUser>/);
+  });
+
   it('pins the CLI with the jsforce override and commits its lockfile', () => {
     const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as {
       devDependencies: Record<string, string>;
@@ -105,10 +120,10 @@ describe.skipIf(!runChecker)('salesforce-pkg packaging checker', () => {
   it('passes: XML well-formed, versions agree, sf project convert source succeeds offline', () => {
     const result = runCheck();
     expect(result.status, result.stderr).toBe(0);
-    // One package.xml member per component in the source: fields, permission sets, classes, LWC bundles.
+    // One package.xml member per component in the source: fields, permission sets, the connected app, classes, LWC bundles.
     const files = filesUnder(source);
     const components =
-      files.filter((f) => /\.(field|permissionset|cls)-meta\.xml$/.test(f)).length +
+      files.filter((f) => /\.(field|permissionset|cls|connectedApp)-meta\.xml$/.test(f)).length +
       readdirSync(join(source, 'lwc'), { withFileTypes: true }).filter((e) => e.isDirectory()).length;
     expect(result.stdout).toContain(`convert ok (${components} members), 0 problems`);
   });

@@ -5,10 +5,11 @@
 import type { Command } from 'commander';
 import { completeUser, connectCompany, connectionList, ConnectError, inviteUser } from '../../app/connect.js';
 import { printTable } from '../output.js';
+import { runInvites, runServe, type ConsentFlags } from './connect-consent.js';
 import { UsageError } from '../run-cli.js';
 import { tenantOptions, withEachTenant, withTenant, type TenantFlags } from '../tenant-command.js';
 
-interface ConnectFlags extends TenantFlags {
+interface ConnectFlags extends TenantFlags, ConsentFlags {
   user?: string;
   code?: string;
   state?: string;
@@ -39,7 +40,12 @@ export function registerConnect(program: Command): void {
       .option('--code <code-or-url>', 'with --user: the code from the redirect, or the whole URL the browser landed on')
       .option('--state <state>', 'with --code: the state from the redirect (checked against the link sent)')
       .option('--redirect-uri <url>', "with --user: overrides the configuration's mail.redirectUri")
-      .option('--list', "print every user's connection status (invited, connected, revoked, failing)"),
+      .option('--list', "print every user's connection status (invited, connected, revoked, failing)")
+      .option('--invite <email...>', 'user-by-user mode: one consent link per user, as CSV (JSON lines with --json)')
+      .option('--file <users.csv>', "with or instead of --invite: the users to invite (an 'email' column, or one address a line)")
+      .option('--out <links.csv>', 'with --invite/--file: write the links to this file (0600) instead of stdout')
+      .option('--serve', 'user-by-user mode: answer the redirect URI (code exchange, state checked) until SIGTERM')
+      .option('--listen <host:port>', 'with --serve: where to listen (default: the redirect URI\'s port on a local host, else 127.0.0.1:8765)'),
   )
     .addHelpText(
       'after',
@@ -54,13 +60,26 @@ user (read-only scopes). After consent the browser lands on the redirect URI wit
 pass that code (or the whole URL) back with --code. Tokens are kept in the encrypted database
 and never printed.
 
+At scale: \`connect --invite a@acme.com b@acme.com\` (or \`--file users.csv\`) writes one link per
+user (CSV: tenant,email,status,link); each is \`invited\` until they consent. \`connect --serve\`
+answers the redirect URI itself: it checks the state, redeems the code with the link's PKCE
+verifier, stores the refresh token encrypted and shows the user a page saying they are
+connected (or what went wrong). Put it behind your HTTPS proxy at the redirect URI's path.
+
 Examples:
   mailbridge connect
+  mailbridge connect --invite ana@acme.com bo@acme.com --out links.csv
+  mailbridge connect --serve --listen 127.0.0.1:8765
   mailbridge connect --user ana@acme.com
   mailbridge connect --user ana@acme.com --code 'https://mailbridge.acme.com/oauth/callback?code=...&state=...'
   mailbridge connect --list --json`,
     )
     .action(async (flags: ConnectFlags) => {
+      const modes = [flags.invite || flags.file, flags.serve, flags.user, flags.list].filter(Boolean).length;
+      if (modes > 1) throw new UsageError('use one of --invite/--file, --serve, --user, --list at a time');
+      if (flags.invite || flags.file) return runInvites(flags);
+      if (flags.serve) return runServe(flags);
+      if (flags.out || flags.listen) throw new UsageError(flags.out ? '--out goes with --invite or --file' : '--listen goes with --serve');
       if (flags.code && !flags.user) throw new UsageError('--code needs --user <email>');
       if (flags.list && flags.user) throw new UsageError('--list cannot be combined with --user');
       if (flags.list) {

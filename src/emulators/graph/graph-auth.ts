@@ -37,6 +37,10 @@ export class GraphAuthority {
   private readonly refresh = new Map<string, string>();
   private readonly codes = new Map<string, { address: string; challenge: string | null; redirectUri: string }>();
   private readonly revoked = new Set<string>();
+  /** Codes already exchanged: Entra refuses a second redemption (AADSTS54005). */
+  private readonly redeemed = new Set<string>();
+  /** Users who answer the consent prompt with Cancel. */
+  private readonly declining = new Set<string>();
   private serial = 0;
   private generation = 0;
   tokenLifetimeSec = 3599;
@@ -61,6 +65,12 @@ export class GraphAuthority {
   /** Restores a revoked user's consent (a reconnect). */
   restoreUser(address: string): void {
     this.revoked.delete(address.toLowerCase());
+  }
+
+  /** The user clicks Cancel on the consent prompt (true) or accepts it (false, the default). */
+  declineConsent(address: string, decline = true): void {
+    if (decline) this.declining.add(address.toLowerCase());
+    else this.declining.delete(address.toLowerCase());
   }
 
   /** Issues an authorization code directly (what a browser round trip would produce). */
@@ -118,19 +128,38 @@ export class GraphAuthority {
     };
   }
 
+  /**
+   * The browser leg of the authorization code flow. Errors the user can be sent back with go to
+   * the redirect URI as `error`, `error_description` and the request's `state` (RFC 6749 §4.1.2.1);
+   * a missing client or redirect URI is shown on the login page instead, never redirected.
+   * Declining consent is `access_denied` with AADSTS65004 (Entra error-code reference,
+   * learn.microsoft.com/entra/identity-platform/reference-error-codes).
+   */
   private authorize(req: EmulatorRequest): EmulatorResponse {
     const redirectUri = req.query.get('redirect_uri') ?? '';
     if (req.query.get('client_id') !== this.credentials.clientId || !redirectUri) {
       return oauthError(400, 'invalid_request', 'AADSTS700016: Application not found or redirect_uri missing.');
     }
+    const state = req.query.get('state');
+    const back = (params: Record<string, string>): EmulatorResponse => {
+      const target = new URL(redirectUri);
+      for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
+      if (state) target.searchParams.set('state', state);
+      return { status: 302, headers: { Location: target.toString() } };
+    };
+    if (req.query.get('response_type') !== 'code') {
+      return back({ error: 'unsupported_response_type', error_description: 'AADSTS70005: response_type is not supported for this flow.' });
+    }
+    const challenge = req.query.get('code_challenge');
+    if (challenge && req.query.get('code_challenge_method') !== 'S256') {
+      return back({ error: 'invalid_request', error_description: 'AADSTS501491: Invalid code_challenge_method.' });
+    }
     const hint = (req.query.get('login_hint') ?? this.store.mailboxes()[0]?.address ?? '').toLowerCase();
     if (!this.store.mailbox(hint)) return oauthError(400, 'invalid_request', 'AADSTS50034: The user account does not exist.');
-    const code = this.issueCode(hint, redirectUri, req.query.get('code_challenge'));
-    const target = new URL(redirectUri);
-    target.searchParams.set('code', code);
-    const state = req.query.get('state');
-    if (state) target.searchParams.set('state', state);
-    return { status: 302, headers: { Location: target.toString() } };
+    if (this.declining.has(hint)) {
+      return back({ error: 'access_denied', error_subcode: 'cancel', error_description: 'AADSTS65004: User declined to consent to access the app.' });
+    }
+    return back({ code: this.issueCode(hint, redirectUri, challenge) });
   }
 
   private token(req: EmulatorRequest): EmulatorResponse {
@@ -147,8 +176,12 @@ export class GraphAuthority {
     }
     if (grant === 'authorization_code') {
       const entry = this.codes.get(form.get('code') ?? '');
+      if (!entry && this.redeemed.has(form.get('code') ?? '')) {
+        return oauthError(400, 'invalid_grant', 'AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code.');
+      }
       if (!entry) return oauthError(400, 'invalid_grant', 'AADSTS70008: The provided authorization code or refresh token has expired.');
       this.codes.delete(form.get('code') ?? '');
+      this.redeemed.add(form.get('code') ?? '');
       if (entry.challenge) {
         const verifier = form.get('code_verifier') ?? '';
         const computed = createHash('sha256').update(verifier).digest('base64url');

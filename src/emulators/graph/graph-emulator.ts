@@ -54,6 +54,8 @@ export interface GraphEmulatorControl {
   restoreUser(address: string): void;
   /** An authorization code for a user, as the browser round trip of the delegated flow yields. */
   issueAuthCode(address: string, redirectUri: string, codeChallenge?: string): string;
+  /** The user answers the consent prompt with Cancel (or, with false, accepts it again). */
+  declineConsent(address: string, decline?: boolean): void;
   /** Messages whose body (or MIME) was served, in order. */
   bodyRequests(): { mailbox: string; id: string }[];
   injectFault(rule: FaultRule): void;
@@ -172,6 +174,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     revokeUser: (address) => auth.revokeUser(address),
     restoreUser: (address) => auth.restoreUser(address),
     issueAuthCode: (address, redirectUri, codeChallenge) => auth.issueCode(address, redirectUri, codeChallenge ?? null),
+    declineConsent: (address, decline) => auth.declineConsent(address, decline),
     bodyRequests: () => [...api.bodyRequests],
     injectFault: (rule) => self.running!.faults.add(rule),
     clearFaults: () => self.running!.faults.clear(),
@@ -185,6 +188,13 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     // `POST /__mock/deny {"calls": [kinds]}`: refuse these call kinds with 403 ([] grants all again).
     if (req.method === 'POST' && req.path === '/__mock/deny') {
       control.denyCalls(req.json<{ calls?: string[] }>()?.calls ?? []);
+      return { status: 204 };
+    }
+    // Graph only: the user answers the consent prompt with Cancel (`decline` false accepts again).
+    if (req.method === 'POST' && req.path === '/__mock/decline-consent') {
+      const body = JSON.parse(req.body.toString('utf8') || '{}') as { mailbox?: unknown; decline?: unknown };
+      if (typeof body.mailbox !== 'string') return { status: 400, body: { error: 'mailbox (an address) is required' } };
+      control.declineConsent(body.mailbox, body.decline !== false);
       return { status: 204 };
     }
     return serveControl(req, { ...control, expireCursors: (address) => api.expireDelta(address) }, self.running!.counters);

@@ -97,6 +97,38 @@ describe('Graph emulator over plain HTTP', () => {
     }
   });
 
+  it('authorize: a declined prompt returns access_denied with the state; a code redeemed twice is refused AADSTS54005', async () => {
+    // Entra error-code reference (learn.microsoft.com/entra/identity-platform/reference-error-codes):
+    // AADSTS65004 user declined consent (sent back as access_denied, RFC 6749 §4.1.2.1), AADSTS54005 code already redeemed.
+    const redirect = 'http://127.0.0.1:9/cb';
+    const authorize = (extra: Record<string, string> = {}) =>
+      fetch(
+        `${emu.url}/${emu.credentials.tenantId}/oauth2/v2.0/authorize?${new URLSearchParams({
+          client_id: emu.credentials.clientId, response_type: 'code', redirect_uri: redirect, scope: 'Mail.Read offline_access', login_hint: user, state: 's-1', ...extra,
+        })}`,
+        { redirect: 'manual' },
+      );
+    await fetch(`${emu.url}/__mock/decline-consent`, { method: 'POST', body: JSON.stringify({ mailbox: user }) });
+    const declined = new URL((await authorize()).headers.get('location')!);
+    expect([declined.searchParams.get('error'), declined.searchParams.get('state')]).toEqual(['access_denied', 's-1']);
+    expect(declined.searchParams.get('error_description')).toMatch(/^AADSTS65004/);
+    await fetch(`${emu.url}/__mock/decline-consent`, { method: 'POST', body: JSON.stringify({ mailbox: user, decline: false }) });
+
+    const wrongType = new URL((await authorize({ response_type: 'token' })).headers.get('location')!);
+    expect(wrongType.searchParams.get('error')).toBe('unsupported_response_type');
+
+    const code = new URL((await authorize()).headers.get('location')!).searchParams.get('code')!;
+    const redeem = () =>
+      fetch(emu.tokenUrl, {
+        method: 'POST',
+        body: new URLSearchParams({ client_id: emu.credentials.clientId, client_secret: emu.credentials.clientSecret, grant_type: 'authorization_code', code, redirect_uri: redirect }),
+      });
+    expect((await redeem()).status).toBe(200);
+    const replay = (await (await redeem()).json()) as { error: string; error_description: string };
+    expect(replay.error).toBe('invalid_grant');
+    expect(replay.error_description).toMatch(/^AADSTS54005/);
+  });
+
   it('control routes add and delete mail and inject faults over HTTP', async () => {
     const before = emu.control.messageIds(user, 'inbox').length;
     const added = await fetch(`${emu.url}/__mock/messages`, {
