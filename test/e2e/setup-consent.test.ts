@@ -134,8 +134,7 @@ describe('user-by-user setup from init to the first sync, on the emulators', () 
     return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
   }
 
-  it('init → connect --invite → consent through the authority host → served redirect → mailboxes add → sync --once', async () => {
-    // The lead adds the `mailbridge doctor` step here once doctor is merged (every check passing).
+  it('init → connect --invite → consent through the authority host → served redirect → doctor → mailboxes add → sync --once', async () => {
     const links = join(dir, 'links.csv');
     const invited = await run(['connect', '--invite', ALEX, '--out', links]);
     expect(invited.code).toBe(0);
@@ -161,6 +160,13 @@ describe('user-by-user setup from init to the first sync, on the emulators', () 
     expect(await server.stop()).toBe(0);
     expect(server.lines.map((l) => JSON.parse(l) as { result?: string }).filter((l) => l.result)).toEqual([{ tenant: 'acme', result: 'connected', address: ALEX }]);
     server = null;
+
+    // With the one configured user connected, doctor passes every check it runs.
+    const doctor = await run(['doctor', '--json']);
+    const report = lastJsonLine(doctor.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] };
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['config', 'database', 'crm.credentials', `mail.mailbox`]));
+    expect(doctor.code).toBe(0);
 
     const added = await run(['mailboxes', 'add', SAM, '--json']);
     expect(added.code).toBe(0);
