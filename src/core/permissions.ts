@@ -87,6 +87,14 @@ export const SALESFORCE_PERMISSIONS = {
   ],
 } as const satisfies Record<string, readonly Permission[]>;
 
+/**
+ * A permission of `list` by name, for messages that tell the admin what to grant (`doctor`): the
+ * compiler refuses a name the registry does not hold, so a fix never names a stray permission.
+ */
+export function permissionOf<L extends readonly Permission[]>(list: L, name: L[number]['name']): string {
+  return name;
+}
+
 /** The names of a group of permissions, as an API call takes them. */
 export const names = (list: readonly Permission[]): string[] => list.map((p) => p.name);
 

@@ -3,6 +3,7 @@
  * unique key property and every property mailbridge writes (`--fix` creates mailbridge's own
  * through the properties API), the owners endpoint, the association types, the daily headroom.
  */
+import { HUBSPOT_PERMISSIONS, permissionOf } from '../../core/permissions.js';
 import { isSyncError } from '../../core/sync-error.js';
 import type { HubspotAdapter } from '../../crm-adapters/hubspot/hubspot-adapter.js';
 import { EMAIL_TO_COMPANY, EMAIL_TO_CONTACT, EMAIL_TO_DEAL, KEY_PROPERTY, MAILBRIDGE_EMAIL_PROPERTIES, toEngagement } from '../../crm-adapters/hubspot/hubspot-mapping.js';
@@ -10,6 +11,9 @@ import type { OpenTenant } from '../open-tenant.js';
 import { attempt, blankDraft, describeError, fail, pass, type DoctorCheck } from './doctor-check.js';
 
 const SCOPES = 'add the missing scope to the private app (hubspot-app/src/app/app-hsmeta.json), upload it and approve the new scopes';
+/** The scope names, checked against the registry by the compiler. */
+const scopes = (...names: (typeof HUBSPOT_PERMISSIONS.scopes)[number]['name'][]): string =>
+  `(${names.map((n) => permissionOf(HUBSPOT_PERMISSIONS.scopes, n)).join(', ')})`;
 
 /** Every email property the write-back sets: the keys of a mapped draft (with an owner). */
 function writtenProperties(): string[] {
@@ -56,7 +60,7 @@ export async function hubspotChecks(tenant: OpenTenant, crm: HubspotAdapter, opt
     ...(await attempt(id, 'crm.email-object', async () => {
       await crm.probeEmailObject();
       return pass(id, 'crm.email-object', 'email engagements can be read by the mailbridge key');
-    }, `${SCOPES} (crm.objects.emails.write, crm.objects.emails.read)`)),
+    }, `${SCOPES} ${scopes('crm.objects.emails.write')}`)),
   );
 
   // mailbridge's own properties: present, writable, the key unique-valued; `--fix` creates them.
@@ -94,7 +98,7 @@ export async function hubspotChecks(tenant: OpenTenant, crm: HubspotAdapter, opt
     const absent = writtenProperties().filter((p) => !own.has(p) && (!byName.has(p) || byName.get(p)!.readOnlyValue));
     checks.push(
       absent.length
-        ? fail(id, 'crm.properties', `email properties missing or read-only: ${absent.join(', ')}`, `${SCOPES} (crm.objects.emails.write)`)
+        ? fail(id, 'crm.properties', `email properties missing or read-only: ${absent.join(', ')}`, `${SCOPES} ${scopes('crm.objects.emails.write')}`)
         : pass(id, 'crm.properties', "HubSpot's email properties the write-back sets are writable"),
     );
   }
@@ -103,7 +107,7 @@ export async function hubspotChecks(tenant: OpenTenant, crm: HubspotAdapter, opt
     ...(await attempt(id, 'crm.owners', async () => {
       await crm.probeOwners();
       return pass(id, 'crm.owners', 'the owners endpoint answers');
-    }, `${SCOPES} (crm.objects.owners.read)`)),
+    }, `${SCOPES} ${scopes('crm.objects.owners.read')}`)),
   );
   checks.push(
     ...(await attempt(id, 'crm.association-types', async () => {
@@ -114,7 +118,7 @@ export async function hubspotChecks(tenant: OpenTenant, crm: HubspotAdapter, opt
       return missing.length
         ? fail(id, 'crm.association-types', `association types not defined: ${missing.join(', ')}`, 'the portal lacks HubSpot-defined email associations: contact HubSpot support')
         : pass(id, 'crm.association-types', 'email → contact, company and deal association types exist');
-    }, `${SCOPES} (crm.objects.contacts.read, crm.objects.companies.read, crm.objects.deals.read)`)),
+    }, `${SCOPES} ${scopes('crm.objects.contacts.read', 'crm.objects.companies.read', 'crm.objects.deals.read')}`)),
   );
 
   return checks;

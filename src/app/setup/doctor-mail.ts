@@ -3,6 +3,7 @@
  * makes (each needs its own permission), and every configured mailbox. Each failure names the
  * setting or the permission to grant.
  */
+import { GRAPH_PERMISSIONS, permissionOf } from '../../core/permissions.js';
 import type { Mailbox } from '../../core/ports.js';
 import { isSyncError } from '../../core/sync-error.js';
 import type { MailProbe } from '../../providers/common/mail-probe.js';
@@ -24,9 +25,9 @@ function permissionFix(tenant: OpenTenant, kind: MailProbe): string {
   if (mail.provider === 'graph') {
     const grant = (permission: string) =>
       `grant the application permission ${permission} to app ${mail.clientId} in Microsoft Entra (App registrations › API permissions) and give admin consent`;
-    if (kind === 'list-users') return grant('User.Read.All');
-    if (kind === 'list-group-members') return grant('GroupMember.Read.All');
-    return `${grant('Mail.Read')}; if an application access policy limits the app, include this mailbox in its group`;
+    if (kind === 'list-users') return grant(permissionOf(GRAPH_PERMISSIONS.application, 'User.Read.All'));
+    if (kind === 'list-group-members') return grant(permissionOf(GRAPH_PERMISSIONS.application, 'GroupMember.Read.All'));
+    return `${grant(permissionOf(GRAPH_PERMISSIONS.application, 'Mail.Read'))}; if an application access policy limits the app, include this mailbox in its group`;
   }
   const delegate = (scope: string) =>
     `authorize ${scope} for the service account's client id in the Google Admin console (Security › API controls › Domain-wide delegation)`;
