@@ -83,7 +83,7 @@ describe('mailbridge doctor (Graph, Salesforce)', () => {
     expect((await post(`${t.sf.url}/__mock/access`, { key: 'EmailMessage.Mailbridge_Key__c', access: 'hidden' })).status).toBe(204);
     const run = await mailbridge(['doctor', '--config', t.configFile], { MAILBRIDGE_DB_KEY: t.key });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/✗ acme {2}mail\.permission\.list-users: permission: graph 403 Authorization_RequestDenied/);
+    expect(run.stdout).toMatch(/✗ acme {2}mail\.permission\.list-users: auth: graph 403 Authorization_RequestDenied: the application lacks a permission/);
     expect(run.stdout).toMatch(/fix: grant the application permission User\.Read\.All/);
     expect(run.stdout).toMatch(/✓ acme {2}crm\.credentials/);
     expect(run.stdout).toMatch(/✗ acme {2}crm\.object\.EmailMessage: EmailMessage: missing or hidden: Mailbridge_Key__c/);
