@@ -66,7 +66,9 @@ describe('mailbridge classify', () => {
     const r = await mailbridge(['classify', '--crm', bad, '--mail', SAMPLE_MAIL, '--json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('contacts[0].emails');
-    expect(r.stdout).toBe('');
+    // Under --json the error is the one line on stdout, naming the field.
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'bad-input', field: 'contacts[0].emails' } });
   });
 
   it('unreadable input files: exit 2', async () => {
