@@ -12,6 +12,7 @@ import { dedupeKey } from './dedupe.js';
 import type { Clock, Mailbox, MailProvider, ScanFolder, SyncStore } from './ports.js';
 import { qualify, type Qualified } from './qualify.js';
 import { isSyncError } from './sync-error.js';
+import { pageThreadKeys, threadParent } from './thread.js';
 import type { MessageBody, MessageMeta } from './types.js';
 
 export const SCAN_FOLDERS: readonly ScanFolder[] = ['inbox', 'sent'];
@@ -171,6 +172,8 @@ async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyn
   const { provider, store, ctx } = deps;
   const flushAt = deps.flushAt ?? DEFAULT_FLUSH_AT;
   for await (const page of provider.scan(mailbox, folder, store.cursor(mailbox.id, folder), { since: deps.backfillSince(mailbox) })) {
+    // Replies inherit their thread: the imported parents of the whole page in one lookup.
+    const parents = store.importedAssociations(pageThreadKeys(page.messages));
     for (const meta of page.messages) {
       result.scanned++;
       const key = dedupeKey(meta);
@@ -185,7 +188,8 @@ async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyn
         held.skip(folder, 'previously-deleted');
         continue;
       }
-      const q = qualify(meta, ctx);
+      const parent = threadParent(meta, parents);
+      const q = qualify(meta, ctx, parent && { thread: parent });
       if (q.ok) held.hold(folder, meta, q);
       else held.skip(folder, q.reason);
     }
