@@ -112,4 +112,16 @@ describe.each(PAIRS)('replies inherit their thread: $provider → $crm', ({ prov
     expect(all).toContain('kai@acme-partner.example');
     for (const trace of REJECTED_TRACES) expect(all).not.toContain(trace);
   });
+
+  it('a first sync that finds the reply and its thread together imports both on the thread', async () => {
+    const messages = [FORWARDED_REPLY(), ORIGINAL(), REJECTED.internal()];
+    p = await startPipeline({ provider, crm, snapshot, mailboxes: [{ address: ALEX, messages }], now: NOW });
+    const round = await syncTenant(p.deps);
+    expect(round.mailboxes[0]).toMatchObject({ ok: true, imported: 2, skipped: { 'internal-only': 1 } });
+    const emails = new Map(p.crm.emails().map((e) => [e.subject, e]));
+    expect(emails.get('Re: Renewal plan')).toMatchObject({ deals: ['006-acme-renewal'], relatedTo: '006-acme-renewal' });
+    expect(emails.get('Re: Renewal plan')!.explanation).toContain(`reply in thread of activity ${emails.get('Renewal plan')!.crmId}`);
+    // A second round finds nothing new.
+    expect((await syncTenant(p.deps)).mailboxes[0]).toMatchObject({ ok: true, imported: 0 });
+  });
 });
