@@ -2,6 +2,10 @@
  * `classify` (DESIGN §5): the sync's engine fed from files. A CRM snapshot is loaded into an
  * in-memory index (the same SQLite index the sync uses), then every message of a folder, mbox
  * or maildir is classified. Unparseable messages are reported and the run goes on.
+ *
+ * Replies inherit their thread within the files given (docs/rules.md "Threads"): messages are
+ * decided oldest first, so a reply sees the files of its thread imported before it; lines are
+ * still printed in the order the files were read. The whole source is read before deciding.
  */
 import { readFile } from 'node:fs/promises';
 import { classifyMessage, skipDecision, type EmailDecision } from '../core/classify.js';
@@ -9,7 +13,9 @@ import { normalizeMessageId } from '../core/dedupe.js';
 import { parseRawMessage, UnparseableMessageError } from '../core/parse-message.js';
 import { buildRules } from '../core/rules.js';
 import { parseBlocklist, parseSnapshot } from '../core/snapshot.js';
-import type { Blocklist, CrmSnapshot } from '../core/types.js';
+import { threadParent } from '../core/thread.js';
+import type { ImportedAssociation } from '../core/ports.js';
+import type { Blocklist, CrmSnapshot, MessageBody, MessageMeta } from '../core/types.js';
 import { readMailSource } from '../mail-files/read-mail-source.js';
 import { openDatabase } from '../store/database.js';
 import { SqliteDomainIndex } from '../store/domain-index.js';
@@ -75,6 +81,15 @@ function toLine(file: string, messageId: string | null, d: EmailDecision): Class
   };
 }
 
+/** Positions of the messages oldest first (undated ones last, file order among equals). */
+function byDate(read: readonly ({ meta: MessageMeta } | ClassifyLine)[]): number[] {
+  const sentAt = (i: number): string => {
+    const r = read[i]!;
+    return 'meta' in r ? (r.meta.sentAt ?? '\uffff') : '\uffff';
+  };
+  return read.map((_, i) => i).sort((a, b) => (sentAt(a) < sentAt(b) ? -1 : sentAt(a) > sentAt(b) ? 1 : a - b));
+}
+
 export async function* classifyFiles(opts: ClassifyFilesOptions): AsyncGenerator<ClassifyLine> {
   const { snapshot } = opts;
   const rules = buildRules({
@@ -94,18 +109,33 @@ export async function* classifyFiles(opts: ClassifyFilesOptions): AsyncGenerator
     index.loadSnapshot(snapshot);
     const ctx = { rules, index };
     const decideOpts = { mailboxOwner: opts.owner ?? null, now: opts.now ?? new Date() };
+    const read: ({ file: string; meta: MessageMeta; body: MessageBody } | ClassifyLine)[] = [];
     for await (const mail of readMailSource(opts.mailPath)) {
-      let parsed;
       try {
-        parsed = await parseRawMessage(mail.raw, mail.file, { folder: mail.folder, isDraft: mail.isDraft });
+        const parsed = await parseRawMessage(mail.raw, mail.file, { folder: mail.folder, isDraft: mail.isDraft });
+        read.push({ file: mail.file, ...parsed });
       } catch (err) {
         if (!(err instanceof UnparseableMessageError)) throw err;
-        yield toLine(mail.file, null, skipDecision('unparseable', err.message));
+        read.push(toLine(mail.file, null, skipDecision('unparseable', err.message)));
+      }
+    }
+    const lines: ClassifyLine[] = [];
+    // The imported files of this run, by ledger key: what the sync's ledger holds for the sync.
+    const imported = new Map<string, ImportedAssociation>();
+    for (const i of byDate(read)) {
+      const mail = read[i]!;
+      if (!('meta' in mail)) {
+        lines[i] = mail;
         continue;
       }
-      const decision = classifyMessage(parsed.meta, parsed.body, ctx, decideOpts);
-      yield toLine(mail.file, normalizeMessageId(parsed.meta.messageId), decision);
+      const parent = threadParent(mail.meta, imported);
+      const decision = classifyMessage(mail.meta, mail.body, ctx, decideOpts, parent && { thread: parent });
+      if (decision.decision === 'import' && decision.key) {
+        imported.set(decision.key, { key: decision.key, activityId: null, contactIds: decision.contacts, accountIds: decision.accounts, leadIds: decision.leads, dealIds: decision.deals });
+      }
+      lines[i] = toLine(mail.file, normalizeMessageId(mail.meta.messageId), decision);
     }
+    yield* lines;
   } finally {
     db.close();
   }

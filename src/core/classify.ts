@@ -7,7 +7,7 @@ import { normalizeAddress } from './address.js';
 import type { AttachedEntities } from './associate.js';
 import { automatedByBody } from './automated.js';
 import type { DealCandidateTrace, DecisionTrace } from './decision-trace.js';
-import { dayInZone, describeDeal, rankDeals, whyRankedBelow, type RankedDeal } from './deal-window.js';
+import { dayInZone, dealStanding, describeDeal, rankDeals, whyRankedBelow, type RankedDeal } from './deal-window.js';
 import { dedupeKey } from './dedupe.js';
 import { qualify, type EngineContext, type Qualified } from './qualify.js';
 import type { Deal, MessageBody, MessageMeta, Reason } from './types.js';
@@ -57,23 +57,60 @@ export function skipDecision(reason: Reason, explanation: string): EmailDecision
   };
 }
 
-function chooseDeals(meta: MessageMeta, q: Qualified, ctx: EngineContext, now: Date, candidatesTrace?: DealCandidateTrace[]): RankedDeal[] {
+interface DealChoice {
+  chosen: RankedDeal[];
+  /** Explanation lines, one per chosen deal, plus what became of the thread's deal. */
+  lines: string[];
+}
+
+/**
+ * The deals an email goes to: a reply keeps its thread's deal when that deal is still eligible
+ * at the reply's send date (same window as any deal); otherwise, and for every other email, the
+ * eligible deals of its accounts are ranked (deal-window.ts).
+ */
+function chooseDeals(meta: MessageMeta, q: Qualified, ctx: EngineContext, now: Date, candidatesTrace?: DealCandidateTrace[]): DealChoice {
   const candidates = new Map<string, Deal>();
   for (const accountId of q.association.accountIds) {
     for (const deal of ctx.index.dealsByAccount(accountId)) candidates.set(deal.id, deal);
   }
-  if (!candidates.size) return [];
+  const threadDeals = q.association.thread?.dealIds ?? [];
+  if (!candidates.size && !threadDeals.length) return { chosen: [], lines: [] };
   const sent = meta.sentAt ? new Date(meta.sentAt) : now;
   const sentDay = dayInZone(sent, ctx.rules.timeZone);
+  const window = { timeZone: ctx.rules.timeZone, windowDays: ctx.rules.dealWindowDays };
+  const contactIds = new Set(q.association.contactIds);
   const ranked = rankDeals(
     [...candidates.values()],
     sentDay,
-    { timeZone: ctx.rules.timeZone, windowDays: ctx.rules.dealWindowDays },
-    new Set(q.association.contactIds),
+    window,
+    contactIds,
     q.userIds,
     candidatesTrace && ((deal, why) => candidatesTrace.push({ id: deal.id, name: deal.name, accountId: deal.accountId, verdict: 'ineligible', why })),
   );
+
+  const lines: string[] = [];
+  const kept: RankedDeal[] = [];
+  for (const id of threadDeals) {
+    const deal = candidates.get(id);
+    const standing = deal ? dealStanding(deal, sentDay, window) : null;
+    if (deal && standing?.eligible) kept.push(ranked.find((r) => r.deal.id === id)!);
+    else lines.push(`thread's deal ${deal?.name ?? id} ${standing ? standing.why : "is no longer on the thread's accounts"}: deals ranked as usual`);
+  }
+  if (kept.length) {
+    const chosen = kept.slice(0, ctx.rules.maxDeals);
+    for (const r of chosen) lines.push(`${describeDeal(r)}; kept from the thread`);
+    if (candidatesTrace) {
+      for (const r of ranked) {
+        const won = chosen.includes(r);
+        const why = won ? `${describeDeal(r)}; kept from the thread` : `${r.why}; the thread's deal ${chosen[0]!.deal.name} is kept`;
+        candidatesTrace.push({ id: r.deal.id, name: r.deal.name, accountId: r.deal.accountId, verdict: won ? 'won' : 'lost', why });
+      }
+    }
+    return { chosen, lines };
+  }
+
   const chosen = ranked.slice(0, ctx.rules.maxDeals);
+  for (const r of chosen) lines.push(describeDeal(r));
   if (candidatesTrace) {
     const last = chosen.at(-1);
     ranked.forEach((r, i) => {
@@ -82,7 +119,7 @@ function chooseDeals(meta: MessageMeta, q: Qualified, ctx: EngineContext, now: D
       candidatesTrace.push({ id: r.deal.id, name: r.deal.name, accountId: r.deal.accountId, verdict: won ? 'won' : 'lost', why });
     });
   }
-  return chosen;
+  return { chosen, lines };
 }
 
 /**
@@ -101,11 +138,10 @@ export function decide(meta: MessageMeta, q: Qualified, body: MessageBody | null
     trace?.rule('automated-body', 'not-reached', 'no body to check');
   }
   const candidates: DealCandidateTrace[] | undefined = trace ? [] : undefined;
-  const chosen = chooseDeals(meta, q, ctx, opts.now, candidates);
+  const { chosen, lines } = chooseDeals(meta, q, ctx, opts.now, candidates);
   const dealIds = [...new Set([...q.association.attachedDealIds, ...chosen.map((r) => r.deal.id)])];
 
-  const explanation = [...q.association.reasons];
-  for (const r of chosen) explanation.push(describeDeal(r));
+  const explanation = [...q.association.reasons, ...lines];
   if (!chosen.length && q.association.accountIds.length) explanation.push('no eligible deal: logged on the account');
 
   let owner: string | null;

@@ -43,6 +43,8 @@ export interface AssociationTrace {
   /** Participants that are CRM users or on a company domain: never matched as customers. */
   ours: { address: string; role: string; why: string }[];
   external: ParticipantMatch[];
+  /** The imported email this one replies to, and what it passed on (null: not a reply to one). */
+  thread: { key: string; activityId: string | null; contactIds: string[]; accountIds: string[]; leadIds: string[]; dealIds: string[]; why: string } | null;
   contactIds: string[];
   accountIds: string[];
   leadIds: string[];
@@ -52,7 +54,10 @@ export interface DealCandidateTrace {
   id: string;
   name: string;
   accountId: string | null;
-  /** won: written to it; lost: eligible but ranked below the winners; ineligible: not on the send date. */
+  /**
+   * won: written to it (ranked first, or the thread's deal kept); lost: eligible but ranked below
+   * the winners or behind the thread's deal; ineligible: not on the send date.
+   */
   verdict: 'won' | 'lost' | 'ineligible';
   why: string;
 }

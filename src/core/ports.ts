@@ -145,6 +145,21 @@ export interface ImportRecord {
 }
 
 /**
+ * What an imported email went to, as the ledger holds it: the parent a reply inherits from
+ * (DESIGN §2 "Threads"). Only imported mail is in the ledger, so only imported mail is inherited.
+ */
+export interface ImportedAssociation {
+  /** Ledger key (`mid:<message-id>`). */
+  key: string;
+  /** The CRM activity id: the subject-free reference the explanation names; null offline (classify). */
+  activityId: string | null;
+  contactIds: string[];
+  accountIds: string[];
+  leadIds: string[];
+  dealIds: string[];
+}
+
+/**
  * The sync's durable state (DESIGN §1.9): the ledger of written activities, cursors and reason
  * counters. Counters are counts only: a rejected message leaves nothing else.
  */
@@ -162,6 +177,11 @@ export interface SyncStore {
   /** Records that another mailbox holds an already imported email. */
   addHolder(key: string, mailboxId: string): void;
   recordImport(record: ImportRecord): void;
+  /**
+   * The records imported emails went to, for those of `keys` the ledger holds (others are
+   * absent). Asked once per scanned page with every key its messages refer to.
+   */
+  importedAssociations(keys: readonly string[]): Map<string, ImportedAssociation>;
 }
 
 /** Injected time, so date rules are tested with a fixed clock. */

@@ -12,7 +12,8 @@ import { dedupeKey } from './dedupe.js';
 import type { Clock, Mailbox, MailProvider, ScanFolder, SyncStore } from './ports.js';
 import { qualify, type Qualified } from './qualify.js';
 import { isSyncError } from './sync-error.js';
-import type { MessageBody, MessageMeta } from './types.js';
+import { pageThreadKeys, threadKeys, threadParent } from './thread.js';
+import type { MessageMeta } from './types.js';
 
 export const SCAN_FOLDERS: readonly ScanFolder[] = ['inbox', 'sent'];
 
@@ -85,6 +86,12 @@ export async function syncMailbox(mailbox: Mailbox, deps: MailboxSyncDeps): Prom
  */
 class HeldMail {
   private messages: { folder: ScanFolder; meta: MessageMeta; q: Qualified }[] = [];
+  /**
+   * Replies that matched nothing and whose thread is not in the ledger yet: asked again once the
+   * held mail is written, so a reply scanned with its parent (a first sync) inherits it too.
+   * In memory only, until this flush: a reply that still matches nothing is only counted.
+   */
+  private replies: { folder: ScanFolder; meta: MessageMeta }[] = [];
   private folders = new Map<ScanFolder, { cursor: string; counts: Record<string, number> }>();
 
   constructor(
@@ -93,12 +100,17 @@ class HeldMail {
     private readonly result: MailboxSyncResult,
   ) {}
 
+  /** Messages waiting for the flush: qualified ones and replies waiting for their thread. */
   get size(): number {
-    return this.messages.length;
+    return this.messages.length + this.replies.length;
   }
 
   hold(folder: ScanFolder, meta: MessageMeta, q: Qualified): void {
     this.messages.push({ folder, meta, q });
+  }
+
+  holdReply(folder: ScanFolder, meta: MessageMeta): void {
+    this.replies.push({ folder, meta });
   }
 
   skip(folder: ScanFolder, reason: string): void {
@@ -113,6 +125,7 @@ class HeldMail {
   /** Forgets a folder's held state (its cursor expired and it is scanned again). */
   dropFolder(folder: ScanFolder): void {
     this.messages = this.messages.filter((m) => m.folder !== folder);
+    this.replies = this.replies.filter((m) => m.folder !== folder);
     this.folders.delete(folder);
   }
 
@@ -129,11 +142,37 @@ class HeldMail {
   async flush(): Promise<void> {
     const { deps, mailbox, result } = this;
     if (!this.folders.size) return;
-    const held = this.messages;
-    const bodies = held.length ? await deps.provider.fetchBodies(mailbox, held.map((m) => m.meta.id)) : new Map<string, MessageBody>();
+    await this.write(this.messages);
+    await this.write(this.repliesNowInThread());
+    for (const [folder, p] of this.folders) {
+      for (const [reason, n] of Object.entries(p.counts)) add(result.skipped, reason, n);
+      if (p.cursor) deps.store.checkpoint(mailbox.id, folder, p.cursor, p.counts);
+    }
+    this.messages = [];
+    this.replies = [];
+    this.folders.clear();
+  }
+
+  /** The held replies whose parent is now imported, qualified with it; the others are counted. */
+  private repliesNowInThread(): { folder: ScanFolder; meta: MessageMeta; q: Qualified }[] {
+    if (!this.replies.length) return [];
+    const parents = this.deps.store.importedAssociations(pageThreadKeys(this.replies.map((r) => r.meta)));
+    const out: { folder: ScanFolder; meta: MessageMeta; q: Qualified }[] = [];
+    for (const { folder, meta } of this.replies) {
+      const parent = threadParent(meta, parents);
+      const q = parent ? qualify(meta, this.deps.ctx, { thread: parent }) : null;
+      if (q?.ok) out.push({ folder, meta, q });
+      else this.skip(folder, q?.reason ?? 'no-crm-match');
+    }
+    return out;
+  }
+
+  private async write(held: readonly { folder: ScanFolder; meta: MessageMeta; q: Qualified }[]): Promise<void> {
+    const { deps, mailbox, result } = this;
+    if (!held.length) return;
+    const bodies = await deps.provider.fetchBodies(mailbox, held.map((m) => m.meta.id));
     const now = deps.clock.now();
     const pending: PendingActivity[] = [];
-    const folderOf = new Map<string, ScanFolder>();
     for (const { folder, meta, q } of held) {
       const body = bodies.get(meta.id) ?? null;
       if (!body) {
@@ -147,7 +186,6 @@ class HeldMail {
         continue;
       }
       const activity = toActivity(meta, decision, body, now);
-      folderOf.set(activity.key, folder);
       pending.push({ mailboxId: mailbox.id, activity, bcc: capRecipients([meta.bcc], 1 + activity.to.length + activity.cc.length)[0]! });
     }
     const written = pending.length ? await deps.writer.submit(pending) : { written: 0, duplicates: 0, rejected: 0 };
@@ -158,12 +196,6 @@ class HeldMail {
       const first = this.folders.keys().next().value!;
       add(this.pendingOf(first).counts, 'crm-rejected', written.rejected);
     }
-    for (const [folder, p] of this.folders) {
-      for (const [reason, n] of Object.entries(p.counts)) add(result.skipped, reason, n);
-      if (p.cursor) deps.store.checkpoint(mailbox.id, folder, p.cursor, p.counts);
-    }
-    this.messages = [];
-    this.folders.clear();
   }
 }
 
@@ -171,6 +203,8 @@ async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyn
   const { provider, store, ctx } = deps;
   const flushAt = deps.flushAt ?? DEFAULT_FLUSH_AT;
   for await (const page of provider.scan(mailbox, folder, store.cursor(mailbox.id, folder), { since: deps.backfillSince(mailbox) })) {
+    // Replies inherit their thread: the imported parents of the whole page in one lookup.
+    const parents = store.importedAssociations(pageThreadKeys(page.messages));
     for (const meta of page.messages) {
       result.scanned++;
       const key = dedupeKey(meta);
@@ -185,8 +219,10 @@ async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyn
         held.skip(folder, 'previously-deleted');
         continue;
       }
-      const q = qualify(meta, ctx);
+      const parent = threadParent(meta, parents);
+      const q = qualify(meta, ctx, parent && { thread: parent });
       if (q.ok) held.hold(folder, meta, q);
+      else if (q.reason === 'no-crm-match' && !parent && threadKeys(meta).length) held.holdReply(folder, meta);
       else held.skip(folder, q.reason);
     }
     held.reached(folder, page.cursor);

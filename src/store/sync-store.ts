@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { MAX_PARTICIPANTS } from '../core/participants.js';
-import type { ImportRecord, ScanFolder, SyncStore } from '../core/ports.js';
+import type { ImportedAssociation, ImportRecord, ScanFolder, SyncStore } from '../core/ports.js';
 
 export interface LedgerRow {
   key: string;
@@ -77,6 +77,11 @@ export class SqliteSyncStore implements SyncStore {
         `SELECT key, crm_id AS crmId, mailbox_id AS mailboxId, direction, sent_at AS sentAt, subject,
                 related_to_id AS relatedToId, explanation FROM ledger WHERE key = ?`,
       ),
+      // One statement for a page's worth of keys (a JSON array), whatever their number.
+      associations: p<[string], { key: string; crm_id: string; kind: string | null; record_id: string | null }>(
+        `SELECT l.key, l.crm_id, r.kind, r.record_id FROM ledger l LEFT JOIN ledger_records r ON r.key = l.key
+         WHERE l.key IN (SELECT value FROM json_each(?)) ORDER BY l.key, r.kind, r.record_id`,
+      ),
       holders: p<[string], { mailbox_id: string }>('SELECT mailbox_id FROM ledger_holders WHERE key = ? ORDER BY mailbox_id'),
       counts: p<[string], { reason: string; count: number }>('SELECT reason, count FROM reason_counts WHERE mailbox_id = ?'),
       crmCursor: p<[string], { cursor: string | null }>('SELECT cursor FROM crm_cursors WHERE crm = ?'),
@@ -129,6 +134,22 @@ export class SqliteSyncStore implements SyncStore {
 
   wasForgotten(key: string): boolean {
     return this.stmt.forgotten.get(keyHash(key)) !== undefined;
+  }
+
+  importedAssociations(keys: readonly string[]): Map<string, ImportedAssociation> {
+    const out = new Map<string, ImportedAssociation>();
+    if (!keys.length) return out;
+    const fields = { contact: 'contactIds', account: 'accountIds', lead: 'leadIds', deal: 'dealIds' } as const;
+    for (const row of this.stmt.associations.all(JSON.stringify(keys))) {
+      let a = out.get(row.key);
+      if (!a) {
+        a = { key: row.key, activityId: row.crm_id, contactIds: [], accountIds: [], leadIds: [], dealIds: [] };
+        out.set(row.key, a);
+      }
+      const field = fields[row.kind as keyof typeof fields];
+      if (field && row.record_id) a[field].push(row.record_id);
+    }
+    return out;
   }
 
   addHolder(key: string, mailboxId: string): void {

@@ -11,6 +11,7 @@ import { DecisionTrace, type AssociationTrace, type DealTrace, type RuleStep } f
 import { dedupeKey } from '../../core/dedupe.js';
 import type { Mailbox, MessageRef } from '../../core/ports.js';
 import { qualify } from '../../core/qualify.js';
+import { threadKeys, threadParent } from '../../core/thread.js';
 import type { Folder, Reason } from '../../core/types.js';
 import { ImportedMessages, type ImportedMessage } from '../../store/imported-messages.js';
 import type { OpenTenant } from '../open-tenant.js';
@@ -70,7 +71,9 @@ export async function explainMessage(tenant: OpenTenant, request: ExplainRequest
   const ctx = tenant.context();
   const now = tenant.clock.now();
   const trace = new DecisionTrace();
-  const q = qualify(meta, ctx, undefined, trace);
+  // As the sync does: a reply to an imported email inherits its records (thread.ts).
+  const parent = threadParent(meta, tenant.store.importedAssociations(threadKeys(meta)));
+  const q = qualify(meta, ctx, parent && { thread: parent }, trace);
   let decision: EmailDecision;
   if (!q.ok) {
     decision = skipDecision(q.reason, q.why);

@@ -70,6 +70,7 @@ function render(r: Explanation): string {
 
   if (r.association) {
     out.push('', 'Association:');
+    if (r.association.thread) out.push(`  thread (${r.association.thread.key}): ${r.association.thread.why}`);
     for (const p of r.association.external) out.push(`  ${p.address} (${p.role}): ${p.matched.join('; ')}`);
     for (const p of r.association.ours) out.push(`  ${p.address} (${p.role}): ours, ${p.why}`);
   }
