@@ -83,9 +83,6 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 
 export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult> {
   const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch);
-  // DESIGN §1.8: Salesforce sObject collections of 200, HubSpot batch create of 100.
-  const batchSize = deps.crm.kind === 'hubspot' ? 100 : 200;
-  const writer = new ActivityWriter(deps.crm, deps.store, batchSize);
   let mailboxes = await deps.provider.listMailboxes();
   if (deps.mailboxes) {
     const wanted = new Set(deps.mailboxes.map((a) => a.toLowerCase()));
@@ -96,6 +93,17 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
     mailboxes = mailboxes.filter((m) => !removed.has(m.address));
   }
   deps.onMailboxes?.(mailboxes);
+  return { crmBatches, mailboxes: await syncMailboxes(deps, mailboxes) };
+}
+
+/**
+ * Syncs the given mailboxes against the index as it stands (no CRM pull): the second half of a
+ * round, and what one worker-pool job runs for its one mailbox.
+ */
+export async function syncMailboxes(deps: TenantSyncDeps, mailboxes: readonly Mailbox[]): Promise<MailboxOutcome[]> {
+  // DESIGN §1.8: Salesforce sObject collections of 200, HubSpot batch create of 100.
+  const batchSize = deps.crm.kind === 'hubspot' ? 100 : 200;
+  const writer = new ActivityWriter(deps.crm, deps.store, batchSize);
   const backfillSince = (mailbox: Mailbox): Date => {
     const owner = deps.index.userByEmail(mailbox.address);
     return backfillStart(owner ? deps.index.openDealsOwnedBy(owner.id) : [], owner?.id ?? null, deps.clock.now(), deps.backfill);
@@ -139,5 +147,5 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
     outcomes.push(outcome);
     deps.onMailbox?.(outcome);
   });
-  return { crmBatches, mailboxes: outcomes };
+  return outcomes;
 }
