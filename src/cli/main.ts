@@ -20,6 +20,7 @@ import { registerPurge } from './commands/purge.js';
 import { registerRetention } from './commands/retention.js';
 import { registerExplain } from './commands/explain.js';
 import { registerCrm } from './commands/crm.js';
+import { registerWorker } from './commands/worker.js';
 import { runCli } from './run-cli.js';
 
 const program = new Command()
@@ -41,6 +42,7 @@ registerConnect(program);
 registerMailboxes(program);
 registerSync(program);
 registerRun(program);
+registerWorker(program);
 registerStatus(program);
 registerBlocklist(program);
 registerMessages(program);
