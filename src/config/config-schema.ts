@@ -182,6 +182,12 @@ export const tenantSchema = z
   .strict()
   .superRefine(tenantRules);
 
+export const storeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sqlite') }).strict(),
+  z.object({ kind: z.literal('postgres'), url: secret }).strict(),
+]);
+export type StoreConfig = z.infer<typeof storeSchema>;
+
 export const configSchema = z
   .object({
     version: z.literal(1).default(1),
@@ -216,6 +222,11 @@ export const configSchema = z
       .optional(),
     /** A JSON POST (Slack-compatible `text`) when a tenant or mailbox fails, is revoked or recovers. */
     alerts: z.object({ webhook: z.string().url() }).strict().optional(),
+    /**
+     * Where state lives (docs/scale-out.md): `sqlite` (default) keeps one encrypted file per
+     * tenant in dataDir; `postgres` shares one PostgreSQL among many workers, a schema per tenant.
+     */
+    store: storeSchema.default({ kind: 'sqlite' }),
     tenants: z.array(tenantSchema).min(1),
   })
   .strict()

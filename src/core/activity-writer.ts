@@ -75,7 +75,7 @@ export class ActivityWriter {
     for (const { items } of round) {
       for (const item of items) {
         const key = item.activity.key;
-        if (!writers.has(key) && !this.store.hasImported(key)) writers.set(key, item);
+        if (!writers.has(key) && !(await this.store.hasImported(key))) writers.set(key, item);
       }
     }
 
@@ -96,15 +96,15 @@ export class ActivityWriter {
         const outcome = byKey.get(item.activity.key);
         outcomes.set(item.activity.key, outcome ?? new Error('no outcome returned for an activity'));
         if (outcome?.ok) {
-          this.store.recordImport({ key: outcome.key, crmId: outcome.crmId, mailboxId: item.mailboxId, activity: item.activity, bcc: item.bcc });
+          await this.store.recordImport({ key: outcome.key, crmId: outcome.crmId, mailboxId: item.mailboxId, activity: item.activity, bcc: item.bcc });
         }
       }
     }
 
-    for (const submission of round) this.settle(submission, writers, outcomes);
+    for (const submission of round) await this.settle(submission, writers, outcomes);
   }
 
-  private settle(submission: Submission, writers: ReadonlyMap<string, PendingActivity>, outcomes: ReadonlyMap<string, WriteOutcome | Error>): void {
+  private async settle(submission: Submission, writers: ReadonlyMap<string, PendingActivity>, outcomes: ReadonlyMap<string, WriteOutcome | Error>): Promise<void> {
     const summary: WriteSummary = { written: 0, duplicates: 0, rejected: 0 };
     let failure: Error | null = null;
     for (const item of submission.items) {
@@ -112,7 +112,7 @@ export class ActivityWriter {
       const writer = writers.get(key);
       if (!writer) {
         // In the ledger before this round.
-        this.store.addHolder(key, item.mailboxId);
+        await this.store.addHolder(key, item.mailboxId);
         summary.duplicates++;
         continue;
       }
@@ -122,7 +122,7 @@ export class ActivityWriter {
       } else if (outcome.ok) {
         if (writer === item) summary.written++;
         else {
-          this.store.addHolder(key, item.mailboxId);
+          await this.store.addHolder(key, item.mailboxId);
           summary.duplicates++;
         }
       } else if (outcome.retryable) {

@@ -68,7 +68,7 @@ export async function syncMailbox(mailbox: Mailbox, deps: MailboxSyncDeps): Prom
       // already written, so the resync creates no duplicates.
       if (!isSyncError(err, 'invalid-cursor')) throw err;
       held.dropFolder(folder);
-      deps.store.checkpoint(mailbox.id, folder, null, {});
+      await deps.store.checkpoint(mailbox.id, folder, null, {});
       await scanFolder(mailbox, folder, deps, result, held);
     }
     if (result.stopped) break;
@@ -159,7 +159,7 @@ class HeldMail {
     }
     for (const [folder, p] of this.folders) {
       for (const [reason, n] of Object.entries(p.counts)) add(result.skipped, reason, n);
-      if (p.cursor) deps.store.checkpoint(mailbox.id, folder, p.cursor, p.counts);
+      if (p.cursor) await deps.store.checkpoint(mailbox.id, folder, p.cursor, p.counts);
     }
     this.messages = [];
     this.folders.clear();
@@ -169,17 +169,17 @@ class HeldMail {
 async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyncDeps, result: MailboxSyncResult, held: HeldMail): Promise<void> {
   const { provider, store, ctx } = deps;
   const flushAt = deps.flushAt ?? DEFAULT_FLUSH_AT;
-  for await (const page of provider.scan(mailbox, folder, store.cursor(mailbox.id, folder), { since: deps.backfillSince(mailbox) })) {
+  for await (const page of provider.scan(mailbox, folder, await store.cursor(mailbox.id, folder), { since: deps.backfillSince(mailbox) })) {
     for (const meta of page.messages) {
       result.scanned++;
       const key = dedupeKey(meta);
-      if (store.hasImported(key)) {
+      if (await store.hasImported(key)) {
         // Seen in another mailbox already: no body fetch, one more holder.
-        store.addHolder(key, mailbox.id);
+        await store.addHolder(key, mailbox.id);
         result.duplicates++;
         continue;
       }
-      if (store.wasForgotten(key)) {
+      if (await store.wasForgotten(key)) {
         // Deleted on purpose after its import: a rescan must not bring it back.
         held.skip(folder, 'previously-deleted');
         continue;

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { createAdminSchema, createForgottenSchema } from './admin-schema.js';
 import { createDomainIndexSchema } from './domain-index-schema.js';
 import { StoreError } from './store-errors.js';
-import { createSyncSchema } from './sync-schema.js';
+import { createClaimSchema, createSyncSchema } from './sync-schema.js';
 
 export interface Migration {
   /** 1, 2, 3, … in order, without gaps. */
@@ -22,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'sync state: cursors, ledger, message text, reason counts', up: createSyncSchema },
   { version: 3, name: 'administration: blocklist, suppressions, privacy jobs, audit, mailbox status, leases', up: createAdminSchema },
   { version: 4, name: 'forgotten messages (hashed keys)', up: createForgottenSchema },
+  { version: 5, name: 'ledger claims for many workers', up: createClaimSchema },
 ];
 
 /** The schema version the database is at (0 for a new file). */
