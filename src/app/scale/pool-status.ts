@@ -2,8 +2,7 @@
  * The pool as `status` shows it: live workers, jobs waiting and running, dead letters (jobs that
  * failed their last try). Read from the shared PostgreSQL; nothing is contacted besides it.
  */
-import type { LoadedConfig } from '../../config/load-config.js';
-import { resolveSecret } from '../../config/load-config.js';
+import { resolveSecret, type LoadedConfig } from '../../config/load-config.js';
 import { PgBossJobQueue } from '../scheduler/pg-boss-queue.js';
 import { liveWorkers, type PoolWorker } from './worker-registry.js';
 
@@ -14,9 +13,7 @@ export interface PoolStatus {
 
 /** The shared PostgreSQL of the pool, or null on the embedded SQLite store. */
 export function poolDatabaseUrl(config: LoadedConfig): string | null {
-  const store = (config as { store?: { kind: string; url?: Parameters<typeof resolveSecret>[0] } }).store;
-  if (store?.kind !== 'postgres' || !store.url) return null;
-  return resolveSecret(store.url, 'store.url');
+  return config.store.kind === 'postgres' ? resolveSecret(config.store.url, 'store.url') : null;
 }
 
 export async function poolStatus(connectionString: string): Promise<PoolStatus> {
