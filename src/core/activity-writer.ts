@@ -71,11 +71,13 @@ export class ActivityWriter {
 
   private async write(round: readonly Submission[]): Promise<void> {
     // First item per new key writes it; the others (same email, other mailboxes) follow it.
+    // The claim is atomic in the store, so with many workers only one mailbox anywhere writes a
+    // key; a mailbox that loses it was made a holder by the claim itself.
     const writers = new Map<string, PendingActivity>();
     for (const { items } of round) {
       for (const item of items) {
         const key = item.activity.key;
-        if (!writers.has(key) && !(await this.store.hasImported(key))) writers.set(key, item);
+        if (!writers.has(key) && (await this.store.claim(key, item.mailboxId))) writers.set(key, item);
       }
     }
 
@@ -111,8 +113,8 @@ export class ActivityWriter {
       const key = item.activity.key;
       const writer = writers.get(key);
       if (!writer) {
-        // In the ledger before this round.
-        await this.store.addHolder(key, item.mailboxId);
+        // Imported before, or claimed by another mailbox (maybe on another worker): the claim
+        // recorded this mailbox as a holder.
         summary.duplicates++;
         continue;
       }
