@@ -5,9 +5,10 @@
  * and those accounts' deals). Keys are normalised exactly as the SQLite index does (index-keys.ts).
  */
 import type pg from 'pg';
-import type { CrmChangeBatch, CrmEntityKind, DomainIndex, IndexResolver } from '../../core/ports.js';
+import type { CrmChangeBatch, CrmEntityKind, DomainIndex } from '../../core/ports.js';
 import type { Account, Contact, CrmUser, Deal, Lead } from '../../core/types.js';
 import { domainKeys, emailKeys } from '../index-keys.js';
+import type { IndexStore } from '../store-ports.js';
 import { inTransaction } from './pg-ledger.js';
 
 type Lookup = 'contact' | 'contact-domain' | 'account' | 'lead' | 'lead-domain' | 'user';
@@ -40,7 +41,7 @@ function keysOf(kind: CrmEntityKind, rec: Record<string, unknown>): [string, Loo
   }
 }
 
-export class PgDomainIndex implements IndexResolver {
+export class PgDomainIndex implements IndexStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly s: string,
