@@ -20,6 +20,7 @@ import { registerPurge } from './commands/purge.js';
 import { registerRetention } from './commands/retention.js';
 import { registerExplain } from './commands/explain.js';
 import { registerCrm } from './commands/crm.js';
+import { registerMigrate } from './commands/migrate.js';
 import { runCli } from './run-cli.js';
 
 const program = new Command()
@@ -50,6 +51,7 @@ registerPurge(program);
 registerExplain(program);
 registerCrm(program);
 registerKey(program);
+registerMigrate(program);
 registerClassify(program);
 registerEmulate(program);
 registerDemo(program);
