@@ -4,11 +4,12 @@
  * fresh tenant. Locally, without PostgreSQL binaries, the PostgreSQL half skips itself with the
  * reason; under CI it fails.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, type TestContext } from 'vitest';
-import { openDatabase } from '../../../src/store/database.js';
+import { openDatabase, type SqliteDatabase } from '../../../src/store/database.js';
+import { tenantSchemaName } from '../../../src/store/postgres/postgres-store.js';
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { sqliteTenantStore } from '../../../src/store/sqlite-tenant-store.js';
 import type { StoreKind, TenantStore } from '../../../src/store/store-ports.js';
@@ -22,6 +23,10 @@ export interface StoreUnderTest {
   store(): TenantStore;
   /** PostgreSQL only: the shared store (pool, migrate), for raw checks. */
   postgres(): PostgresStore;
+  /** Every row of every table of the current tenant, as text (bytes as UTF-8), for privacy checks. */
+  dump(): Promise<string>;
+  /** What the storage holds at rest: the SQLite file and its WAL as bytes; PostgreSQL's rows. */
+  atRest(): Promise<string>;
 }
 
 let tenantSeq = 0;
@@ -32,6 +37,7 @@ export function describeStores(title: string, suite: (sut: StoreUnderTest) => vo
     let shared: PostgresStore | null = null;
     let dir = '';
     let current: TenantStore | null = null;
+    let db: SqliteDatabase | null = null;
 
     beforeAll(async () => {
       if (kind === 'postgres') {
@@ -58,7 +64,8 @@ export function describeStores(title: string, suite: (sut: StoreUnderTest) => vo
         await shared.migrate(tenant);
         current = await shared.tenant(tenant, TEST_KEY);
       } else {
-        current = sqliteTenantStore(tenant, openDatabase({ path: join(dir, `${tenant}.db`), key: TEST_KEY }));
+        db = openDatabase({ path: join(dir, `${tenant}.db`), key: TEST_KEY });
+        current = sqliteTenantStore(tenant, db);
       }
     });
 
@@ -66,6 +73,23 @@ export function describeStores(title: string, suite: (sut: StoreUnderTest) => vo
       await current?.close();
       current = null;
     });
+
+    const dump = async (): Promise<string> => {
+      const text = (row: Record<string, unknown>) =>
+        Object.values(row).map((v) => (Buffer.isBuffer(v) || v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : JSON.stringify(v))).join('|');
+      if (kind === 'sqlite') {
+        const tables = db!.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+        return tables.flatMap((t) => db!.prepare(`SELECT * FROM "${t}"`).all().map((r) => `${t}: ${text(r as Record<string, unknown>)}`)).join('\n');
+      }
+      const schema = tenantSchemaName(current!.tenantId);
+      const pool = shared!.pool;
+      const tables = (await pool.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1', [schema])).rows;
+      const out: string[] = [];
+      for (const { t } of tables) {
+        for (const r of (await pool.query(`SELECT * FROM "${schema}"."${t}"`)).rows) out.push(`${t}: ${text(r as Record<string, unknown>)}`);
+      }
+      return out.join('\n');
+    };
 
     suite({
       kind,
@@ -76,6 +100,12 @@ export function describeStores(title: string, suite: (sut: StoreUnderTest) => vo
       postgres: () => {
         if (!shared) throw new Error('not the PostgreSQL store');
         return shared;
+      },
+      dump,
+      async atRest() {
+        if (kind === 'postgres') return dump();
+        const file = db!.name;
+        return [file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
       },
     });
   });
