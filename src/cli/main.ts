@@ -21,6 +21,7 @@ import { registerRetention } from './commands/retention.js';
 import { registerExplain } from './commands/explain.js';
 import { registerCrm } from './commands/crm.js';
 import { registerWorker } from './commands/worker.js';
+import { registerMigrate } from './commands/migrate.js';
 import { runCli } from './run-cli.js';
 
 const program = new Command()
@@ -52,6 +53,7 @@ registerPurge(program);
 registerExplain(program);
 registerCrm(program);
 registerKey(program);
+registerMigrate(program);
 registerClassify(program);
 registerEmulate(program);
 registerDemo(program);

@@ -4,7 +4,7 @@
  * schema in a shared PostgreSQL (many workers, asynchronous). Results are `Awaitable`: callers
  * always await, SQLite answers at once. One contract suite (test/contract/store) runs on both.
  */
-import type { Awaitable, DomainIndex, IndexResolver, SyncStore } from '../core/ports.js';
+import type { Awaitable, CrmChangeBatch, DomainIndex, IndexResolver, SyncStore } from '../core/ports.js';
 import type { TokenStore } from '../providers/common/token-store.js';
 import type { AuditEntry, MailboxStatusRow } from './admin-store.js';
 import type { LedgerRow } from './sync-store.js';
@@ -46,13 +46,18 @@ export interface AuditStore {
   auditLog(limit?: number): Awaitable<AuditEntry[]>;
 }
 
+/** The domain index: CRM changes in, a page's keys resolved for the cascade out. */
+export interface IndexStore extends IndexResolver {
+  applyChanges(batch: CrmChangeBatch): Awaitable<void>;
+}
+
 /** One tenant's state, whichever store holds it. */
 export interface TenantStore {
   readonly kind: StoreKind;
   readonly tenantId: string;
   readonly ledger: LedgerStore;
   /** Resolves a page's participant keys in one round trip for the synchronous cascade. */
-  readonly index: IndexResolver;
+  readonly index: IndexStore;
   readonly status: MailboxStatusStore;
   readonly settings: SettingsStore;
   readonly audit: AuditStore;

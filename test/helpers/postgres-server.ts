@@ -91,8 +91,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     // A port taken between the probe and the start (another test file) is retried on a new one.
     for (let attempt = 0; ; attempt++) {
       port = await freePort();
-      // fsync off: a test server's data dies with the run anyway.
-      const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+      // fsync off: a test server's data dies with the run anyway. Small shared buffers and mmap
+      // dynamic shared memory: containers give /dev/shm 64 MB, shared by every test server.
+      const opts =
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ` +
+        '-c max_connections=200 -c shared_buffers=16MB -c dynamic_shared_memory_type=mmap';
       try {
         run('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', opts]);
         break;
