@@ -58,6 +58,19 @@ function startWorker(configFile: string, databaseUrl: string): WorkerProcess {
   return { child, exited, stderr: () => err };
 }
 
+/** Runs a CLI command to its end; its stdout. */
+function runCli(argv: string[], databaseUrl: string): Promise<string> {
+  const { args, cwd } = cliCommand();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...args, ...argv], { cwd, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`mailbridge ${argv[0]} exited ${code}: ${err}`))));
+  });
+}
+
 async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 240_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -137,6 +150,12 @@ describe('worker pool: 3 workers on PostgreSQL with SIGKILLs end like one embedd
       off();
       expect(kills).toBe(4);
 
+      // `status` shows the pool: live workers, nothing waiting, no dead letters.
+      const status = await runCli(['status', '--config', workspace.configFile, '--json'], databaseUrl);
+      const pool = (JSON.parse(status) as { pool: { workers: { id: string }[]; queue: { queued: number; running: number; failed: number } } }).pool;
+      expect(pool.workers.length).toBeGreaterThanOrEqual(3);
+      expect(pool.queue).toEqual({ queued: 0, running: 0, failed: 0 });
+
       // Rolling restart: SIGTERM lets each worker finish and leave; they exit 0.
       for (const w of live()) w.child.kill('SIGTERM');
       for (const w of workers) {
@@ -153,9 +172,10 @@ describe('worker pool: 3 workers on PostgreSQL with SIGKILLs end like one embedd
       expect(state.duplicateActivities).toBe(0);
       expect(state.duplicateLinks).toBe(0);
 
-      // Job payloads: ids only. Nothing of any demo email (address, subject) is in the queue.
-      const { rows } = await db.query<{ data: unknown }>(
-        `SELECT data FROM pgboss.job WHERE name LIKE 'mailbridge-%' UNION ALL SELECT data FROM pgboss.archive WHERE name LIKE 'mailbridge-%'`,
+      // Job payloads: ids only. Nothing of any demo email (address, subject) is in the queue,
+      // neither in what jobs carry nor in what failed tries left as output.
+      const { rows } = await db.query<{ data: unknown; output: unknown }>(
+        `SELECT data, output FROM pgboss.job WHERE name LIKE 'mailbridge-%' UNION ALL SELECT data, output FROM pgboss.archive WHERE name LIKE 'mailbridge-%'`,
       );
       expect(rows.length).toBeGreaterThan(0);
       const payloads = JSON.stringify(rows).toLowerCase();

@@ -37,38 +37,46 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
     ...tuning,
     onError: (err) => logger.error({ error: err.message }, 'queue error'),
   });
-  await queue.start();
-  const registry = new WorkerRegistry(queue.boss.getDb(), id);
-  await registry.join(opts.concurrency);
-  await queue.schedule(config.schedule.cron, config.schedule.retentionCron);
-  await queue.onTick(async (kind) => {
-    for (const tenant of tenants.keys()) await queue.enqueue({ kind, tenant });
-  });
-  const holder = `${hostname()}:${process.pid}`;
-  await queue.work(async (job, signal) => {
-    try {
-      await runPoolJob(job, signal, {
-        open: (tenantId) => {
-          const t = tenants.get(tenantId);
-          return t ? openTenant(config, t) : null;
-        },
-        enqueue: (next) => queue.enqueue(next),
-        logger,
-        holder,
-      });
-    } catch (err) {
-      // The message names the mailbox of the company, never mail; pg-boss keeps it as the output.
-      logger.warn({ job: { kind: job.kind, tenant: job.tenant, mailbox: job.mailbox }, error: err instanceof Error ? err.message : String(err) }, 'job not done; retried');
-      throw err;
-    }
-  });
-  if (opts.initial !== false) for (const tenant of tenants.keys()) await queue.enqueue({ kind: 'sync', tenant });
-  logger.info({ worker: id, concurrency: opts.concurrency, tenants: [...tenants.keys()], cron: config.schedule.cron }, 'worker joined the pool');
+  const registry = new WorkerRegistry(queue.boss.getDb(), id, opts.connectionString);
+  try {
+    await queue.start();
+    await registry.join(opts.concurrency);
+    await queue.schedule(config.schedule.cron, config.schedule.retentionCron);
+    await queue.onTick(async (kind) => {
+      for (const tenant of tenants.keys()) await queue.enqueue({ kind, tenant });
+    });
+    const holder = `${hostname()}:${process.pid}`;
+    await queue.work(async (job, signal) => {
+      try {
+        await runPoolJob(job, signal, {
+          open: (tenantId) => {
+            const t = tenants.get(tenantId);
+            return t ? openTenant(config, t) : null;
+          },
+          enqueue: (next) => queue.enqueue(next),
+          logger,
+          holder,
+        });
+      } catch (err) {
+        logger.warn({ job: { kind: job.kind, tenant: job.tenant, mailbox: job.mailbox }, error: err instanceof Error ? err.message : String(err) }, 'job not done; retried');
+        // pg-boss keeps what a job threw in the database: only its kind, never an error text
+        // that might quote a message (the log above has the detail). No `cause`, for that reason.
+        // eslint-disable-next-line preserve-caught-error
+        throw new Error(`job not done (${err instanceof Error ? err.name : 'error'}); see the worker log`);
+      }
+    });
+    if (opts.initial !== false) for (const tenant of tenants.keys()) await queue.enqueue({ kind: 'sync', tenant });
+    logger.info({ worker: id, concurrency: opts.concurrency, tenants: [...tenants.keys()], cron: config.schedule.cron }, 'worker joined the pool');
+  } catch (err) {
+    // A worker that cannot join leaves nothing running behind it.
+    await queue.close().catch(() => undefined);
+    throw err;
+  }
   return {
     id,
     async stop() {
-      await queue.close();
       await registry.leave().catch(() => undefined);
+      await queue.close();
     },
   };
 }

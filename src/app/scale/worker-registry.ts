@@ -4,6 +4,7 @@
  * removes its row; a killed one's row ages out (not seen for `STALE_SECONDS`).
  */
 import type PgBoss from 'pg-boss';
+import { withSetupLock } from '../scheduler/pg-boss-queue.js';
 
 export const HEARTBEAT_MS = 10_000;
 export const STALE_SECONDS = 60;
@@ -33,10 +34,12 @@ export class WorkerRegistry {
   constructor(
     private readonly db: PgBoss.Db,
     private readonly id: string,
+    private readonly connectionString: string,
   ) {}
 
   async join(concurrency: number): Promise<void> {
-    await this.db.executeSql(SCHEMA, []);
+    // Concurrent CREATE ... IF NOT EXISTS can still collide: under the pool's setup lock.
+    await withSetupLock(this.connectionString, async () => void (await this.db.executeSql(SCHEMA, [])));
     const [host, pid] = this.id.split(':');
     await this.db.executeSql(
       `INSERT INTO mailbridge_pool.workers (id, host, pid, concurrency) VALUES ($1, $2, $3, $4)

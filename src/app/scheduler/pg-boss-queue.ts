@@ -10,6 +10,7 @@
  * - cron schedules live in the database, so N workers fire one tick, not N.
  * A job carries ids only (tenant id, mailbox id): never an address or subject of mail.
  */
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Job, JobHandler, JobKind, JobQueue } from './job-queue.js';
 
@@ -76,15 +77,20 @@ export class PgBossJobQueue implements JobQueue {
   start(): Promise<void> {
     this.started ??= (async () => {
       await this.boss.start();
-      const retry = { retryLimit: this.opts.retryLimit ?? 5, retryDelay: this.opts.retryDelaySeconds ?? 30, retryBackoff: true };
-      const expireInSeconds = this.opts.expireInSeconds ?? 15 * 60;
-      await this.ensureQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE, policy: 'standard', retentionMinutes: 14 * 24 * 60 });
-      for (const name of Object.values(QUEUE_OF)) {
-        await this.ensureQueue(name, { name, policy: 'stately', ...retry, expireInSeconds, deadLetter: DEAD_LETTER_QUEUE });
-      }
-      for (const name of [TICK_QUEUE, RETENTION_TICK_QUEUE]) await this.ensureQueue(name, { name, policy: 'singleton', retryLimit: 1, expireInSeconds: 60 });
+      // Workers starting together would deadlock updating the same queue rows: one at a time.
+      await withSetupLock(this.opts.connectionString, () => this.ensureQueues());
     })();
     return this.started;
+  }
+
+  private async ensureQueues(): Promise<void> {
+    const retry = { retryLimit: this.opts.retryLimit ?? 5, retryDelay: this.opts.retryDelaySeconds ?? 30, retryBackoff: true };
+    const expireInSeconds = this.opts.expireInSeconds ?? 15 * 60;
+    await this.ensureQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE, policy: 'standard', retentionMinutes: 14 * 24 * 60 });
+    for (const name of Object.values(QUEUE_OF)) {
+      await this.ensureQueue(name, { name, policy: 'stately', ...retry, expireInSeconds, deadLetter: DEAD_LETTER_QUEUE });
+    }
+    for (const name of [TICK_QUEUE, RETENTION_TICK_QUEUE]) await this.ensureQueue(name, { name, policy: 'singleton', retryLimit: 1, expireInSeconds: 60 });
   }
 
   private async ensureQueue(name: string, options: PgBoss.Queue): Promise<void> {
@@ -102,8 +108,10 @@ export class PgBossJobQueue implements JobQueue {
   /** Cron schedules in the database: a sync tick on `cron`, a retention tick on `retentionCron`. */
   async schedule(cron: string, retentionCron: string, timezone?: string): Promise<void> {
     await this.start();
-    await this.boss.schedule(TICK_QUEUE, cron, {}, { tz: timezone ?? 'UTC' });
-    await this.boss.schedule(RETENTION_TICK_QUEUE, retentionCron, {}, { tz: timezone ?? 'UTC' });
+    await withSetupLock(this.opts.connectionString, async () => {
+      await this.boss.schedule(TICK_QUEUE, cron, {}, { tz: timezone ?? 'UTC' });
+      await this.boss.schedule(RETENTION_TICK_QUEUE, retentionCron, {}, { tz: timezone ?? 'UTC' });
+    });
   }
 
   /** Runs `onTick(kind)` when a schedule fires (in one worker of the pool). */
@@ -166,5 +174,17 @@ export class PgBossJobQueue implements JobQueue {
     if (!this.started) return;
     await Promise.allSettled([...this.running]);
     await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+  }
+}
+
+/** Runs `work` holding a session advisory lock of the pool's setup (its own connection). */
+export async function withSetupLock(connectionString: string, work: () => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString, application_name: 'mailbridge-worker' });
+  await client.connect();
+  try {
+    await client.query(`SELECT pg_advisory_lock(hashtext('mailbridge-pool-setup'))`);
+    await work();
+  } finally {
+    await client.end();
   }
 }

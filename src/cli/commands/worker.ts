@@ -46,12 +46,14 @@ worker's job is retried by another. See docs/scale-out.md.`,
       const url = poolDatabaseUrl(config);
       if (!url) throw new UsageError(`${configFile(flags)}: store.kind must be "postgres" for a worker pool (the embedded SQLite store runs as one process: mailbridge run)`);
       const logger = createLogger({ level: flags.logLevel ?? config.log.level, file: config.log.file });
-      const worker = await startWorker(config, logger, { connectionString: url, concurrency, initial: flags.initial !== false });
-      if (flags.json) process.stdout.write(`${JSON.stringify({ event: 'joined', worker: worker.id, concurrency })}\n`);
-      const signal = await new Promise<string>((resolve) => {
+      // Listening before joining: a SIGTERM during start-up still stops the worker cleanly.
+      const stopSignal = new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));
       });
+      const worker = await startWorker(config, logger, { connectionString: url, concurrency, initial: flags.initial !== false });
+      if (flags.json) process.stdout.write(`${JSON.stringify({ event: 'joined', worker: worker.id, concurrency })}\n`);
+      const signal = await stopSignal;
       logger.info({ signal }, 'stopping: finishing the batch in flight, releasing the job');
       await worker.stop();
       logger.info({ worker: worker.id }, 'worker left the pool');
