@@ -52,3 +52,20 @@ export function participantsOf(meta: MessageMeta, companyDomains: ReadonlySet<st
   for (const a of meta.bcc) addParticipant(out, a.address, 'bcc', companyDomains);
   return out;
 }
+
+/**
+ * The index keys one page needs (for `IndexResolver.resolveKeys`): every participant's address
+ * and registrable domain, and the mailbox owner's address (the owner lookup).
+ */
+export function pageKeys(messages: readonly MessageMeta[], companyDomains: ReadonlySet<string>, mailboxAddress: string): string[] {
+  const keys = new Set<string>();
+  const owner = normalizeAddress(mailboxAddress);
+  if (owner) keys.add(owner);
+  for (const meta of messages) {
+    for (const p of participantsOf(meta, companyDomains)) {
+      keys.add(p.address);
+      if (p.registrable) keys.add(p.registrable);
+    }
+  }
+  return [...keys];
+}

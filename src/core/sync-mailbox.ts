@@ -8,7 +8,8 @@ import type { PendingActivity, ActivityWriter } from './activity-writer.js';
 import { toActivity } from './activity.js';
 import { decide, type EngineContext } from './classify.js';
 import { dedupeKey } from './dedupe.js';
-import type { Clock, Mailbox, MailProvider, ScanFolder, SyncStore } from './ports.js';
+import { pageKeys } from './participants.js';
+import type { Clock, IndexResolver, Mailbox, MailProvider, ScanFolder, SyncStore } from './ports.js';
 import { qualify, type Qualified } from './qualify.js';
 import { isSyncError } from './sync-error.js';
 import type { MessageBody, MessageMeta } from './types.js';
@@ -22,6 +23,11 @@ export interface MailboxSyncDeps {
   store: SyncStore;
   writer: ActivityWriter;
   ctx: EngineContext;
+  /**
+   * With a shared store: resolves each page's participant keys in one round trip, and the
+   * cascade reads that answer instead of `ctx.index`. Absent (embedded), `ctx.index` answers.
+   */
+  resolver?: IndexResolver;
   clock: Clock;
   /** First-run backfill start for this mailbox (DESIGN §3). */
   backfillSince(mailbox: Mailbox): Date;
@@ -83,7 +89,7 @@ export async function syncMailbox(mailbox: Mailbox, deps: MailboxSyncDeps): Prom
  * rejected (DESIGN §1.9).
  */
 class HeldMail {
-  private messages: { folder: ScanFolder; meta: MessageMeta; q: Qualified }[] = [];
+  private messages: { folder: ScanFolder; meta: MessageMeta; q: Qualified; ctx: EngineContext }[] = [];
   private folders = new Map<ScanFolder, { cursor: string; counts: Record<string, number> }>();
 
   constructor(
@@ -96,8 +102,9 @@ class HeldMail {
     return this.messages.length;
   }
 
-  hold(folder: ScanFolder, meta: MessageMeta, q: Qualified): void {
-    this.messages.push({ folder, meta, q });
+  /** `ctx` is the page's: its index answers for the page's keys. */
+  hold(folder: ScanFolder, meta: MessageMeta, q: Qualified, ctx: EngineContext): void {
+    this.messages.push({ folder, meta, q, ctx });
   }
 
   skip(folder: ScanFolder, reason: string): void {
@@ -133,14 +140,14 @@ class HeldMail {
     const now = deps.clock.now();
     const pending: PendingActivity[] = [];
     const folderOf = new Map<string, ScanFolder>();
-    for (const { folder, meta, q } of held) {
+    for (const { folder, meta, q, ctx } of held) {
       const body = bodies.get(meta.id) ?? null;
       if (!body) {
         // Deleted between the scan and the body fetch: nothing left to import.
         this.skip(folder, 'removed-before-fetch');
         continue;
       }
-      const decision = decide(meta, q, body, deps.ctx, { mailboxOwner: mailbox.address, now });
+      const decision = decide(meta, q, body, ctx, { mailboxOwner: mailbox.address, now });
       if (decision.decision === 'skip') {
         this.skip(folder, decision.reason);
         continue;
@@ -167,9 +174,12 @@ class HeldMail {
 }
 
 async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyncDeps, result: MailboxSyncResult, held: HeldMail): Promise<void> {
-  const { provider, store, ctx } = deps;
+  const { provider, store } = deps;
   const flushAt = deps.flushAt ?? DEFAULT_FLUSH_AT;
   for await (const page of provider.scan(mailbox, folder, await store.cursor(mailbox.id, folder), { since: deps.backfillSince(mailbox) })) {
+    const ctx = deps.resolver
+      ? { ...deps.ctx, index: await deps.resolver.resolveKeys(pageKeys(page.messages, deps.ctx.rules.companyDomains, mailbox.address)) }
+      : deps.ctx;
     for (const meta of page.messages) {
       result.scanned++;
       const key = dedupeKey(meta);
@@ -185,7 +195,7 @@ async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyn
         continue;
       }
       const q = qualify(meta, ctx);
-      if (q.ok) held.hold(folder, meta, q);
+      if (q.ok) held.hold(folder, meta, q, ctx);
       else held.skip(folder, q.reason);
     }
     held.reached(folder, page.cursor);

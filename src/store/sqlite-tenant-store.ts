@@ -18,6 +18,7 @@ export function sqliteTenantStore(tenantId: string, db: SqliteDatabase, now: () 
     index: new SqliteDomainIndex(db),
     status: admin,
     settings: admin,
+    governance: admin,
     audit: { audit: (...a) => admin.audit(...a), auditLog: (limit) => admin.auditLog(limit) },
     secrets: new SqliteSecretStore(db),
     async close() {

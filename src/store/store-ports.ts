@@ -6,7 +6,8 @@
  */
 import type { Awaitable, CrmChangeBatch, DomainIndex, IndexResolver, SyncStore } from '../core/ports.js';
 import type { TokenStore } from '../providers/common/token-store.js';
-import type { AuditEntry, MailboxStatusRow } from './admin-store.js';
+import type { AuditEntry, BlocklistEntry, CrmDeletionRow, MailboxStatusRow, PrivacyJob, PrivacyJobState } from './admin-store.js';
+import type { Blocklist } from '../core/types.js';
 import type { LedgerRow } from './sync-store.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -46,6 +47,27 @@ export interface AuditStore {
   auditLog(limit?: number): Awaitable<AuditEntry[]>;
 }
 
+/** Blocklist, suppressions, CRM deletions still owed and privacy jobs (docs/privacy.md). */
+export interface GovernanceStore {
+  blocklist(): Awaitable<Blocklist>;
+  addBlocklistEntry(kind: BlocklistEntry['kind'], value: string, addedBy: string): Awaitable<boolean>;
+  removeBlocklistEntry(kind: BlocklistEntry['kind'], value: string): Awaitable<boolean>;
+  blocklistEntries(): Awaitable<BlocklistEntry[]>;
+  suppressed(): Awaitable<string[]>;
+  suppress(address: string, jobId: string | null): Awaitable<void>;
+  suppression(address: string): Awaitable<{ address: string; addedAt: string; jobId: string | null } | null>;
+  oweCrmDeletions(crmIds: readonly string[], reason: string): Awaitable<void>;
+  crmDeletionsOwed(limit?: number): Awaitable<CrmDeletionRow[]>;
+  crmDeletionsOwedCount(): Awaitable<number>;
+  crmDeletionsPaid(crmIds: readonly string[]): Awaitable<void>;
+  crmDeletionsFailed(crmIds: readonly string[], error: string): Awaitable<void>;
+  createPrivacyJob(id: string, kind: string, subject: string, requestedBy: string): Awaitable<void>;
+  privacyJob(id: string): Awaitable<PrivacyJob | null>;
+  privacyJobsFor(subject: string): Awaitable<PrivacyJob[]>;
+  openPrivacyJobs(): Awaitable<PrivacyJob[]>;
+  setPrivacyJobState(id: string, state: PrivacyJobState, result?: unknown, error?: string | null): Awaitable<void>;
+}
+
 /** The domain index: CRM changes in, a page's keys resolved for the cascade out. */
 export interface IndexStore extends IndexResolver {
   applyChanges(batch: CrmChangeBatch): Awaitable<void>;
@@ -61,6 +83,7 @@ export interface TenantStore {
   readonly status: MailboxStatusStore;
   readonly settings: SettingsStore;
   readonly audit: AuditStore;
+  readonly governance: GovernanceStore;
   /** Provider tokens; encrypted at rest (SQLCipher file, or AES-256-GCM in PostgreSQL). */
   readonly secrets: TokenStore;
   close(): Promise<void>;

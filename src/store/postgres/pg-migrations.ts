@@ -74,6 +74,22 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX index_deal_roles_by_contact ON ${s}.index_deal_roles (contact_id);
     `,
   },
+  {
+    version: 3,
+    name: 'governance: blocklist, suppressions, CRM deletions owed, privacy jobs',
+    sql: (s) => `
+      CREATE TABLE ${s}.blocklist (
+        kind text NOT NULL, value text NOT NULL, added_at text NOT NULL, added_by text NOT NULL, PRIMARY KEY (kind, value));
+      CREATE TABLE ${s}.suppressions (address text PRIMARY KEY, added_at text NOT NULL, job_id text);
+      CREATE TABLE ${s}.crm_deletions (
+        crm_id text PRIMARY KEY, reason text NOT NULL, queued_at text NOT NULL, attempts int NOT NULL DEFAULT 0, last_error text);
+      -- result is sealed: an access request's answer holds the person's mail.
+      CREATE TABLE ${s}.privacy_jobs (
+        id text PRIMARY KEY, kind text NOT NULL, subject text NOT NULL, state text NOT NULL, requested_by text NOT NULL,
+        created_at text NOT NULL, updated_at text NOT NULL, result bytea, error text);
+      CREATE INDEX privacy_jobs_by_subject ON ${s}.privacy_jobs (subject);
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -10,6 +10,7 @@ import type { TenantStore } from '../store-ports.js';
 import { FieldCrypto } from './field-crypto.js';
 import { PgAdminStore, PgSecretStore } from './pg-admin.js';
 import { PgDomainIndex } from './pg-domain-index.js';
+import { PgGovernanceStore } from './pg-governance.js';
 import { PgLedgerStore } from './pg-ledger.js';
 import { migratePg, pgSchemaVersion, PG_SCHEMA_VERSION } from './pg-migrations.js';
 
@@ -69,6 +70,7 @@ export class PostgresStore {
       status: admin,
       settings: admin,
       audit: admin,
+      governance: new PgGovernanceStore(this.pool, s, crypto, now),
       secrets: new PgSecretStore(this.pool, s, crypto),
       // The pool is the process's; `PostgresStore.close` ends it.
       async close() {},
