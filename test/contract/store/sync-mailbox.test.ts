@@ -1,14 +1,14 @@
 /**
- * The real sync path on each store: Graph emulator → GraphProvider (MSAL + Graph client) →
- * core `syncMailbox` with the store's ledger and per-page `resolveKeys` → SalesforceAdapter
- * (jsforce) → Salesforce emulator. Two mailboxes holding the same email, synced at once, give
+ * The real sync round on each store: the CRM pull from the Salesforce emulator (jsforce) into
+ * the store's index, then Graph emulator → GraphProvider (MSAL + Graph client) → core
+ * `syncMailbox` with the store's ledger and per-page `resolveKeys` → SalesforceAdapter →
+ * Salesforce emulator. Two mailboxes holding the same email, synced at once, give
  * one CRM activity with both holders; rejected mail leaves nothing in the store; a second round
  * writes nothing.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ActivityWriter } from '../../../src/core/activity-writer.js';
+import { syncTenant, type MailboxOutcome } from '../../../src/app/sync-tenant.js';
 import { buildRules } from '../../../src/core/rules.js';
-import { syncMailbox } from '../../../src/core/sync-mailbox.js';
 import { SalesforceAdapter } from '../../../src/crm-adapters/salesforce/salesforce-adapter.js';
 import type { SeedMessage } from '../../../src/emulators/common/mail-store.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/emulators/graph/graph-emulator.js';
@@ -19,7 +19,6 @@ import { sampleSnapshot } from '../../helpers/cli-tenant.js';
 import { describeStores } from './store-under-test.js';
 
 const NOW = new Date('2026-04-25T12:00:00Z');
-const SINCE = new Date('2026-04-01T00:00:00Z');
 const REJECTED = { subject: 'Zebra-7731 private lunch plans', address: 'stranger.quokka@unknown-co.example' };
 
 function mail(at: string, h: Record<string, string>, text = 'Hello'): SeedMessage {
@@ -60,30 +59,29 @@ describeStores('sync through the store', (sut) => {
     const c = sf.credentials;
     const crm = new SalesforceAdapter({ loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret, retryBaseMs: 20 });
     try {
-      const writer = new ActivityWriter(crm, store.ledger, 200);
       const rules = buildRules({ companyDomains: sampleSnapshot.companyDomains, blocklist: sampleSnapshot.blocklist });
       const ctx = { rules, index: await store.index.resolveKeys([]) };
-      const mailboxes = await provider.listMailboxes();
-      const results = await Promise.all(
-        mailboxes.map((m) => syncMailbox(m, { provider, store: store.ledger, resolver: store.index, writer, ctx, clock: { now: () => NOW }, backfillSince: () => SINCE })),
-      );
-      return { mailboxes, results };
+      const round = await syncTenant({
+        provider, crm, index: store.index, store: store.ledger, ctx, resolvePages: true, clock: { now: () => NOW },
+        backfill: { defaultDays: 30, maxDays: null, oldestOpenDeal: true },
+      });
+      const failed = round.mailboxes.filter((m) => !m.ok);
+      expect(failed).toEqual([]);
+      return { mailboxes: round.mailboxes as (MailboxOutcome & { ok: true })[], crmBatches: round.crmBatches };
     } finally {
       await provider.close();
-      await crm.close?.();
     }
   }
 
   it('writes each email once with every holder, keeps nothing of rejected mail, and resumes from its cursors', async () => {
-    const s = sampleSnapshot;
-    await sut.store().index.applyChanges({ users: s.users, accounts: s.accounts, contacts: s.contacts, leads: s.leads, deals: s.deals, cursor: 'c' });
     const first = await round();
+    expect(first.crmBatches).toBeGreaterThan(0);
     const subjects = sf.control.emails().map(({ record }) => String(record.Subject)).sort();
     expect(subjects).toEqual(['Globex order', 'Renewal pricing']);
-    expect(first.results.reduce((n, r) => n + r.imported, 0)).toBe(2);
+    expect(first.mailboxes.reduce((n, r) => n + r.imported, 0)).toBe(2);
 
     const entry = await sut.store().ledger.entry('mid:renewal-1@acme.com');
-    expect(entry?.holders).toEqual(first.mailboxes.map((m) => m.id).sort());
+    expect(entry?.holders).toEqual(first.mailboxes.map((m) => m.mailboxId).sort());
     expect(await sut.store().ledger.searchText('renewal pricing')).toEqual(['mid:renewal-1@acme.com']);
     const dump = await sut.dump();
     expect(dump).not.toContain(REJECTED.address);
@@ -91,7 +89,7 @@ describeStores('sync through the store', (sut) => {
     expect(dump.toLowerCase()).not.toContain('quokka');
 
     const second = await round();
-    expect(second.results.map((r) => r.scanned)).toEqual([0, 0]);
+    expect(second.mailboxes.map((r) => r.scanned)).toEqual([0, 0]);
     expect(sf.control.emails()).toHaveLength(2);
   });
 });
