@@ -7,7 +7,8 @@
 import type { Awaitable, CrmChangeBatch, DomainIndex, IndexResolver, SyncStore } from '../core/ports.js';
 import type { TokenStore } from '../providers/common/token-store.js';
 import type { AuditEntry, BlocklistEntry, CrmDeletionRow, MailboxStatusRow, PrivacyJob, PrivacyJobState } from './admin-store.js';
-import type { Blocklist } from '../core/types.js';
+import type { Blocklist, Deal } from '../core/types.js';
+import type { IndexCounts } from './domain-index.js';
 import type { LedgerRow } from './sync-store.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -71,6 +72,10 @@ export interface GovernanceStore {
 /** The domain index: CRM changes in, a page's keys resolved for the cascade out. */
 export interface IndexStore extends IndexResolver {
   applyChanges(batch: CrmChangeBatch): Awaitable<void>;
+  /** Open deals a CRM user owns (the first-run backfill window starts at the oldest). */
+  openDealsOwnedBy(ownerId: string): Awaitable<readonly Deal[]>;
+  /** Records per kind, for `status`. */
+  counts(): Awaitable<IndexCounts>;
 }
 
 /** One tenant's state, whichever store holds it. */

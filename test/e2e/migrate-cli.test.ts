@@ -55,6 +55,18 @@ it('names the missing DATABASE_URL as a bad store.url', async () => {
   expect(result.stdout + result.stderr).toMatch(/store\.url: environment variable DATABASE_URL is not set/);
 });
 
+it('a command not yet on the shared store refuses it instead of using local files', async () => {
+  const result = await mailbridge(['mailboxes', 'list', '--config', tenant.configFile, '--json'], { DATABASE_URL: 'postgres://nowhere/x' });
+  expect(result.code).not.toBe(0);
+  expect(result.stdout + result.stderr).toMatch(/store\.kind: "postgres": this command works on the embedded SQLite store only/);
+});
+
+it('refuses to rotate the key of a PostgreSQL store, whose sealed rows it would orphan', async () => {
+  const result = await mailbridge(['key', 'rotate', '--config', tenant.configFile, '--json'], { MAILBRIDGE_DB_KEY: '' });
+  expect(result.code).not.toBe(0);
+  expect(result.stdout + result.stderr).toMatch(/key rotation re-encrypts SQLite files only/);
+});
+
 it('reports the SQLite files on the default store', async () => {
   const file = join(tenant.dir, 'sqlite.config.json');
   writeFileSync(file, JSON.stringify({ dataDir: 'data', tenants: [tenantConfig()] }), { mode: 0o600 });

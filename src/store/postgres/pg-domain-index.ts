@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { CrmChangeBatch, CrmEntityKind, DomainIndex } from '../../core/ports.js';
 import type { Account, Contact, CrmUser, Deal, Lead } from '../../core/types.js';
 import { domainKeys, emailKeys } from '../index-keys.js';
+import type { IndexCounts } from '../domain-index.js';
 import type { IndexStore } from '../store-ports.js';
 import { inTransaction } from './pg-ledger.js';
 
@@ -96,6 +97,26 @@ export class PgDomainIndex implements IndexStore {
   private async setRoles(c: pg.PoolClient, dealId: string, contactIds: readonly string[]): Promise<void> {
     await c.query(`DELETE FROM ${this.s}.index_deal_roles WHERE deal_id = $1`, [dealId]);
     await c.query(`INSERT INTO ${this.s}.index_deal_roles (deal_id, contact_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [dealId, contactIds.map(String)]);
+  }
+
+  async openDealsOwnedBy(ownerId: string): Promise<readonly Deal[]> {
+    const r = await this.pool.query<{ id: string; data: Deal; roles: string[] }>(
+      `SELECT d.id, d.data, ARRAY(SELECT contact_id FROM ${this.s}.index_deal_roles WHERE deal_id = d.id ORDER BY contact_id) AS roles
+       FROM ${this.s}.index_records d
+       WHERE d.kind = 'deal' AND d.data->>'ownerId' = $1 AND NOT coalesce((d.data->>'isClosed')::boolean, false)
+       ORDER BY d.id COLLATE "C"`,
+      [ownerId],
+    );
+    return r.rows.map((row) => ({ ...row.data, contactRoles: row.roles }));
+  }
+
+  async counts(): Promise<IndexCounts> {
+    const r = await this.pool.query<{ kind: string; n: string }>(
+      `SELECT kind, count(*) AS n FROM ${this.s}.index_records GROUP BY kind
+       UNION ALL SELECT 'roles', count(*) FROM ${this.s}.index_deal_roles`,
+    );
+    const n = (kind: string) => Number(r.rows.find((row) => row.kind === kind)?.n ?? 0);
+    return { users: n('user'), accounts: n('account'), contacts: n('contact'), leads: n('lead'), deals: n('deal'), contactRoles: n('roles') };
   }
 
   /** One query: the keys' hits, their records, the accounts those lead to, and their deals. */

@@ -51,6 +51,8 @@ describeStores('domain index', (sut) => {
     const deals = index.dealsByAccount('001A');
     expect(ids(deals)).toEqual(['006A', '006B']);
     expect(deals[0]!.contactRoles).toEqual(['003A']);
+    expect(ids(await sut.store().index.openDealsOwnedBy('005S'))).toEqual(['006A']);
+    expect(await sut.store().index.counts()).toEqual({ users: 1, accounts: 2, contacts: 2, leads: 1, deals: 2, contactRoles: 1 });
     // Keys not asked for, or unknown, answer empty.
     expect(index.contactsByEmail('nobody@acme.co.uk')).toEqual([]);
     expect(index.userByEmail('ghost@seller.example')).toBeUndefined();
