@@ -223,6 +223,12 @@ export const configSchema = z
     /** A JSON POST (Slack-compatible `text`) when a tenant or mailbox fails, is revoked or recovers. */
     alerts: z.object({ webhook: z.string().url() }).strict().optional(),
     /**
+     * The worker pool's queue (pg-boss, docs/scale-out.md): a PostgreSQL URL. Defaults to
+     * store.url with store.kind "postgres"; set it to run `mailbridge worker` processes on one
+     * host over the embedded SQLite store.
+     */
+    pool: z.object({ url: secret }).strict().optional(),
+    /**
      * Where state lives (docs/scale-out.md): `sqlite` (default) keeps one encrypted file per
      * tenant in dataDir; `postgres` shares one PostgreSQL among many workers, a schema per tenant.
      */

@@ -11,8 +11,9 @@ export interface PoolStatus {
   queue: { queued: number; running: number; failed: number };
 }
 
-/** The shared PostgreSQL of the pool, or null on the embedded SQLite store. */
+/** The pool's queue database: `pool.url`, else the shared store's; null when there is none. */
 export function poolDatabaseUrl(config: LoadedConfig): string | null {
+  if (config.pool) return resolveSecret(config.pool.url, 'pool.url');
   return config.store.kind === 'postgres' ? resolveSecret(config.store.url, 'store.url') : null;
 }
 

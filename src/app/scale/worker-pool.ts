@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { LoadedConfig } from '../../config/load-config.js';
+import { ConfigError, type LoadedConfig } from '../../config/load-config.js';
 import type { JobLogger } from '../logger.js';
 import { openTenant } from '../open-tenant.js';
 import { PgBossJobQueue, type PgBossQueueOptions } from '../scheduler/pg-boss-queue.js';
@@ -30,6 +30,14 @@ export interface RunningWorker {
 export async function startWorker(config: LoadedConfig, logger: JobLogger, opts: WorkerOptions): Promise<RunningWorker> {
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
+  // Fail fast instead of sending every job to the dead letters: jobs open tenants through
+  // openTenant, which serves the embedded store only for now (docs/scale-out.md, "Not yet").
+  if (config.store.kind !== 'sqlite') {
+    throw new ConfigError(
+      'store.kind: "postgres": `mailbridge worker` does not open tenants on the PostgreSQL store yet; keep store.kind "sqlite" and set pool.url for the queue (workers on one host), see docs/scale-out.md',
+      'store.kind',
+    );
+  }
   const tuning = { ...workerTuningFromEnv(), ...opts.tuning };
   const queue = new PgBossJobQueue({
     connectionString: opts.connectionString,

@@ -44,7 +44,7 @@ worker's job is retried by another. See docs/scale-out.md.`,
       const concurrency = Number(flags.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency: expected a whole number from 1 to 64, got "${flags.concurrency}"`);
       const url = poolDatabaseUrl(config);
-      if (!url) throw new UsageError(`${configFile(flags)}: store.kind must be "postgres" for a worker pool (the embedded SQLite store runs as one process: mailbridge run)`);
+      if (!url) throw new UsageError(`${configFile(flags)}: a worker pool needs a PostgreSQL for its queue: store.kind "postgres" (store.url), or pool.url (see docs/scale-out.md)`);
       const logger = createLogger({ level: flags.logLevel ?? config.log.level, file: config.log.file });
       // Listening before joining: a SIGTERM during start-up still stops the worker cleanly.
       const stopSignal = new Promise<string>((resolve) => {
