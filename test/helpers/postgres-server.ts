@@ -14,10 +14,10 @@
  *   await pg.stop();                            // in afterAll
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 export interface PostgresServer {
@@ -58,6 +58,16 @@ function serverAccount(): { uid: number; gid: number } | null {
   throw new PostgresUnavailable('running as root and neither a postgres nor a nobody user exists to run the server as');
 }
 
+/** The server's user must reach its directory: every ancestor of the temp folder needs o+x. */
+function assertTraversable(base: string): void {
+  for (let d = resolve(base); ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) {
+      throw new PostgresUnavailable(`the server's user cannot reach ${base} (${d} has no o+x): set TMPDIR to a folder it can reach`);
+    }
+    if (dirname(d) === d) return;
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -74,6 +84,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const bin = findPostgresBin();
   if (!bin) throw new PostgresUnavailable('no PostgreSQL server binaries (initdb, pg_ctl): apt-get install postgresql');
   const account = serverAccount();
+  if (account) assertTraversable(tmpdir());
   const dir = mkdtempSync(join(tmpdir(), 'mailbridge-pg-'));
   if (account) chownSync(dir, account.uid, account.gid);
   const data = join(dir, 'data');
