@@ -62,6 +62,13 @@ export function tenantDatabasePath(config: LoadedConfig, tenantId: string): stri
 }
 
 export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: OpenTenantOptions = {}): OpenTenant {
+  // Never fall back to local files silently when the configuration names the shared store.
+  if (config.store.kind !== 'sqlite') {
+    throw new ConfigError(
+      `store.kind: "${config.store.kind}": this command works on the embedded SQLite store only; with PostgreSQL use \`mailbridge migrate\` and the commands docs/scale-out.md lists`,
+      'store.kind',
+    );
+  }
   mkdirSync(config.dataPath, { recursive: true, mode: 0o700 });
   const dbPath = tenantDatabasePath(config, tenant.id);
   const db = openTenantDatabase(config, dbPath);

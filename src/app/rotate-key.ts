@@ -54,6 +54,10 @@ export interface RotateKeyOptions {
 
 export function rotateKey(config: LoadedConfig, opts: RotateKeyOptions = {}): RotateKeyResult {
   const env = opts.env ?? process.env;
+  // PostgreSQL rows are sealed under keys derived from this one: a new key would leave them unreadable.
+  if (config.store.kind !== 'sqlite') {
+    throw new ConfigError(`store.kind: "${config.store.kind}": key rotation re-encrypts SQLite files only; on PostgreSQL it is not supported yet (docs/scale-out.md)`, 'store.kind');
+  }
   if (env[KEY_ENV]?.trim()) {
     throw new ConfigError(
       `the database key comes from ${KEY_ENV}: rotation needs a key file. Set keyFile in ${config.file}, ` +

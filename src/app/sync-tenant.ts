@@ -9,15 +9,20 @@ import type { EngineContext } from '../core/classify.js';
 import type { Clock, CrmAdapter, CrmChangeBatch, Mailbox, MailProvider } from '../core/ports.js';
 import { isSyncError } from '../core/sync-error.js';
 import { syncMailbox, type MailboxSyncDeps, type MailboxSyncResult } from '../core/sync-mailbox.js';
-import type { SqliteDomainIndex } from '../store/domain-index.js';
-import type { SqliteSyncStore } from '../store/sync-store.js';
+import type { IndexStore, LedgerStore } from '../store/store-ports.js';
 
 export interface TenantSyncDeps {
   provider: MailProvider;
   crm: CrmAdapter;
-  index: SqliteDomainIndex;
-  store: SqliteSyncStore;
+  /** Either store (store-ports.ts): the embedded index answers the cascade itself. */
+  index: IndexStore;
+  store: LedgerStore;
   ctx: EngineContext;
+  /**
+   * With a shared store (PostgreSQL): each page's keys are resolved in one round trip and the
+   * cascade reads that answer; `ctx.index` is then not read for lookups.
+   */
+  resolvePages?: boolean;
   clock: Clock;
   /** Mailboxes synced at once (each still within its provider limits). */
   mailboxConcurrency?: number;
@@ -56,14 +61,14 @@ export interface TenantSyncResult {
 /** Applies CRM changes since the saved cursor, batch by batch, saving the cursor after each. */
 export async function pullCrm(
   crm: CrmAdapter,
-  index: SqliteDomainIndex,
-  store: SqliteSyncStore,
+  index: IndexStore,
+  store: LedgerStore,
   onBatch?: TenantSyncDeps['onCrmBatch'],
 ): Promise<number> {
   let batches = 0;
-  for await (const batch of crm.pullChanges(store.crmCursor(crm.kind))) {
-    index.applyChanges(batch);
-    store.saveCrmCursor(crm.kind, batch.cursor);
+  for await (const batch of crm.pullChanges(await store.crmCursor(crm.kind))) {
+    await index.applyChanges(batch);
+    await store.saveCrmCursor(crm.kind, batch.cursor);
     batches++;
     onBatch?.({ records: batchSize(batch), batches });
   }
@@ -87,9 +92,6 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult> {
   deps.onStage?.('crm');
   const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch);
-  // DESIGN §1.8: Salesforce sObject collections of 200, HubSpot batch create of 100.
-  const batchSize = deps.crm.kind === 'hubspot' ? 100 : 200;
-  const writer = new ActivityWriter(deps.crm, deps.store, batchSize);
   deps.onStage?.('mailboxes');
   let mailboxes = await deps.provider.listMailboxes();
   const outcomes: MailboxOutcome[] = [];
@@ -111,9 +113,22 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
   }
   deps.onMailboxes?.(mailboxes);
   for (const o of outcomes) deps.onMailbox?.(o);
-  const backfillSince = (mailbox: Mailbox): Date => {
-    const owner = deps.index.userByEmail(mailbox.address);
-    return backfillStart(owner ? deps.index.openDealsOwnedBy(owner.id) : [], owner?.id ?? null, deps.clock.now(), deps.backfill);
+  return { crmBatches, mailboxes: [...outcomes, ...(await syncMailboxes(deps, mailboxes))] };
+}
+
+/**
+ * Syncs the given mailboxes against the index as it stands (no CRM pull): the second half of a
+ * round, and what one worker-pool job runs for its one mailbox.
+ */
+export async function syncMailboxes(deps: TenantSyncDeps, mailboxes: readonly Mailbox[]): Promise<MailboxOutcome[]> {
+  const outcomes: MailboxOutcome[] = [];
+  // DESIGN §1.8: Salesforce sObject collections of 200, HubSpot batch create of 100.
+  const batchSize = deps.crm.kind === 'hubspot' ? 100 : 200;
+  const writer = new ActivityWriter(deps.crm, deps.store, batchSize);
+  // Read before the mailbox starts (the index may answer after a round trip); core asks synchronously.
+  const backfillFor = async (mailbox: Mailbox): Promise<Date> => {
+    const owner = (await deps.index.resolveKeys([mailbox.address])).userByEmail(mailbox.address);
+    return backfillStart(owner ? await deps.index.openDealsOwnedBy(owner.id) : [], owner?.id ?? null, deps.clock.now(), deps.backfill);
   };
 
   await eachLimited(mailboxes, deps.mailboxConcurrency ?? 4, async (mailbox) => {
@@ -126,13 +141,15 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
     }
     let outcome: MailboxOutcome;
     try {
+      const since = await backfillFor(mailbox);
       const result = await syncMailbox(mailbox, {
         provider: deps.provider,
         store: deps.store,
         writer,
         ctx: deps.ctx,
+        resolver: deps.resolvePages ? deps.index : undefined,
         clock: deps.clock,
-        backfillSince,
+        backfillSince: () => since,
         onPage: deps.onPage,
         flushAt: batchSize,
         shouldStop: deps.shouldStop,
@@ -155,5 +172,5 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
     outcomes.push(outcome);
     deps.onMailbox?.(outcome);
   });
-  return { crmBatches, mailboxes: outcomes };
+  return outcomes;
 }

@@ -21,6 +21,8 @@ import { registerPurge } from './commands/purge.js';
 import { registerRetention } from './commands/retention.js';
 import { registerExplain } from './commands/explain.js';
 import { registerCrm } from './commands/crm.js';
+import { registerWorker } from './commands/worker.js';
+import { registerMigrate } from './commands/migrate.js';
 import { runCli } from './run-cli.js';
 
 const program = new Command()
@@ -43,6 +45,7 @@ registerMailboxes(program);
 registerDoctor(program);
 registerSync(program);
 registerRun(program);
+registerWorker(program);
 registerStatus(program);
 registerBlocklist(program);
 registerMessages(program);
@@ -52,6 +55,7 @@ registerPurge(program);
 registerExplain(program);
 registerCrm(program);
 registerKey(program);
+registerMigrate(program);
 registerClassify(program);
 registerEmulate(program);
 registerDemo(program);

@@ -211,6 +211,12 @@ export const tenantSchema = z
   .strict()
   .superRefine(tenantRules);
 
+export const storeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sqlite') }).strict(),
+  z.object({ kind: z.literal('postgres'), url: secret }).strict(),
+]);
+export type StoreConfig = z.infer<typeof storeSchema>;
+
 export const configSchema = z
   .object({
     version: z.literal(1).default(1),
@@ -245,6 +251,17 @@ export const configSchema = z
       .optional(),
     /** A JSON POST (Slack-compatible `text`) when a tenant or mailbox fails, is revoked or recovers. */
     alerts: z.object({ webhook: z.string().url() }).strict().optional(),
+    /**
+     * The worker pool's queue (pg-boss, docs/scale-out.md): a PostgreSQL URL. Defaults to
+     * store.url with store.kind "postgres"; set it to run `mailbridge worker` processes on one
+     * host over the embedded SQLite store.
+     */
+    pool: z.object({ url: secret }).strict().optional(),
+    /**
+     * Where state lives (docs/scale-out.md): `sqlite` (default) keeps one encrypted file per
+     * tenant in dataDir; `postgres` shares one PostgreSQL among many workers, a schema per tenant.
+     */
+    store: storeSchema.default({ kind: 'sqlite' }),
     tenants: z.array(tenantSchema).min(1),
   })
   .strict()

@@ -71,11 +71,13 @@ export class ActivityWriter {
 
   private async write(round: readonly Submission[]): Promise<void> {
     // First item per new key writes it; the others (same email, other mailboxes) follow it.
+    // The claim is atomic in the store, so with many workers only one mailbox anywhere writes a
+    // key; a mailbox that loses it was made a holder by the claim itself.
     const writers = new Map<string, PendingActivity>();
     for (const { items } of round) {
       for (const item of items) {
         const key = item.activity.key;
-        if (!writers.has(key) && !this.store.hasImported(key)) writers.set(key, item);
+        if (!writers.has(key) && (await this.store.claim(key, item.mailboxId))) writers.set(key, item);
       }
     }
 
@@ -96,23 +98,23 @@ export class ActivityWriter {
         const outcome = byKey.get(item.activity.key);
         outcomes.set(item.activity.key, outcome ?? new Error('no outcome returned for an activity'));
         if (outcome?.ok) {
-          this.store.recordImport({ key: outcome.key, crmId: outcome.crmId, mailboxId: item.mailboxId, activity: item.activity, bcc: item.bcc });
+          await this.store.recordImport({ key: outcome.key, crmId: outcome.crmId, mailboxId: item.mailboxId, activity: item.activity, bcc: item.bcc });
         }
       }
     }
 
-    for (const submission of round) this.settle(submission, writers, outcomes);
+    for (const submission of round) await this.settle(submission, writers, outcomes);
   }
 
-  private settle(submission: Submission, writers: ReadonlyMap<string, PendingActivity>, outcomes: ReadonlyMap<string, WriteOutcome | Error>): void {
+  private async settle(submission: Submission, writers: ReadonlyMap<string, PendingActivity>, outcomes: ReadonlyMap<string, WriteOutcome | Error>): Promise<void> {
     const summary: WriteSummary = { written: 0, duplicates: 0, rejected: 0 };
     let failure: Error | null = null;
     for (const item of submission.items) {
       const key = item.activity.key;
       const writer = writers.get(key);
       if (!writer) {
-        // In the ledger before this round.
-        this.store.addHolder(key, item.mailboxId);
+        // Imported before, or claimed by another mailbox (maybe on another worker): the claim
+        // recorded this mailbox as a holder.
         summary.duplicates++;
         continue;
       }
@@ -122,7 +124,7 @@ export class ActivityWriter {
       } else if (outcome.ok) {
         if (writer === item) summary.written++;
         else {
-          this.store.addHolder(key, item.mailboxId);
+          await this.store.addHolder(key, item.mailboxId);
           summary.duplicates++;
         }
       } else if (outcome.retryable) {

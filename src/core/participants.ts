@@ -80,3 +80,20 @@ export function capRecipients<T extends { address: string }>(lists: readonly (re
     return kept;
   });
 }
+
+/**
+ * The index keys one page needs (for `IndexResolver.resolveKeys`): every participant's address
+ * and registrable domain, and the mailbox owner's address (the owner lookup).
+ */
+export function pageKeys(messages: readonly MessageMeta[], companyDomains: ReadonlySet<string>, mailboxAddress: string): string[] {
+  const keys = new Set<string>();
+  const owner = normalizeAddress(mailboxAddress);
+  if (owner) keys.add(owner);
+  for (const meta of messages) {
+    for (const p of participantsOf(meta, companyDomains)) {
+      keys.add(p.address);
+      if (p.registrable) keys.add(p.registrable);
+    }
+  }
+  return [...keys];
+}

@@ -144,6 +144,9 @@ export interface ImportRecord {
   bcc: { name: string; address: string }[];
 }
 
+/** A value a store returns at once (SQLite, in process) or after a round trip (PostgreSQL). */
+export type Awaitable<T> = T | Promise<T>;
+
 /**
  * What an imported email went to, as the ledger holds it: the parent a reply inherits from
  * (DESIGN §2 "Threads"). Only imported mail is in the ledger, so only imported mail is inherited.
@@ -161,27 +164,48 @@ export interface ImportedAssociation {
 
 /**
  * The sync's durable state (DESIGN §1.9): the ledger of written activities, cursors and reason
- * counters. Counters are counts only: a rejected message leaves nothing else.
+ * counters. Counters are counts only: a rejected message leaves nothing else. Results are
+ * `Awaitable` so the embedded SQLite store stays synchronous and a shared PostgreSQL store can
+ * answer after a round trip; core always awaits.
  */
 export interface SyncStore {
-  cursor(mailboxId: string, folder: ScanFolder): string | null;
+  cursor(mailboxId: string, folder: ScanFolder): Awaitable<string | null>;
   /**
    * Saves the cursor and adds the page's reason counts in one transaction, once every message
    * before the cursor is written back or rejected.
    */
-  checkpoint(mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>): void;
+  checkpoint(mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>): Awaitable<void>;
   /** Whether an activity was already written for this dedupe key. */
-  hasImported(key: string): boolean;
+  hasImported(key: string): Awaitable<boolean>;
   /** Whether an email with this key was imported once and then deleted on purpose. */
-  wasForgotten(key: string): boolean;
+  wasForgotten(key: string): Awaitable<boolean>;
   /** Records that another mailbox holds an already imported email. */
-  addHolder(key: string, mailboxId: string): void;
-  recordImport(record: ImportRecord): void;
+  addHolder(key: string, mailboxId: string): Awaitable<void>;
+  recordImport(record: ImportRecord): Awaitable<void>;
   /**
    * The records imported emails went to, for those of `keys` the ledger holds (others are
    * absent). Asked once per scanned page with every key its messages refer to.
    */
-  importedAssociations(keys: readonly string[]): Map<string, ImportedAssociation>;
+  importedAssociations(keys: readonly string[]): Awaitable<Map<string, ImportedAssociation>>;
+  /**
+   * Claims the right to write the activity of `key` for `mailboxId`, atomically in the database
+   * (a unique key, so two workers never both win). True: this mailbox holds the claim (first
+   * claim, or its own claim again after a crash and retry) and must write; the write is
+   * idempotent on `key`. False: another mailbox claimed it or it is imported; `mailboxId` was
+   * added as a holder (idempotently) and carried onto the ledger row when it is recorded.
+   */
+  claim(key: string, mailboxId: string): Awaitable<boolean>;
+}
+
+/**
+ * Resolves one page's participant keys (normalised addresses and registrable domains) in one
+ * round trip and answers the cascade's lookups for them synchronously, so the association
+ * cascade stays pure. The embedded index answers from its own caches and returns itself.
+ * Lookups of keys not asked for answer empty; account and deal lookups reached from the
+ * resolved records (a contact's account, an account's deals) are included.
+ */
+export interface IndexResolver {
+  resolveKeys(keys: readonly string[]): Awaitable<DomainIndex>;
 }
 
 /** Injected time, so date rules are tested with a fixed clock. */

@@ -6,10 +6,10 @@
  */
 import type { PendingActivity, ActivityWriter } from './activity-writer.js';
 import { toActivity } from './activity.js';
-import { capRecipients } from './participants.js';
 import { decide, type EngineContext } from './classify.js';
 import { dedupeKey } from './dedupe.js';
-import type { Clock, Mailbox, MailProvider, ScanFolder, SyncStore } from './ports.js';
+import { capRecipients, pageKeys } from './participants.js';
+import type { Clock, IndexResolver, Mailbox, MailProvider, ScanFolder, SyncStore } from './ports.js';
 import { qualify, type Qualified } from './qualify.js';
 import { isSyncError } from './sync-error.js';
 import { pageThreadKeys, threadKeys, threadParent } from './thread.js';
@@ -24,6 +24,11 @@ export interface MailboxSyncDeps {
   store: SyncStore;
   writer: ActivityWriter;
   ctx: EngineContext;
+  /**
+   * With a shared store: resolves each page's participant keys in one round trip, and the
+   * cascade reads that answer instead of `ctx.index`. Absent (embedded), `ctx.index` answers.
+   */
+  resolver?: IndexResolver;
   clock: Clock;
   /** First-run backfill start for this mailbox (DESIGN §3). */
   backfillSince(mailbox: Mailbox): Date;
@@ -70,7 +75,7 @@ export async function syncMailbox(mailbox: Mailbox, deps: MailboxSyncDeps): Prom
       // already written, so the resync creates no duplicates.
       if (!isSyncError(err, 'invalid-cursor')) throw err;
       held.dropFolder(folder);
-      deps.store.checkpoint(mailbox.id, folder, null, {});
+      await deps.store.checkpoint(mailbox.id, folder, null, {});
       await scanFolder(mailbox, folder, deps, result, held);
     }
     if (result.stopped) break;
@@ -85,13 +90,13 @@ export async function syncMailbox(mailbox: Mailbox, deps: MailboxSyncDeps): Prom
  * rejected (DESIGN §1.9).
  */
 class HeldMail {
-  private messages: { folder: ScanFolder; meta: MessageMeta; q: Qualified }[] = [];
+  private messages: { folder: ScanFolder; meta: MessageMeta; q: Qualified; ctx: EngineContext }[] = [];
   /**
    * Replies that matched nothing and whose thread is not in the ledger yet: asked again once the
    * held mail is written, so a reply scanned with its parent (a first sync) inherits it too.
    * In memory only, until this flush: a reply that still matches nothing is only counted.
    */
-  private replies: { folder: ScanFolder; meta: MessageMeta }[] = [];
+  private replies: { folder: ScanFolder; meta: MessageMeta; ctx: EngineContext }[] = [];
   private folders = new Map<ScanFolder, { cursor: string; counts: Record<string, number> }>();
 
   constructor(
@@ -105,12 +110,13 @@ class HeldMail {
     return this.messages.length + this.replies.length;
   }
 
-  hold(folder: ScanFolder, meta: MessageMeta, q: Qualified): void {
-    this.messages.push({ folder, meta, q });
+  /** `ctx` is the page's: its index answers for the page's keys. */
+  hold(folder: ScanFolder, meta: MessageMeta, q: Qualified, ctx: EngineContext): void {
+    this.messages.push({ folder, meta, q, ctx });
   }
 
-  holdReply(folder: ScanFolder, meta: MessageMeta): void {
-    this.replies.push({ folder, meta });
+  holdReply(folder: ScanFolder, meta: MessageMeta, ctx: EngineContext): void {
+    this.replies.push({ folder, meta, ctx });
   }
 
   skip(folder: ScanFolder, reason: string): void {
@@ -143,10 +149,10 @@ class HeldMail {
     const { deps, mailbox, result } = this;
     if (!this.folders.size) return;
     await this.write(this.messages);
-    await this.write(this.repliesNowInThread());
+    await this.write(await this.repliesNowInThread());
     for (const [folder, p] of this.folders) {
       for (const [reason, n] of Object.entries(p.counts)) add(result.skipped, reason, n);
-      if (p.cursor) deps.store.checkpoint(mailbox.id, folder, p.cursor, p.counts);
+      if (p.cursor) await deps.store.checkpoint(mailbox.id, folder, p.cursor, p.counts);
     }
     this.messages = [];
     this.replies = [];
@@ -154,33 +160,33 @@ class HeldMail {
   }
 
   /** The held replies whose parent is now imported, qualified with it; the others are counted. */
-  private repliesNowInThread(): { folder: ScanFolder; meta: MessageMeta; q: Qualified }[] {
+  private async repliesNowInThread(): Promise<{ folder: ScanFolder; meta: MessageMeta; q: Qualified; ctx: EngineContext }[]> {
     if (!this.replies.length) return [];
-    const parents = this.deps.store.importedAssociations(pageThreadKeys(this.replies.map((r) => r.meta)));
-    const out: { folder: ScanFolder; meta: MessageMeta; q: Qualified }[] = [];
-    for (const { folder, meta } of this.replies) {
+    const parents = await this.deps.store.importedAssociations(pageThreadKeys(this.replies.map((r) => r.meta)));
+    const out: { folder: ScanFolder; meta: MessageMeta; q: Qualified; ctx: EngineContext }[] = [];
+    for (const { folder, meta, ctx } of this.replies) {
       const parent = threadParent(meta, parents);
-      const q = parent ? qualify(meta, this.deps.ctx, { thread: parent }) : null;
-      if (q?.ok) out.push({ folder, meta, q });
+      const q = parent ? qualify(meta, ctx, { thread: parent }) : null;
+      if (q?.ok) out.push({ folder, meta, q, ctx });
       else this.skip(folder, q?.reason ?? 'no-crm-match');
     }
     return out;
   }
 
-  private async write(held: readonly { folder: ScanFolder; meta: MessageMeta; q: Qualified }[]): Promise<void> {
+  private async write(held: readonly { folder: ScanFolder; meta: MessageMeta; q: Qualified; ctx: EngineContext }[]): Promise<void> {
     const { deps, mailbox, result } = this;
     if (!held.length) return;
     const bodies = await deps.provider.fetchBodies(mailbox, held.map((m) => m.meta.id));
     const now = deps.clock.now();
     const pending: PendingActivity[] = [];
-    for (const { folder, meta, q } of held) {
+    for (const { folder, meta, q, ctx } of held) {
       const body = bodies.get(meta.id) ?? null;
       if (!body) {
         // Deleted between the scan and the body fetch: nothing left to import.
         this.skip(folder, 'removed-before-fetch');
         continue;
       }
-      const decision = decide(meta, q, body, deps.ctx, { mailboxOwner: mailbox.address, now });
+      const decision = decide(meta, q, body, ctx, { mailboxOwner: mailbox.address, now });
       if (decision.decision === 'skip') {
         this.skip(folder, decision.reason);
         continue;
@@ -200,29 +206,32 @@ class HeldMail {
 }
 
 async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyncDeps, result: MailboxSyncResult, held: HeldMail): Promise<void> {
-  const { provider, store, ctx } = deps;
+  const { provider, store } = deps;
   const flushAt = deps.flushAt ?? DEFAULT_FLUSH_AT;
-  for await (const page of provider.scan(mailbox, folder, store.cursor(mailbox.id, folder), { since: deps.backfillSince(mailbox) })) {
+  for await (const page of provider.scan(mailbox, folder, await store.cursor(mailbox.id, folder), { since: deps.backfillSince(mailbox) })) {
+    const ctx = deps.resolver
+      ? { ...deps.ctx, index: await deps.resolver.resolveKeys(pageKeys(page.messages, deps.ctx.rules.companyDomains, mailbox.address)) }
+      : deps.ctx;
     // Replies inherit their thread: the imported parents of the whole page in one lookup.
-    const parents = store.importedAssociations(pageThreadKeys(page.messages));
+    const parents = await store.importedAssociations(pageThreadKeys(page.messages));
     for (const meta of page.messages) {
       result.scanned++;
       const key = dedupeKey(meta);
-      if (store.hasImported(key)) {
+      if (await store.hasImported(key)) {
         // Seen in another mailbox already: no body fetch, one more holder.
-        store.addHolder(key, mailbox.id);
+        await store.addHolder(key, mailbox.id);
         result.duplicates++;
         continue;
       }
-      if (store.wasForgotten(key)) {
+      if (await store.wasForgotten(key)) {
         // Deleted on purpose after its import: a rescan must not bring it back.
         held.skip(folder, 'previously-deleted');
         continue;
       }
       const parent = threadParent(meta, parents);
       const q = qualify(meta, ctx, parent && { thread: parent });
-      if (q.ok) held.hold(folder, meta, q);
-      else if (q.reason === 'no-crm-match' && !parent && threadKeys(meta).length) held.holdReply(folder, meta);
+      if (q.ok) held.hold(folder, meta, q, ctx);
+      else if (q.reason === 'no-crm-match' && !parent && threadKeys(meta).length) held.holdReply(folder, meta, ctx);
       else held.skip(folder, q.reason);
     }
     held.reached(folder, page.cursor);

@@ -23,7 +23,7 @@ export interface SyncChild {
 }
 
 /** How to start the CLI from here: the TypeScript sources through tsx, or the built JavaScript. */
-function cliCommand(): { args: string[]; cwd: string } {
+export function cliCommand(): { args: string[]; cwd: string } {
   const ts = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
   const root = fileURLToPath(new URL('../../', import.meta.url));
   if (import.meta.url.endsWith('.ts') && existsSync(ts)) return { args: ['--import', 'tsx', ts], cwd: root };

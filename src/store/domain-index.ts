@@ -8,7 +8,7 @@
  * `acme.co.uk`. Free-mail domains are never domain keys.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { CrmChangeBatch, CrmEntityKind, DomainIndex } from '../core/ports.js';
+import type { CrmChangeBatch, CrmEntityKind, DomainIndex, IndexResolver } from '../core/ports.js';
 import type { Account, Contact, CrmUser, Deal, Lead } from '../core/types.js';
 import { BulkLoad, type IndexRecords } from './bulk-load.js';
 import { IndexReader } from './index-reader.js';
@@ -46,7 +46,7 @@ const NONE: readonly never[] = Object.freeze([]);
 /** The table holding each kind of CRM record (for `present` reconciles). */
 const ENTITY_TABLES: Record<CrmEntityKind, string> = { user: 'users', account: 'accounts', contact: 'contacts', lead: 'leads', deal: 'deals' };
 
-export class SqliteDomainIndex implements DomainIndex {
+export class SqliteDomainIndex implements DomainIndex, IndexResolver {
   private readonly reader: IndexReader;
   private readonly writer: IndexWriter;
   private readonly caches: { clear(): void }[] = [];
@@ -85,6 +85,11 @@ export class SqliteDomainIndex implements DomainIndex {
     this.deals = cache((k) => r.dealsByAccount(k));
     this.accountById = cache((k): Found<Account> => ({ value: r.account(k) }));
     this.userOnEmail = cache((k): Found<CrmUser> => ({ value: r.userByEmail(k) }));
+  }
+
+  /** In process, every lookup is already a cached read: the index resolves to itself. */
+  resolveKeys(): DomainIndex {
+    return this;
   }
 
   contactsByEmail(address: string): readonly Contact[] {

@@ -81,3 +81,25 @@ export function createSyncSchema(db: Database.Database): void {
     ) WITHOUT ROWID;
   `);
 }
+
+/**
+ * Migration 5: ledger claims for many workers (docs/scale-out.md). A claim is the unique key a
+ * worker takes before writing an activity; holders that arrive while the write is in flight
+ * wait in `claim_holders` and move onto the ledger row when it is recorded. A claim whose mail
+ * is not written (rejected after its body was read) is released, so nothing of it stays.
+ */
+export function createClaimSchema(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE ledger_claims (
+      key TEXT PRIMARY KEY,
+      mailbox_id TEXT NOT NULL,
+      claimed_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE claim_holders (
+      key TEXT NOT NULL REFERENCES ledger_claims (key) ON DELETE CASCADE,
+      mailbox_id TEXT NOT NULL,
+      PRIMARY KEY (key, mailbox_id)
+    ) WITHOUT ROWID;
+  `);
+}

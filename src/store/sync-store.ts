@@ -23,7 +23,12 @@ export interface LedgerRow {
 /** Deletes a message's searchable text by its ledger key; run before the ledger row goes. */
 const DROP_TEXT_SQL = 'DELETE FROM message_text WHERE rowid = (SELECT rowid FROM ledger WHERE key = ?)';
 
-const keyHash = (key: string): string => createHash('sha256').update(key).digest('hex');
+/** The words of a search, lower-cased: letters and digits only (the same split on every store). */
+export function searchWords(text: string): string[] {
+  return [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
+}
+
+export const keyHash = (key: string): string => createHash('sha256').update(key).digest('hex');
 
 /** Remembers deleted messages by a hash of their key, so a rescan never imports them again. */
 export function prepareRememberForgotten(db: Database.Database, now: () => Date = () => new Date()): (key: string) => void {
@@ -38,8 +43,11 @@ export function prepareDropMessageText(db: Database.Database): Database.Statemen
 
 export class SqliteSyncStore implements SyncStore {
   private readonly stmt;
-  readonly checkpoint: SyncStore['checkpoint'];
-  readonly recordImport: SyncStore['recordImport'];
+  readonly checkpoint: (mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>) => void;
+  readonly recordImport: (record: ImportRecord) => void;
+  readonly claim: (key: string, mailboxId: string) => boolean;
+  readonly releaseClaim: (key: string) => void;
+  private readonly rememberForgottenKey: (key: string) => void;
 
   constructor(
     private readonly db: Database.Database,
@@ -84,6 +92,14 @@ export class SqliteSyncStore implements SyncStore {
       ),
       holders: p<[string], { mailbox_id: string }>('SELECT mailbox_id FROM ledger_holders WHERE key = ? ORDER BY mailbox_id'),
       counts: p<[string], { reason: string; count: number }>('SELECT reason, count FROM reason_counts WHERE mailbox_id = ?'),
+      claim: p<[string, string, string]>('INSERT OR IGNORE INTO ledger_claims (key, mailbox_id, claimed_at) VALUES (?, ?, ?)'),
+      claimant: p<[string], { mailbox_id: string }>('SELECT mailbox_id FROM ledger_claims WHERE key = ?'),
+      claimHolder: p<[string, string]>('INSERT OR IGNORE INTO claim_holders (key, mailbox_id) VALUES (?, ?)'),
+      carryHolders: p<[string]>('INSERT OR IGNORE INTO ledger_holders (key, mailbox_id) SELECT key, mailbox_id FROM claim_holders WHERE key = ?'),
+      release: p<[string]>('DELETE FROM ledger_claims WHERE key = ?'),
+      records: p<[string], { kind: string; recordId: string }>('SELECT kind, record_id AS recordId FROM ledger_records WHERE key = ? ORDER BY kind, record_id'),
+      participants: p<[string], { address: string; role: string }>('SELECT address, role FROM ledger_participants WHERE key = ? ORDER BY role, address'),
+      search: p<[string, number], { key: string }>('SELECT key FROM message_text WHERE message_text MATCH ? ORDER BY bm25(message_text) LIMIT ?'),
       crmCursor: p<[string], { cursor: string | null }>('SELECT cursor FROM crm_cursors WHERE crm = ?'),
       saveCrmCursor: p<[string, string | null, string]>(
         `INSERT INTO crm_cursors (crm, cursor, updated_at) VALUES (?, ?, ?)
@@ -103,6 +119,7 @@ export class SqliteSyncStore implements SyncStore {
         a.relatedToId, a.ownerId, a.explanation, this.now().toISOString(),
       );
       this.stmt.holder.run(r.key, r.mailboxId);
+      this.stmt.carryHolders.run(r.key);
       // The core caps a message's participants; the cap holds here too, whoever calls.
       const people = ([
         [a.from.address, 'from'],
@@ -122,6 +139,19 @@ export class SqliteSyncStore implements SyncStore {
       this.stmt.clearText.run(r.key);
       this.stmt.text.run(r.key, a.subject, a.text, people.map(([address]) => address).join(' '), r.key);
     });
+    this.claim = db.transaction((key: string, mailboxId: string): boolean => {
+      if (this.stmt.has.get(key)) {
+        this.stmt.holder.run(key, mailboxId);
+        return false;
+      }
+      this.stmt.claim.run(key, mailboxId, this.now().toISOString());
+      if (this.stmt.claimant.get(key)?.mailbox_id === mailboxId) return true;
+      this.stmt.claimHolder.run(key, mailboxId);
+      return false;
+    });
+
+    this.releaseClaim = (key) => void this.stmt.release.run(key);
+    this.rememberForgottenKey = prepareRememberForgotten(db, now);
   }
 
   cursor(mailboxId: string, folder: ScanFolder): string | null {
@@ -161,6 +191,25 @@ export class SqliteSyncStore implements SyncStore {
     const row = this.stmt.entry.get(key);
     if (!row) return undefined;
     return { ...row, holders: this.stmt.holders.all(key).map((h) => h.mailbox_id) };
+  }
+
+  records(key: string): { kind: string; recordId: string }[] {
+    return this.stmt.records.all(key);
+  }
+
+  participants(key: string): { address: string; role: string }[] {
+    return this.stmt.participants.all(key);
+  }
+
+  /** Every word quoted, so the FTS5 query syntax never applies to what a user typed. */
+  searchText(words: string, limit = 100): string[] {
+    const terms = searchWords(words);
+    if (!terms.length) return [];
+    return this.stmt.search.all(terms.map((t) => `"${t}"`).join(' '), limit).map((r) => r.key);
+  }
+
+  rememberForgotten(key: string): void {
+    this.rememberForgottenKey(key);
   }
 
   crmCursor(crm: string): string | null {

@@ -129,3 +129,26 @@ describe('ActivityWriter', () => {
     expect(await writer.submit([item('m1', 'a')])).toEqual({ written: 1, duplicates: 0, rejected: 0 });
   });
 });
+
+describe('ActivityWriter with many workers on one database', () => {
+  it('writes an email held by two mailboxes once when two workers handle them at the same moment', async () => {
+    // Two writers (two workers) sharing one database, their CRM writes both held in flight:
+    // the ledger claim lets only one of them send the email; the other mailbox becomes a holder.
+    const db = openDatabase({ path: ':memory:' });
+    const stores = [new SqliteSyncStore(db), new SqliteSyncStore(db)];
+    const crms = [new GatedCrm(), new GatedCrm()];
+    for (const crm of crms) crm.hold = true;
+    const writers = stores.map((store, i) => new ActivityWriter(crms[i]!, store, 200));
+    const first = writers[0]!.submit([item('mbx-1', 'same'), item('mbx-1', 'only-1')]);
+    const second = writers[1]!.submit([item('mbx-2', 'same'), item('mbx-2', 'only-2')]);
+    await tick();
+    for (const crm of crms) crm.open();
+    const [a, b] = await Promise.all([first, second]);
+    const sent = crms.flatMap((c) => c.calls.flat());
+    expect(sent.filter((k) => k === 'same')).toHaveLength(1);
+    expect(sent.sort()).toEqual(['only-1', 'only-2', 'same']);
+    expect(a.written + b.written).toBe(3);
+    expect(a.duplicates + b.duplicates).toBe(1);
+    expect(stores[0]!.entry('same')?.holders.sort()).toEqual(['mbx-1', 'mbx-2']);
+  });
+});

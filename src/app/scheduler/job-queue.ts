@@ -1,29 +1,32 @@
 /**
  * The seam between "when" and "what": the scheduler enqueues jobs, a worker runs them. The
  * in-process queue below serves one machine; an install that outgrows it plugs a distributed
- * queue (BullMQ on Redis, pg-boss on PostgreSQL) in behind the same interface, with the job
+ * queue (pg-boss on PostgreSQL: `pg-boss-queue.ts`) in behind the same interface, with the job
  * name as the de-duplication key so a round never overlaps itself.
  */
 
-export type JobKind = 'sync' | 'retention' | 'privacy';
+/** `sync` is a tenant's round; `mailbox` one mailbox of it (the worker pool splits rounds so). */
+export type JobKind = 'sync' | 'mailbox' | 'retention' | 'privacy';
 
 export interface Job {
   kind: JobKind;
   tenant: string;
+  /** The provider's mailbox id, for `mailbox` jobs: ids only, never an address. */
+  mailbox?: string;
 }
 
 export type JobHandler = (job: Job, signal: AbortSignal) => Promise<void>;
 
 export interface JobQueue {
-  /** Adds the job unless the same job is already queued or running; false when it was. */
-  enqueue(job: Job): boolean;
+  /** Adds the job unless the same job is already queued (or running); false when it was. */
+  enqueue(job: Job): boolean | Promise<boolean>;
   /** Starts running jobs with `handler` (one at a time per tenant). */
   process(handler: JobHandler): void;
   /** Stops taking jobs, signals running ones to stop after their batch in flight, waits for them. */
   close(): Promise<void>;
 }
 
-export const jobName = (job: Job): string => `${job.kind}:${job.tenant}`;
+export const jobName = (job: Job): string => `${job.kind}:${job.tenant}${job.mailbox === undefined ? '' : `:${job.mailbox}`}`;
 
 /** One process, jobs of a tenant one after the other, tenants in parallel. */
 export class InProcessJobQueue implements JobQueue {

@@ -4,8 +4,9 @@
  */
 import type { Command } from 'commander';
 import { tenantStatus, type TenantStatusReport } from '../../app/tenant-status.js';
+import { poolDatabaseUrl, poolStatus, type PoolStatus } from '../../app/scale/pool-status.js';
 import { formatCounts, printTable } from '../output.js';
-import { tenantOptions, withEachTenant, type TenantFlags } from '../tenant-command.js';
+import { readConfig, tenantOptions, withEachTenant, type TenantFlags } from '../tenant-command.js';
 
 const reasons = (counts: Record<string, number>) => formatCounts(counts, '-');
 
@@ -34,6 +35,17 @@ function printReport(r: TenantStatusReport, out: NodeJS.WritableStream = process
   );
 }
 
+function printPool(p: PoolStatus, out: NodeJS.WritableStream = process.stdout): void {
+  out.write(`Worker pool: ${p.workers.length} worker${p.workers.length === 1 ? '' : 's'} live; jobs: ${p.queue.queued} waiting, ${p.queue.running} running, ${p.queue.failed} failed (dead letters)\n`);
+  printTable(
+    ['worker', 'concurrency', 'started', 'last seen'],
+    p.workers.map((w) => [w.id, String(w.concurrency), w.startedAt, w.seenAt]),
+    out,
+  );
+  if (p.queue.failed) out.write('Dead letters failed every retry: see the worker logs ("job not done") for why, fix, then run a round again.\n');
+  out.write('\n');
+}
+
 export function registerStatus(program: Command): void {
   tenantOptions(program.command('status').description('Show connection, sync and CRM status per mailbox (all tenants unless --tenant)'))
     .addHelpText(
@@ -46,6 +58,8 @@ last round saw it, CRM deletions still owed, the last round's outcome (with the 
 check when a credential was refused), and the next scheduled round. "Needing attention" counts
 mailboxes with an error or a revoked, failing, missing or not-connected connection, plus one
 when the last round failed.
+With store.kind "postgres" or a pool.url, also the worker pool: live workers, jobs waiting and
+running, dead letters.
 
 Examples:
   mailbridge status
@@ -53,10 +67,14 @@ Examples:
     )
     .action(async (flags: TenantFlags) => {
       const reports = await withEachTenant(flags, (t, config) => tenantStatus(t, config));
+      const url = poolDatabaseUrl(readConfig(flags));
+      const pool = url ? await poolStatus(url) : null;
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(flags.tenant ? reports[0] : { tenants: reports })}\n`);
+        const body = flags.tenant ? reports[0] : { tenants: reports };
+        process.stdout.write(`${JSON.stringify(pool ? { ...body, pool } : body)}\n`);
         return;
       }
       for (const r of reports) printReport(r);
+      if (pool) printPool(pool);
     });
 }

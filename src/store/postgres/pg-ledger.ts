@@ -1,0 +1,232 @@
+/**
+ * The ledger, cursors and counters in a tenant's PostgreSQL schema (`LedgerStore`). Subjects,
+ * explanations and text are sealed (AES-256-GCM); search uses blind terms. The claim is the
+ * ledger_claims primary key: `INSERT … ON CONFLICT DO NOTHING`, then the row is locked, so two
+ * workers never both win and a holder never slips past a claimant recording its import.
+ */
+import type pg from 'pg';
+import type { ImportedAssociation, ImportRecord, ScanFolder } from '../../core/ports.js';
+import type { LedgerStore } from '../store-ports.js';
+import { keyHash, searchWords, type LedgerRow } from '../sync-store.js';
+import type { FieldCrypto } from './field-crypto.js';
+
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const out = await fn(client);
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export class PgLedgerStore implements LedgerStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    /** The quoted schema name, e.g. `"t_acme"`. */
+    private readonly s: string,
+    private readonly crypto: FieldCrypto,
+  ) {}
+
+  async cursor(mailboxId: string, folder: ScanFolder): Promise<string | null> {
+    const r = await this.pool.query<{ cursor: string | null }>(`SELECT cursor FROM ${this.s}.cursors WHERE mailbox_id = $1 AND folder = $2`, [mailboxId, folder]);
+    return r.rows[0]?.cursor ?? null;
+  }
+
+  async checkpoint(mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>): Promise<void> {
+    await inTransaction(this.pool, async (c) => {
+      for (const [reason, n] of Object.entries(counts)) {
+        if (!n) continue;
+        await c.query(
+          `INSERT INTO ${this.s}.reason_counts (mailbox_id, reason, count) VALUES ($1, $2, $3)
+           ON CONFLICT (mailbox_id, reason) DO UPDATE SET count = reason_counts.count + excluded.count`,
+          [mailboxId, reason, n],
+        );
+      }
+      await c.query(
+        `INSERT INTO ${this.s}.cursors (mailbox_id, folder, cursor, updated_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (mailbox_id, folder) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+        [mailboxId, folder, cursor],
+      );
+    });
+  }
+
+  async hasImported(key: string): Promise<boolean> {
+    return (await this.pool.query(`SELECT 1 FROM ${this.s}.ledger WHERE key = $1`, [key])).rowCount! > 0;
+  }
+
+  async wasForgotten(key: string): Promise<boolean> {
+    return (await this.pool.query(`SELECT 1 FROM ${this.s}.forgotten WHERE key_hash = $1`, [keyHash(key)])).rowCount! > 0;
+  }
+
+  async rememberForgotten(key: string): Promise<void> {
+    await this.pool.query(`INSERT INTO ${this.s}.forgotten (key_hash, forgotten_at) VALUES ($1, now()) ON CONFLICT DO NOTHING`, [keyHash(key)]);
+  }
+
+  /** The records imported emails went to (thread inheritance), in one round trip for a page's keys. */
+  async importedAssociations(keys: readonly string[]): Promise<Map<string, ImportedAssociation>> {
+    const out = new Map<string, ImportedAssociation>();
+    if (!keys.length) return out;
+    const rows = await this.pool.query<{ key: string; crm_id: string; kind: string | null; record_id: string | null }>(
+      `SELECT l.key, l.crm_id, r.kind, r.record_id FROM ${this.s}.ledger l LEFT JOIN ${this.s}.ledger_records r ON r.key = l.key
+       WHERE l.key = ANY($1::text[]) ORDER BY l.key, r.kind, r.record_id`,
+      [keys],
+    );
+    const fields = { contact: 'contactIds', account: 'accountIds', lead: 'leadIds', deal: 'dealIds' } as const;
+    for (const row of rows.rows) {
+      let a = out.get(row.key);
+      if (!a) {
+        a = { key: row.key, activityId: row.crm_id, contactIds: [], accountIds: [], leadIds: [], dealIds: [] };
+        out.set(row.key, a);
+      }
+      const field = fields[row.kind as keyof typeof fields];
+      if (field && row.record_id) a[field].push(row.record_id);
+    }
+    return out;
+  }
+
+  async addHolder(key: string, mailboxId: string): Promise<void> {
+    await this.pool.query(`INSERT INTO ${this.s}.ledger_holders (key, mailbox_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [key, mailboxId]);
+  }
+
+  async claim(key: string, mailboxId: string): Promise<boolean> {
+    return inTransaction(this.pool, async (c) => {
+      await c.query(`INSERT INTO ${this.s}.ledger_claims (key, mailbox_id, claimed_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO NOTHING`, [key, mailboxId]);
+      const claimant = (await c.query<{ mailbox_id: string }>(`SELECT mailbox_id FROM ${this.s}.ledger_claims WHERE key = $1 FOR UPDATE`, [key])).rows[0]?.mailbox_id;
+      const imported = (await c.query(`SELECT 1 FROM ${this.s}.ledger WHERE key = $1`, [key])).rowCount! > 0;
+      if (imported) {
+        await c.query(`INSERT INTO ${this.s}.ledger_holders (key, mailbox_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [key, mailboxId]);
+        return false;
+      }
+      if (claimant === mailboxId) return true;
+      await c.query(`INSERT INTO ${this.s}.claim_holders (key, mailbox_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [key, mailboxId]);
+      return false;
+    });
+  }
+
+  async releaseClaim(key: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.s}.ledger_claims WHERE key = $1`, [key]);
+  }
+
+  async recordImport(r: ImportRecord): Promise<void> {
+    const a = r.activity;
+    const people: [string, string][] = [
+      [a.from.address, 'from'],
+      ...a.to.map((p): [string, string] => [p.address, 'to']),
+      ...a.cc.map((p): [string, string] => [p.address, 'cc']),
+      ...r.bcc.map((p): [string, string] => [p.address.trim().toLowerCase(), 'bcc']),
+    ].filter(([address]) => address) as [string, string][];
+    const records: [string, readonly string[]][] = [
+      ['contact', a.contactIds],
+      ['account', a.accountIds],
+      ['lead', a.leadIds],
+      ['deal', a.dealIds],
+      ['user', a.userIds],
+    ];
+    const terms = searchWords([a.subject, a.text, ...people.map(([address]) => address)].join(' ')).map((w) => this.crypto.term(w));
+    await inTransaction(this.pool, async (c) => {
+      // Serialises with a concurrent claim of the same key, so its holder lands on one side or the other.
+      await c.query(`SELECT 1 FROM ${this.s}.ledger_claims WHERE key = $1 FOR UPDATE`, [r.key]);
+      await c.query(
+        `INSERT INTO ${this.s}.ledger (key, crm_id, mailbox_id, direction, sent_at, subject, message_id, in_reply_to,
+                                      related_to_id, owner_id, explanation, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+         ON CONFLICT (key) DO UPDATE SET crm_id = excluded.crm_id`,
+        [
+          r.key, r.crmId, r.mailboxId, a.direction, a.sentAt, this.crypto.seal(a.subject, `ledger.subject:${r.key}`), a.messageId, a.inReplyTo,
+          a.relatedToId, a.ownerId, this.crypto.seal(a.explanation, `ledger.explanation:${r.key}`),
+        ],
+      );
+      await c.query(
+        `INSERT INTO ${this.s}.ledger_holders (key, mailbox_id)
+         SELECT $1, $2 UNION SELECT key, mailbox_id FROM ${this.s}.claim_holders WHERE key = $1
+         ON CONFLICT DO NOTHING`,
+        [r.key, r.mailboxId],
+      );
+      await c.query(
+        `INSERT INTO ${this.s}.ledger_participants (key, address, role) SELECT $1, * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+        [r.key, people.map((p) => p[0]), people.map((p) => p[1])],
+      );
+      const flat = records.flatMap(([kind, ids]) => ids.map((id) => [kind, id]));
+      await c.query(
+        `INSERT INTO ${this.s}.ledger_records (key, kind, record_id) SELECT $1, * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+        [r.key, flat.map((f) => f[0]), flat.map((f) => f[1])],
+      );
+      await c.query(
+        `INSERT INTO ${this.s}.message_text (key, body, terms) VALUES ($1, $2, to_tsvector('simple', $3))
+         ON CONFLICT (key) DO UPDATE SET body = excluded.body, terms = excluded.terms`,
+        [r.key, this.crypto.seal(a.text, `message_text.body:${r.key}`), terms.join(' ')],
+      );
+    });
+  }
+
+  async entry(key: string): Promise<LedgerRow | undefined> {
+    const r = await this.pool.query<{ key: string; crm_id: string; mailbox_id: string; direction: string; sent_at: string; subject: Buffer; related_to_id: string | null; explanation: Buffer }>(
+      `SELECT key, crm_id, mailbox_id, direction, sent_at, subject, related_to_id, explanation FROM ${this.s}.ledger WHERE key = $1`,
+      [key],
+    );
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const holders = await this.pool.query<{ mailbox_id: string }>(`SELECT mailbox_id FROM ${this.s}.ledger_holders WHERE key = $1 ORDER BY mailbox_id`, [key]);
+    return {
+      key: row.key,
+      crmId: row.crm_id,
+      mailboxId: row.mailbox_id,
+      direction: row.direction,
+      sentAt: row.sent_at,
+      subject: this.crypto.open(row.subject, `ledger.subject:${key}`),
+      relatedToId: row.related_to_id,
+      explanation: this.crypto.open(row.explanation, `ledger.explanation:${key}`),
+      holders: holders.rows.map((h) => h.mailbox_id),
+    };
+  }
+
+  async records(key: string): Promise<{ kind: string; recordId: string }[]> {
+    const r = await this.pool.query<{ kind: string; recordId: string }>(
+      `SELECT kind, record_id AS "recordId" FROM ${this.s}.ledger_records WHERE key = $1 ORDER BY kind, record_id`,
+      [key],
+    );
+    return r.rows;
+  }
+
+  async participants(key: string): Promise<{ address: string; role: string }[]> {
+    const r = await this.pool.query<{ address: string; role: string }>(
+      `SELECT address, role FROM ${this.s}.ledger_participants WHERE key = $1 ORDER BY role, address`,
+      [key],
+    );
+    return r.rows;
+  }
+
+  async searchText(words: string, limit = 100): Promise<string[]> {
+    const terms = searchWords(words).map((w) => this.crypto.term(w));
+    if (!terms.length) return [];
+    const r = await this.pool.query<{ key: string }>(
+      `SELECT key FROM ${this.s}.message_text WHERE terms @@ to_tsquery('simple', $1)
+       ORDER BY ts_rank(terms, to_tsquery('simple', $1)) DESC, key LIMIT $2`,
+      [terms.join(' & '), limit],
+    );
+    return r.rows.map((row) => row.key);
+  }
+
+  async crmCursor(crm: string): Promise<string | null> {
+    return (await this.pool.query<{ cursor: string | null }>(`SELECT cursor FROM ${this.s}.crm_cursors WHERE crm = $1`, [crm])).rows[0]?.cursor ?? null;
+  }
+
+  async saveCrmCursor(crm: string, cursor: string | null): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.s}.crm_cursors (crm, cursor, updated_at) VALUES ($1, $2, now())
+       ON CONFLICT (crm) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+      [crm, cursor],
+    );
+  }
+
+  async reasonCounts(mailboxId: string): Promise<Record<string, number>> {
+    const r = await this.pool.query<{ reason: string; count: string }>(`SELECT reason, count FROM ${this.s}.reason_counts WHERE mailbox_id = $1`, [mailboxId]);
+    return Object.fromEntries(r.rows.map((row) => [row.reason, Number(row.count)]));
+  }
+}

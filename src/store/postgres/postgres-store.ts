@@ -1,0 +1,83 @@
+/**
+ * The shared PostgreSQL store: one connection pool for the process, one schema per tenant
+ * (docs/scale-out.md says why). `tenant()` checks the schema is at this build's version and
+ * refuses with the command to run when it is not; `migrate()` brings it there.
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { StoreError } from '../store-errors.js';
+import type { TenantStore } from '../store-ports.js';
+import { FieldCrypto } from './field-crypto.js';
+import { PgAdminStore, PgSecretStore } from './pg-admin.js';
+import { PgDomainIndex } from './pg-domain-index.js';
+import { PgGovernanceStore } from './pg-governance.js';
+import { PgLedgerStore } from './pg-ledger.js';
+import { migratePg, pgSchemaVersion, PG_SCHEMA_VERSION } from './pg-migrations.js';
+
+/** A tenant's schema name: `t_<id>` lower-cased (ids are case-insensitively unique), within 63 bytes. */
+export function tenantSchemaName(tenantId: string): string {
+  const name = `t_${tenantId.toLowerCase()}`;
+  if (name.length <= 63) return name;
+  return `${name.slice(0, 50)}_${createHash('sha256').update(tenantId.toLowerCase()).digest('hex').slice(0, 12)}`;
+}
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** Connections per process; workers × this must stay under the server's max_connections. */
+  maxConnections?: number;
+}
+
+export class PostgresStore {
+  readonly pool: pg.Pool;
+
+  constructor(opts: PostgresStoreOptions) {
+    this.pool = new pg.Pool({ connectionString: opts.url, max: opts.maxConnections ?? 10 });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Creates or upgrades the tenant's schema; returns the versions applied. */
+  migrate(tenantId: string): Promise<number[]> {
+    const name = tenantSchemaName(tenantId);
+    return migratePg(this.pool, quoted(name), name);
+  }
+
+  async schemaVersion(tenantId: string): Promise<number> {
+    return pgSchemaVersion(this.pool, quoted(tenantSchemaName(tenantId)));
+  }
+
+  /**
+   * The tenant's store. `databaseKey` (from the key provider) derives the tenant's encryption
+   * keys; a schema not at this build's version is refused, naming `mailbridge migrate`.
+   */
+  async tenant(tenantId: string, databaseKey: string, now: () => Date = () => new Date()): Promise<TenantStore> {
+    const name = tenantSchemaName(tenantId);
+    const version = await this.schemaVersion(tenantId);
+    if (version !== PG_SCHEMA_VERSION) {
+      const what = version > PG_SCHEMA_VERSION ? 'newer than this mailbridge: upgrade mailbridge' : 'out of date: run `mailbridge migrate`';
+      throw new StoreError(`PostgreSQL schema ${name} of tenant ${tenantId} is at version ${version}, this mailbridge needs ${PG_SCHEMA_VERSION}: ${what}`, name);
+    }
+    const s = quoted(name);
+    const crypto = new FieldCrypto(databaseKey, tenantId.toLowerCase());
+    const admin = new PgAdminStore(this.pool, s, now);
+    return {
+      kind: 'postgres',
+      tenantId,
+      ledger: new PgLedgerStore(this.pool, s, crypto),
+      index: new PgDomainIndex(this.pool, s),
+      status: admin,
+      settings: admin,
+      audit: admin,
+      governance: new PgGovernanceStore(this.pool, s, crypto, now),
+      secrets: new PgSecretStore(this.pool, s, crypto),
+      // The pool is the process's; `PostgresStore.close` ends it.
+      async close() {},
+    };
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

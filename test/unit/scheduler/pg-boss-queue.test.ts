@@ -1,0 +1,138 @@
+/**
+ * The pg-boss driver of the job queue on a real PostgreSQL (test/helpers/postgres-server.ts):
+ * two queue instances stand for two workers. One job per mailbox at a time across both (the
+ * `stately` policy keyed by tenant and mailbox), a duplicate request while one waits is refused,
+ * payloads hold ids only, a job that keeps failing ends as a dead letter that `depth` counts, and
+ * closing a queue aborts the running handler's signal so the job is released, not lost.
+ * pg-boss 10 policies: https://timgit.github.io/pg-boss/#/./api/queues (stately: one job per
+ * state and singleton key).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { PgBossJobQueue, QUEUE_OF } from '../../../src/app/scheduler/pg-boss-queue.js';
+import type { Job } from '../../../src/app/scheduler/job-queue.js';
+import { startPostgresOrSkip, type PostgresServer } from '../../helpers/postgres-server.js';
+
+let server: PostgresServer | null = null;
+let dbNo = 0;
+
+beforeAll(async () => {
+  server = await startPostgresOrSkip();
+}, 120_000);
+afterAll(async () => server?.stop());
+
+const fast = { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, maintenanceIntervalSeconds: 1 } as const;
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.runIf(() => server !== null)('pg-boss job queue', () => {
+  it('runs one job per mailbox at a time across two workers, other mailboxes in parallel', async (ctx) => {
+    if (!server) return ctx.skip();
+    const url = await server.createDatabase(`q${++dbNo}`);
+    const a = new PgBossJobQueue({ connectionString: url, concurrency: 3, ...fast });
+    const b = new PgBossJobQueue({ connectionString: url, concurrency: 3, ...fast });
+    try {
+      const running = new Map<string, number>();
+      const most = new Map<string, number>();
+      const started: string[] = [];
+      const gateA = deferred();
+      const handler = async (job: Job) => {
+        const key = job.mailbox!;
+        running.set(key, (running.get(key) ?? 0) + 1);
+        most.set(key, Math.max(most.get(key) ?? 0, running.get(key)!));
+        started.push(key);
+        if (key === 'mbx-a' && started.filter((k) => k === 'mbx-a').length === 1) await gateA.promise;
+        running.set(key, running.get(key)! - 1);
+      };
+      await a.work(handler);
+      await b.work(handler);
+      expect(await a.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' })).toBe(true);
+      await until(() => started.includes('mbx-a'), 'mailbox a to start');
+      // While a runs: one more a may wait (a newer round), a third is refused.
+      expect(await b.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' })).toBe(true);
+      expect(await a.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' })).toBe(false);
+      // Other mailboxes go on in parallel while a is held, through several polls of both workers.
+      for (const m of ['mbx-b', 'mbx-c', 'mbx-d']) await b.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: m });
+      await until(() => ['mbx-b', 'mbx-c', 'mbx-d'].every((m) => started.includes(m)), 'the other mailboxes');
+      await b.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-e' });
+      await until(() => started.includes('mbx-e'), 'a mailbox queued after them');
+      expect(started.filter((k) => k === 'mbx-a')).toHaveLength(1);
+      gateA.resolve();
+      await until(() => started.filter((k) => k === 'mbx-a').length === 2, 'the waiting a job');
+      expect(most.get('mbx-a')).toBe(1);
+
+      // Payloads: ids only.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ data: Record<string, unknown> }>('SELECT data FROM pgboss.job WHERE name = $1', [QUEUE_OF.mailbox]);
+        expect(rows.length).toBeGreaterThan(0);
+        for (const r of rows) expect(Object.keys(r.data).sort()).toEqual(['mailbox', 'tenant']);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 90_000);
+
+  it('retries a failing job with backoff, then keeps it as a dead letter that depth counts', async (ctx) => {
+    if (!server) return ctx.skip();
+    const url = await server.createDatabase(`q${++dbNo}`);
+    const q = new PgBossJobQueue({ connectionString: url, concurrency: 1, ...fast, retryLimit: 2 });
+    try {
+      let tries = 0;
+      await q.work(async () => {
+        tries++;
+        throw new Error('CRM down');
+      });
+      await q.enqueue({ kind: 'sync', tenant: 't1' });
+      await until(async () => (await q.depth()).failed === 1, 'the dead letter', 60_000);
+      expect(tries).toBe(3);
+      expect(await q.depth()).toEqual({ queued: 0, running: 0, failed: 1 });
+    } finally {
+      await q.close();
+    }
+  }, 90_000);
+
+  it('close() aborts the running job and releases it to another worker', async (ctx) => {
+    if (!server) return ctx.skip();
+    const url = await server.createDatabase(`q${++dbNo}`);
+    const first = new PgBossJobQueue({ connectionString: url, concurrency: 1, ...fast });
+    const second = new PgBossJobQueue({ connectionString: url, concurrency: 1, ...fast });
+    try {
+      let aborted = false;
+      let startedFirst = false;
+      await first.work(async (_job, signal) => {
+        startedFirst = true;
+        // The batch in flight "finishes" when asked to stop; the rest of the job is not done.
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        aborted = true;
+        throw new Error('stopped before the end of the mailbox');
+      });
+      await first.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' });
+      await until(() => startedFirst, 'the first worker to take the job');
+      await first.close();
+      expect(aborted).toBe(true);
+      let doneBySecond = false;
+      await second.work(async () => {
+        doneBySecond = true;
+      });
+      await until(() => doneBySecond, 'the second worker to run the released job');
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  }, 90_000);
+});
