@@ -38,9 +38,10 @@ describeStores('domain index', (sut) => {
     expect(ids(index.contactsByEmail('jane@acme.co.uk'))).toEqual(['003A']);
     expect(ids(index.contactsByEmail('cfo.home@gmail.com'))).toEqual(['003B']);
     expect(ids(index.accountsByDomain('acme.co.uk'))).toEqual(['001A']);
-    // Free-mail is never a domain key, on accounts nor contacts.
-    expect(index.accountsByDomain('gmail.com')).toEqual([]);
-    expect(index.contactAccountIdsByDomain('gmail.com')).toEqual([]);
+    // The index keeps every domain, free mail included, so a tenant's freeMail change needs no
+    // reload; matching skips free-mail domains (src/core/associate.ts, test/unit/free-mail.test.ts).
+    expect(ids(index.accountsByDomain('gmail.com'))).toEqual(['001B']);
+    expect(index.contactAccountIdsByDomain('gmail.com')).toEqual(['001B']);
     expect(index.contactAccountIdsByDomain('acme.co.uk')).toEqual(['001A', '001B']);
     expect(ids(index.leadsByEmail('lee@startup.example'))).toEqual(['00QL']);
     expect(ids(index.leadsByDomain('startup.example'))).toEqual(['00QL']);
