@@ -105,7 +105,7 @@ export class RoundFailedError extends Error {
 }
 
 /** The stages of a round, in order; a failure is reported with the one it was in. */
-export type RoundStage = 'housekeeping' | 'crm' | 'mailboxes' | 'finish';
+export type RoundStage = 'housekeeping' | 'crm' | 'mailboxes' | 'late-match' | 'finish';
 
 function failureOf(tenantId: string, err: unknown, stage: RoundStage): RoundFailedError {
   const reason = err instanceof Error ? err.message : String(err);

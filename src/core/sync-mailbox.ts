@@ -98,6 +98,7 @@ class HeldMail {
   }
 
   hold(folder: ScanFolder, meta: MessageMeta, q: Qualified): void {
+    this.pendingOf(folder);
     this.messages.push({ folder, meta, q });
   }
 
@@ -167,28 +168,49 @@ class HeldMail {
   }
 }
 
+/** One message met by a scan or a search: dedupe against the ledger, then qualify on metadata. */
+function consider(mailbox: Mailbox, folder: ScanFolder, meta: MessageMeta, store: SyncStore, ctx: EngineContext, result: MailboxSyncResult, held: HeldMail): void {
+  result.scanned++;
+  const key = dedupeKey(meta);
+  if (store.hasImported(key)) {
+    // Seen in another mailbox already: no body fetch, one more holder.
+    store.addHolder(key, mailbox.id);
+    result.duplicates++;
+    return;
+  }
+  if (store.wasForgotten(key)) {
+    // Deleted on purpose after its import: a rescan must not bring it back.
+    held.skip(folder, 'previously-deleted');
+    return;
+  }
+  const q = qualify(meta, ctx);
+  if (q.ok) held.hold(folder, meta, q);
+  else held.skip(folder, q.reason);
+}
+
+/**
+ * Mail found by a search rather than a scan (late matching) through the same pipeline: dedupe,
+ * qualify, bodies, decide, write. No cursor moves and no reason is counted in the store (the
+ * scan counted these messages once already); the result tells what happened this time.
+ */
+export async function importFound(mailbox: Mailbox, metas: readonly MessageMeta[], deps: MailboxSyncDeps): Promise<MailboxSyncResult> {
+  const result: MailboxSyncResult = { mailboxId: mailbox.id, scanned: 0, imported: 0, duplicates: 0, skipped: {}, rejectedByCrm: 0, stopped: false };
+  const held = new HeldMail(mailbox, deps, result);
+  const seen = new Set<string>();
+  for (const meta of metas) {
+    if (seen.has(meta.id) || (meta.folder !== 'inbox' && meta.folder !== 'sent')) continue;
+    seen.add(meta.id);
+    consider(mailbox, meta.folder, meta, deps.store, deps.ctx, result, held);
+  }
+  await held.flush();
+  return result;
+}
+
 async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyncDeps, result: MailboxSyncResult, held: HeldMail): Promise<void> {
   const { provider, store, ctx } = deps;
   const flushAt = deps.flushAt ?? DEFAULT_FLUSH_AT;
   for await (const page of provider.scan(mailbox, folder, store.cursor(mailbox.id, folder), { since: deps.backfillSince(mailbox) })) {
-    for (const meta of page.messages) {
-      result.scanned++;
-      const key = dedupeKey(meta);
-      if (store.hasImported(key)) {
-        // Seen in another mailbox already: no body fetch, one more holder.
-        store.addHolder(key, mailbox.id);
-        result.duplicates++;
-        continue;
-      }
-      if (store.wasForgotten(key)) {
-        // Deleted on purpose after its import: a rescan must not bring it back.
-        held.skip(folder, 'previously-deleted');
-        continue;
-      }
-      const q = qualify(meta, ctx);
-      if (q.ok) held.hold(folder, meta, q);
-      else held.skip(folder, q.reason);
-    }
+    for (const meta of page.messages) consider(mailbox, folder, meta, store, ctx, result, held);
     held.reached(folder, page.cursor);
     const stopping = deps.shouldStop?.() ?? false;
     // Nothing waiting: checkpoint at once (cheap). Otherwise gather a full batch first.
