@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syncTenant } from '../src/app/sync-tenant.js';
-import type { Mailbox, MailProvider, MessageRef, ScanFolder, ScanOptions, ScanPage } from '../src/core/ports.js';
+import type { Mailbox, MailProvider, MessageRef, ParticipantQuery, ScanFolder, ScanOptions, ScanPage } from '../src/core/ports.js';
 import { buildRules } from '../src/core/rules.js';
 import { HubspotAdapter } from '../src/crm-adapters/hubspot/hubspot-adapter.js';
 import { SalesforceAdapter } from '../src/crm-adapters/salesforce/salesforce-adapter.js';
@@ -109,6 +109,11 @@ class MeteredProvider implements MailProvider {
     this.add(mailbox.address, unique);
     this.bodies += unique;
     return this.inner.fetchBodies(mailbox, ids);
+  }
+
+  searchMessages(mailbox: Mailbox, query: ParticipantQuery) {
+    this.add(mailbox.address, 1);
+    return this.inner.searchMessages(mailbox, query);
   }
 }
 

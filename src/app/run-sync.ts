@@ -40,6 +40,8 @@ export interface SyncTotals {
   duplicates: number;
   skipped: Record<string, number>;
   failed: number;
+  /** Imported by late matching: mail found again after the CRM gained its address or domain. */
+  lateMatched: number;
 }
 
 export interface SyncRoundResult {
@@ -52,6 +54,10 @@ export interface SyncRoundResult {
   crmDeletions: { paid: number; owed: number };
   mailboxes: MailboxOutcome[];
   totals: SyncTotals;
+  /** Late matching this round: searches asked, keys still waiting, mailboxes whose searches failed. */
+  lateMatch: { queries: number; pendingKeys: number; failed: { address: string; error: string }[] };
+  /** Emails imported by late matching this round (also in `totals`). */
+  lateMatched: number;
   /** True when the signal stopped the round before every mailbox finished. */
   stopped: boolean;
 }
@@ -71,7 +77,7 @@ export const SCHEDULER_ACTOR = 'scheduler';
 export const TENANT_LEASE = 'tenant';
 
 export function totalsOf(outcomes: readonly MailboxOutcome[]): SyncTotals {
-  const totals: SyncTotals = { mailboxes: outcomes.length, scanned: 0, imported: 0, duplicates: 0, skipped: {}, failed: 0 };
+  const totals: SyncTotals = { mailboxes: outcomes.length, scanned: 0, imported: 0, duplicates: 0, skipped: {}, failed: 0, lateMatched: 0 };
   for (const o of outcomes) {
     if (!o.ok) {
       totals.failed++;
@@ -105,7 +111,7 @@ export class RoundFailedError extends Error {
 }
 
 /** The stages of a round, in order; a failure is reported with the one it was in. */
-export type RoundStage = 'housekeeping' | 'crm' | 'mailboxes' | 'finish';
+export type RoundStage = 'housekeeping' | 'crm' | 'mailboxes' | 'late-match' | 'finish';
 
 function failureOf(tenantId: string, err: unknown, stage: RoundStage): RoundFailedError {
   const reason = err instanceof Error ? err.message : String(err);
@@ -204,6 +210,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     clock: tenant.clock,
     mailboxConcurrency: tenant.config.mailboxConcurrency,
     backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
+    lateMatch: tenant.config.lateMatch,
     mailboxes: opts.mailboxes,
     // Read each round from the database, so a removal reaches a running service at once.
     exclude: tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address),
@@ -256,7 +263,11 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
   });
 
   stage.current = 'finish';
-  const totals = totalsOf(result.mailboxes);
+  const totals = { ...totalsOf(result.mailboxes), lateMatched: result.lateMatch.lateMatched };
+  const { lateMatched, ...lateMatch } = result.lateMatch;
+  // Counts only: the keys searched for are CRM data and are not logged either.
+  if (lateMatch.queries || lateMatched) log?.info({ lateMatched, queries: lateMatch.queries, pendingKeys: lateMatch.pendingKeys }, 'late matching');
+  for (const f of lateMatch.failed) log?.warn({ mailbox: f.address, error: f.error }, 'late-match search failed; retried next round');
   const limits = crm.limits();
   const at = tenant.clock.now().toISOString();
   tenant.admin.setSetting('crm.limits', JSON.stringify({ ...limits, at }));
@@ -273,6 +284,8 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     crmDeletions,
     mailboxes: result.mailboxes,
     totals,
+    lateMatch,
+    lateMatched,
     stopped,
   };
 }

@@ -7,6 +7,8 @@ import { ActivityWriter } from '../core/activity-writer.js';
 import { backfillStart, type BackfillPolicy } from '../core/backfill-window.js';
 import type { EngineContext } from '../core/classify.js';
 import type { Clock, CrmAdapter, CrmChangeBatch, Mailbox, MailProvider } from '../core/ports.js';
+import { enqueueKeys, newLateMatchKeys, DEFAULT_LATE_MATCH_QUERIES_PER_ROUND, DEFAULT_LATE_MATCH_WINDOW_DAYS } from '../core/late-match.js';
+import { runLateMatch, type LateMatchOptions, type LateMatchResult } from '../core/late-match-round.js';
 import { isSyncError } from '../core/sync-error.js';
 import { syncMailbox, type MailboxSyncDeps, type MailboxSyncResult } from '../core/sync-mailbox.js';
 import type { IndexStore, LedgerStore } from '../store/store-ports.js';
@@ -44,7 +46,9 @@ export interface TenantSyncDeps {
   /** Graceful stop: asked between pages; the batch in flight finishes first. */
   shouldStop?(): boolean;
   /** The round enters a stage (so a failure can say where it stopped). */
-  onStage?(stage: 'crm' | 'mailboxes'): void;
+  onStage?(stage: 'crm' | 'mailboxes' | 'late-match'): void;
+  /** Late matching (docs/rules.md): search window and per-round budget; defaults 30 days, 50 searches. */
+  lateMatch?: Partial<LateMatchOptions>;
 }
 
 export type MailboxOutcome =
@@ -56,17 +60,36 @@ export type MailboxOutcome =
 export interface TenantSyncResult {
   crmBatches: number;
   mailboxes: MailboxOutcome[];
+  lateMatch: LateMatchResult;
 }
 
-/** Applies CRM changes since the saved cursor, batch by batch, saving the cursor after each. */
+/** Where new CRM keys are queued for late matching (none on the first, full load: the backfill covers it). */
+interface LateMatchIntake {
+  ctx: EngineContext;
+  now: Date;
+  windowDays: number;
+}
+
+/**
+ * Applies CRM changes since the saved cursor, batch by batch, saving the cursor after each. An
+ * incremental pull first queues the addresses and domains each batch makes newly matchable.
+ */
 export async function pullCrm(
   crm: CrmAdapter,
   index: IndexStore,
   store: LedgerStore,
   onBatch?: TenantSyncDeps['onCrmBatch'],
+  late?: LateMatchIntake,
 ): Promise<number> {
   let batches = 0;
+  const incremental = (await store.crmCursor(crm.kind)) !== null;
   for await (const batch of crm.pullChanges(await store.crmCursor(crm.kind))) {
+    if (late && incremental) {
+      // Before the batch is applied: "new" means not matched by the index as it was. Queued
+      // first, so a crash before the cursor moves detects the same keys again (no duplicates).
+      const found = newLateMatchKeys(batch, late.ctx.index, late.ctx.rules.freeMail);
+      if (found.length) await store.saveLateMatchQueue(enqueueKeys(await store.lateMatchQueue(), found, late.now, late.windowDays).queue);
+    }
     await index.applyChanges(batch);
     await store.saveCrmCursor(crm.kind, batch.cursor);
     batches++;
@@ -91,7 +114,11 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 
 export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult> {
   deps.onStage?.('crm');
-  const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch);
+  const late: LateMatchOptions = {
+    windowDays: deps.lateMatch?.windowDays ?? DEFAULT_LATE_MATCH_WINDOW_DAYS,
+    maxQueriesPerRound: deps.lateMatch?.maxQueriesPerRound ?? DEFAULT_LATE_MATCH_QUERIES_PER_ROUND,
+  };
+  const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch, { ctx: deps.ctx, now: deps.clock.now(), windowDays: late.windowDays });
   deps.onStage?.('mailboxes');
   let mailboxes = await deps.provider.listMailboxes();
   const outcomes: MailboxOutcome[] = [];
@@ -113,7 +140,21 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
   }
   deps.onMailboxes?.(mailboxes);
   for (const o of outcomes) deps.onMailbox?.(o);
-  return { crmBatches, mailboxes: [...outcomes, ...(await syncMailboxes(deps, mailboxes))] };
+  const scanned = await syncMailboxes(deps, mailboxes);
+
+  // After the scans, so mail that simply arrived since the last round is imported by the scan
+  // and a late match is only mail found again. Mailboxes that failed or were held wait.
+  deps.onStage?.('late-match');
+  const synced = new Set(scanned.filter((o) => o.ok && !o.stopped).map((o) => o.address));
+  // DESIGN §1.8: Salesforce sObject collections of 200, HubSpot batch create of 100.
+  const batchSize = deps.crm.kind === 'hubspot' ? 100 : 200;
+  const writer = new ActivityWriter(deps.crm, deps.store, batchSize);
+  const lateMatch = await runLateMatch(
+    mailboxes.filter((m) => synced.has(m.address)),
+    { provider: deps.provider, store: deps.store, writer, ctx: deps.ctx, resolver: deps.resolvePages ? deps.index : undefined, clock: deps.clock, flushAt: batchSize, shouldStop: deps.shouldStop },
+    late,
+  );
+  return { crmBatches, mailboxes: [...outcomes, ...scanned], lateMatch };
 }
 
 /**

@@ -24,6 +24,13 @@ export interface LastRoundReport {
   stage: string | null;
   /** code (auth, transient, database, …), message, and `setting`: the configuration path to check. */
   error: { code: string; message: string; setting: string | null } | null;
+  /** Emails the round imported by late matching (docs/rules.md "Late matches"). */
+  lateMatched: number;
+}
+
+function lateMatchedOf(totals: unknown): number {
+  const n = (totals as { lateMatched?: unknown } | null)?.lateMatched;
+  return typeof n === 'number' ? n : 0;
 }
 
 export interface MailboxStatusReport extends Omit<MailboxStatusRow, 'lastResult'> {
@@ -149,8 +156,8 @@ export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'sch
 /** The recorded round, or (a database from before migration 5) the summary of the last good one. */
 function lastRoundOf(record: SyncRoundRecord | undefined, legacy: { at?: string; totals?: unknown } | null): LastRoundReport | null {
   if (record) {
-    return { at: record.finishedAt, totals: record.totals, ok: record.ok, startedAt: record.startedAt, finishedAt: record.finishedAt, stage: record.stage, error: record.error };
+    return { at: record.finishedAt, totals: record.totals, ok: record.ok, startedAt: record.startedAt, finishedAt: record.finishedAt, stage: record.stage, error: record.error, lateMatched: lateMatchedOf(record.totals) };
   }
   if (!legacy) return null;
-  return { at: legacy.at ?? null, totals: legacy.totals ?? null, ok: true, startedAt: null, finishedAt: legacy.at ?? null, stage: null, error: null };
+  return { at: legacy.at ?? null, totals: legacy.totals ?? null, ok: true, startedAt: null, finishedAt: legacy.at ?? null, stage: null, error: null, lateMatched: lateMatchedOf(legacy.totals) };
 }

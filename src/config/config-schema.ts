@@ -207,6 +207,14 @@ export const tenantSchema = z
     /** Admins may delete any message; others only those on accounts they own. */
     admins: addressList.default([]),
     backfill: backfillSchema.default({ defaultDays: 7, oldestOpenDeal: true }),
+    /**
+     * Late matching (docs/rules.md): when the CRM gains an address or domain, mail of the last
+     * `windowDays` is searched for in each mailbox, at most `maxQueriesPerRound` searches a round.
+     */
+    lateMatch: z
+      .object({ windowDays: z.number().int().min(1).max(365).default(30), maxQueriesPerRound: z.number().int().min(0).default(50) })
+      .strict()
+      .default({ windowDays: 30, maxQueriesPerRound: 50 }),
   })
   .strict()
   .superRefine(tenantRules);

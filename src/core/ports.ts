@@ -64,6 +64,34 @@ export interface MailProvider {
   scan(mailbox: Mailbox, folder: ScanFolder, cursor: string | null, opts: ScanOptions): AsyncIterable<ScanPage>;
   /** Bodies of the given messages, batched by the provider; a missing id is simply absent. */
   fetchBodies(mailbox: Mailbox, ids: readonly string[]): Promise<Map<string, MessageBody>>;
+  /**
+   * Late matching: metadata of the inbox and sent mail received since `query.since` with the
+   * address (or an address on the domain) among its participants, asked of the mail service
+   * (Graph `$search`, Gmail `q`); nothing is remembered locally to answer it.
+   */
+  searchMessages(mailbox: Mailbox, query: ParticipantQuery): Promise<MessageMeta[]>;
+}
+
+/** A late-match search: one address or registrable domain since a date. */
+export interface ParticipantQuery {
+  kind: 'address' | 'domain';
+  /** Normalised address or registrable domain. */
+  key: string;
+  since: Date;
+}
+
+/**
+ * A key the CRM gained, waiting to be searched for in every mailbox (late matching). Keys are
+ * CRM data (a contact's address, an account's domain), never anything of rejected mail.
+ */
+export interface LateMatchKey {
+  kind: 'address' | 'domain';
+  key: string;
+  /** Start of the search window (ISO), fixed when the key was detected. */
+  since: string;
+  detectedAt: string;
+  /** Mailbox ids already searched for this key. */
+  searched: string[];
 }
 
 export type CrmEntityKind = 'user' | 'account' | 'contact' | 'lead' | 'deal';
@@ -195,6 +223,9 @@ export interface SyncStore {
    * added as a holder (idempotently) and carried onto the ledger row when it is recorded.
    */
   claim(key: string, mailboxId: string): Awaitable<boolean>;
+  /** Late-match keys carried to the next round (over the budget, or a mailbox that failed). */
+  lateMatchQueue(): Awaitable<LateMatchKey[]>;
+  saveLateMatchQueue(keys: readonly LateMatchKey[]): Awaitable<void>;
 }
 
 /**

@@ -9,7 +9,7 @@ import { toActivity } from './activity.js';
 import { decide, type EngineContext } from './classify.js';
 import { dedupeKey } from './dedupe.js';
 import { capRecipients, pageKeys } from './participants.js';
-import type { Clock, IndexResolver, Mailbox, MailProvider, ScanFolder, SyncStore } from './ports.js';
+import type { Clock, ImportedAssociation, IndexResolver, Mailbox, MailProvider, ScanFolder, SyncStore } from './ports.js';
 import { qualify, type Qualified } from './qualify.js';
 import { isSyncError } from './sync-error.js';
 import { pageThreadKeys, threadKeys, threadParent } from './thread.js';
@@ -112,6 +112,7 @@ class HeldMail {
 
   /** `ctx` is the page's: its index answers for the page's keys. */
   hold(folder: ScanFolder, meta: MessageMeta, q: Qualified, ctx: EngineContext): void {
+    this.pendingOf(folder);
     this.messages.push({ folder, meta, q, ctx });
   }
 
@@ -205,35 +206,74 @@ class HeldMail {
   }
 }
 
+/**
+ * What a page of messages is decided with: the index resolved for its keys (one round trip on a
+ * shared store) and the imported parents its replies refer to (one lookup).
+ */
+async function pageContext(mailbox: Mailbox, messages: readonly MessageMeta[], deps: MailboxSyncDeps): Promise<{ ctx: EngineContext; parents: Map<string, ImportedAssociation> }> {
+  const ctx = deps.resolver
+    ? { ...deps.ctx, index: await deps.resolver.resolveKeys(pageKeys(messages, deps.ctx.rules.companyDomains, mailbox.address)) }
+    : deps.ctx;
+  return { ctx, parents: await deps.store.importedAssociations(pageThreadKeys(messages)) };
+}
+
+/** One message met by a scan or a search: dedupe against the ledger, then qualify on metadata. */
+async function consider(
+  mailbox: Mailbox,
+  folder: ScanFolder,
+  meta: MessageMeta,
+  store: SyncStore,
+  ctx: EngineContext,
+  parents: ReadonlyMap<string, ImportedAssociation>,
+  result: MailboxSyncResult,
+  held: HeldMail,
+): Promise<void> {
+  result.scanned++;
+  const key = dedupeKey(meta);
+  if (await store.hasImported(key)) {
+    // Seen in another mailbox already: no body fetch, one more holder.
+    await store.addHolder(key, mailbox.id);
+    result.duplicates++;
+    return;
+  }
+  if (await store.wasForgotten(key)) {
+    // Deleted on purpose after its import: a rescan must not bring it back.
+    held.skip(folder, 'previously-deleted');
+    return;
+  }
+  // Replies inherit their thread (DESIGN §7); one that matches nothing yet waits for its parent.
+  const parent = threadParent(meta, parents);
+  const q = qualify(meta, ctx, parent && { thread: parent });
+  if (q.ok) held.hold(folder, meta, q, ctx);
+  else if (q.reason === 'no-crm-match' && !parent && threadKeys(meta).length) held.holdReply(folder, meta, ctx);
+  else held.skip(folder, q.reason);
+}
+
+/**
+ * Mail found by a search rather than a scan (late matching) through the same pipeline: dedupe,
+ * qualify, bodies, decide, write. No cursor moves and no reason is counted in the store (the
+ * scan counted these messages once already); the result tells what happened this time.
+ */
+export async function importFound(mailbox: Mailbox, metas: readonly MessageMeta[], deps: MailboxSyncDeps): Promise<MailboxSyncResult> {
+  const result: MailboxSyncResult = { mailboxId: mailbox.id, scanned: 0, imported: 0, duplicates: 0, skipped: {}, rejectedByCrm: 0, stopped: false };
+  const held = new HeldMail(mailbox, deps, result);
+  const seen = new Set<string>();
+  const { ctx, parents } = await pageContext(mailbox, metas, deps);
+  for (const meta of metas) {
+    if (seen.has(meta.id) || (meta.folder !== 'inbox' && meta.folder !== 'sent')) continue;
+    seen.add(meta.id);
+    await consider(mailbox, meta.folder, meta, deps.store, ctx, parents, result, held);
+  }
+  await held.flush();
+  return result;
+}
+
 async function scanFolder(mailbox: Mailbox, folder: ScanFolder, deps: MailboxSyncDeps, result: MailboxSyncResult, held: HeldMail): Promise<void> {
   const { provider, store } = deps;
   const flushAt = deps.flushAt ?? DEFAULT_FLUSH_AT;
   for await (const page of provider.scan(mailbox, folder, await store.cursor(mailbox.id, folder), { since: deps.backfillSince(mailbox) })) {
-    const ctx = deps.resolver
-      ? { ...deps.ctx, index: await deps.resolver.resolveKeys(pageKeys(page.messages, deps.ctx.rules.companyDomains, mailbox.address)) }
-      : deps.ctx;
-    // Replies inherit their thread: the imported parents of the whole page in one lookup.
-    const parents = await store.importedAssociations(pageThreadKeys(page.messages));
-    for (const meta of page.messages) {
-      result.scanned++;
-      const key = dedupeKey(meta);
-      if (await store.hasImported(key)) {
-        // Seen in another mailbox already: no body fetch, one more holder.
-        await store.addHolder(key, mailbox.id);
-        result.duplicates++;
-        continue;
-      }
-      if (await store.wasForgotten(key)) {
-        // Deleted on purpose after its import: a rescan must not bring it back.
-        held.skip(folder, 'previously-deleted');
-        continue;
-      }
-      const parent = threadParent(meta, parents);
-      const q = qualify(meta, ctx, parent && { thread: parent });
-      if (q.ok) held.hold(folder, meta, q, ctx);
-      else if (q.reason === 'no-crm-match' && !parent && threadKeys(meta).length) held.holdReply(folder, meta, ctx);
-      else held.skip(folder, q.reason);
-    }
+    const { ctx, parents } = await pageContext(mailbox, page.messages, deps);
+    for (const meta of page.messages) await consider(mailbox, folder, meta, store, ctx, parents, result, held);
     held.reached(folder, page.cursor);
     const stopping = deps.shouldStop?.() ?? false;
     // Nothing waiting: checkpoint at once (cheap). Otherwise gather a full batch first.

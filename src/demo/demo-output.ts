@@ -31,6 +31,7 @@ export function demoJson(run: DemoRun): Record<string, unknown> {
     duplicates: run.totals.duplicates,
     skipped: run.totals.skipped,
     failedMailboxes: run.totals.failed,
+    lateMatched: run.totals.lateMatched,
     activitiesWritten: run.state.activitiesWritten,
     duplicateActivities: run.state.duplicateActivities,
     duplicateLinks: run.state.duplicateLinks,

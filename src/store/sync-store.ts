@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { MAX_PARTICIPANTS } from '../core/participants.js';
-import type { ImportedAssociation, ImportRecord, ScanFolder, SyncStore } from '../core/ports.js';
+import type { ImportedAssociation, ImportRecord, LateMatchKey, ScanFolder, SyncStore } from '../core/ports.js';
 
 export interface LedgerRow {
   key: string;
@@ -22,6 +22,9 @@ export interface LedgerRow {
 
 /** Deletes a message's searchable text by its ledger key; run before the ledger row goes. */
 const DROP_TEXT_SQL = 'DELETE FROM message_text WHERE rowid = (SELECT rowid FROM ledger WHERE key = ?)';
+
+/** Settings row holding the late-match keys carried between rounds. */
+export const LATE_MATCH_SETTING = 'lateMatch.queue';
 
 /** The words of a search, lower-cased: letters and digits only (the same split on every store). */
 export function searchWords(text: string): string[] {
@@ -105,6 +108,9 @@ export class SqliteSyncStore implements SyncStore {
         `INSERT INTO crm_cursors (crm, cursor, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (crm) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
       ),
+      // Late-match keys live in the settings table (one row, JSON): CRM keys only, no new table.
+      lateQueue: p<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      saveLateQueue: p<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
 
     this.checkpoint = db.transaction((mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>) => {
@@ -218,6 +224,15 @@ export class SqliteSyncStore implements SyncStore {
 
   saveCrmCursor(crm: string, cursor: string | null): void {
     this.stmt.saveCrmCursor.run(crm, cursor, this.now().toISOString());
+  }
+
+  lateMatchQueue(): LateMatchKey[] {
+    const row = this.stmt.lateQueue.get(LATE_MATCH_SETTING);
+    return row ? (JSON.parse(row.value) as LateMatchKey[]) : [];
+  }
+
+  saveLateMatchQueue(keys: readonly LateMatchKey[]): void {
+    this.stmt.saveLateQueue.run(LATE_MATCH_SETTING, JSON.stringify(keys));
   }
 
   reasonCounts(mailboxId: string): Record<string, number> {

@@ -51,7 +51,12 @@ export interface Pipeline {
     revokeUser(address: string): void;
     restoreUser(address: string): void;
   };
-  crm: { emulator: RunningEmulator; emails(): CrmEmail[] };
+  crm: {
+    emulator: RunningEmulator;
+    emails(): CrmEmail[];
+    /** A contact added in the CRM after the first pull (the emulator clock moves on first, so the next pull sees it). */
+    addContact(email: string, first: string, last: string): string;
+  };
   /** Owner recorded on the ledger for a dedupe key (the CRM-independent view). */
   ledgerOwner(key: string): string | null | undefined;
   close(): Promise<void>;
@@ -123,6 +128,10 @@ async function startCrm(kind: CrmKind, snapshot: CrmSnapshot, index: SqliteDomai
       adapter,
       crm: {
         emulator: sf,
+        addContact: (email, first, last) => {
+          sf.control.advanceClock(60_000);
+          return sf.control.createRecord('Contact', { Name: `${first} ${last}`, Email: email });
+        },
         emails: () =>
           sf.control.emails().map(({ record }) => ({
             crmId: String(record.Id),
@@ -151,6 +160,10 @@ async function startCrm(kind: CrmKind, snapshot: CrmSnapshot, index: SqliteDomai
     adapter,
     crm: {
       emulator: hs,
+      addContact: (email, first, last) => {
+        hs.control.advanceClock(60_000);
+        return hs.control.createObject('contacts', { email, firstname: first, lastname: last });
+      },
       emails: () =>
         hs.control.emails().map((e) => ({
           crmId: e.id,
@@ -196,4 +209,17 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
       await crm.emulator.close();
     },
   };
+}
+
+/**
+ * Every row of every table of the database as JSON lines: the privacy tests search it for what
+ * rejected mail must not leave behind (address, subject, id).
+ */
+export function databaseDump(db: SqliteDatabase): string {
+  const dump: string[] = [];
+  const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+  for (const { name } of tables) {
+    for (const row of db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}"`).all()) dump.push(JSON.stringify(row));
+  }
+  return dump.join('\n');
 }

@@ -26,6 +26,7 @@ export function countsOfRound(totals: SyncTotals): Record<string, number> {
   const counts: Record<string, number> = { ...totals.skipped };
   if (totals.imported) counts.imported = totals.imported;
   if (totals.duplicates) counts.duplicate = totals.duplicates;
+  if (totals.lateMatched) counts['late-matched'] = totals.lateMatched;
   return counts;
 }
 

@@ -8,6 +8,7 @@ import type { EmulatorRequest, EmulatorResponse } from '../common/http-emulator.
 import { folderAt, type MailChange, type MailStore, type StoredMessage } from '../common/mail-store.js';
 import { PageTokens } from '../common/page-tokens.js';
 import { gmailError } from './gmail-errors.js';
+import { parseGmailQuery } from './gmail-query.js';
 import { FOLDER_LABELS, SYSTEM_LABELS, gmailId, historyIdOf, labelsOf, messageResource, seqOfHistoryId, threadIdOf } from './gmail-message-view.js';
 
 interface ListState {
@@ -95,28 +96,6 @@ export function gmailRoute(path: string, tokenUser: string | null): { kind: stri
   return { kind: 'unknown', user };
 }
 
-function parseQuery(q: string): (m: StoredMessage) => boolean {
-  const tests: ((m: StoredMessage) => boolean)[] = [];
-  for (const term of q.split(/\s+/).filter(Boolean)) {
-    const [rawKey, ...rest] = term.split(':');
-    const value = rest.join(':').toLowerCase();
-    const key = (rawKey ?? '').toLowerCase();
-    const negate = key.startsWith('-');
-    const k = negate ? key.slice(1) : key;
-    let t: ((m: StoredMessage) => boolean) | null = null;
-    if (k === 'in' || k === 'label') t = (m) => FOLDER_LABELS[m.folder].includes(value.toUpperCase());
-    if (k === 'after' || k === 'before') {
-      const at = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value.replace(/\//g, '-') + 'T00:00:00Z');
-      t = k === 'after' ? (m) => Date.parse(m.receivedAt) >= at : (m) => Date.parse(m.receivedAt) < at;
-    }
-    if (k === 'rfc822msgid') t = (m) => m.headers.some((h) => h.name.toLowerCase() === 'message-id' && h.value.replace(/[<>]/g, '').toLowerCase() === value.replace(/[<>]/g, ''));
-    if (t) {
-      const test = t;
-      tests.push(negate ? (m) => !test(m) : test);
-    }
-  }
-  return (m) => tests.every((t) => t(m));
-}
 
 export class GmailApi {
   private readonly listTokens = new PageTokens<ListState>('');
@@ -187,7 +166,8 @@ export class GmailApi {
         includeSpamTrash: req.query.get('includeSpamTrash') === 'true', at: this.store.sequence, offset: 0, max,
       };
     }
-    const matches = parseQuery(state.q);
+    const matches = parseGmailQuery(state.q);
+    if ('error' in matches) return gmailError(400, `Invalid query: ${matches.error}`, 'invalidArgument');
     const items = this.store
       .liveAt(user, state.at)
       .filter((m) => {

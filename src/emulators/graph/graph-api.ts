@@ -11,6 +11,7 @@ import { PageTokens } from '../common/page-tokens.js';
 import { buildRawMessage } from '../common/raw-message.js';
 import type { GraphPrincipal } from './graph-auth.js';
 import { graphError } from './graph-errors.js';
+import { parseMessageSearch } from './graph-kql.js';
 import {
   FOLDER_NAMES,
   WELL_KNOWN_FOLDERS,
@@ -59,6 +60,8 @@ interface ListState {
   folder: Folder | null;
   select: string | null;
   filter: ReceivedFilter | MessageIdFilter | null;
+  /** `$search` KQL value, when the listing is a search. */
+  search: string | null;
   offset: number;
   top: number;
 }
@@ -84,6 +87,9 @@ export interface GraphRoute {
 const GROUP_MEMBERS = /^\/groups\/([^/]+)\/members(?:\/microsoft\.graph\.user)?\/?$/i;
 const USER_PATH = /^\/(?:users\/([^/]+)|me)(\/.*)?$/i;
 const FOLDER_SEGMENT = /^\/mailfolders(?:\/([^/]+)|\('([^']+)'\))(\/.*)?$/i;
+
+/** A `$search` over messages returns up to 1,000 results (search-query-parameter docs). */
+const SEARCH_MAX_RESULTS = 1_000;
 
 function parseFilter(value: string | null): ReceivedFilter | null | 'invalid' {
   if (!value) return null;
@@ -283,15 +289,27 @@ export class GraphApi {
       if (!Number.isInteger(top) || top < 1 || top > 1000) {
         return graphError(400, 'ErrorInvalidArgument', `Invalid page size specified: '${req.query.get('$top')}'. Must be between 1 and 1000 inclusive.`, req);
       }
+      const search = req.query.get('$search');
+      if (search !== null) {
+        // $search on messages takes neither $filter nor $orderby (search-query-parameter docs);
+        // its results come sorted by date, at most 1,000.
+        if (req.query.has('$filter')) return graphError(400, 'ErrorInvalidUrlQuery', 'SearchWithFilter: $search cannot be combined with $filter on messages.', req);
+        if (req.query.has('$orderby')) return graphError(400, 'ErrorInvalidUrlQuery', 'SearchWithOrderBy: $search cannot be combined with $orderby on messages.', req);
+        const parsed = parseMessageSearch(search);
+        if ('error' in parsed) return graphError(400, 'ErrorInvalidUrlQuery', `Invalid $search: ${parsed.error}`, req);
+      }
       const raw = req.query.get('$filter');
       const filter = parseMessageIdFilter(raw) ?? parseFilter(raw);
       if (filter === 'invalid') return graphError(400, 'InefficientFilter', 'The restriction or sort order is too complex for this operation.', req);
-      state = { mailbox, folder, select: req.query.get('$select'), filter, offset: 0, top };
+      state = { mailbox, folder, select: req.query.get('$select'), filter, search, offset: 0, top };
     }
-    const items = this.store
+    const searched = state.search === null ? null : parseMessageSearch(state.search);
+    const matchesSearch = searched && !('error' in searched) ? searched : () => true;
+    let items = this.store
       .liveAt(mailbox)
-      .filter((m) => (state.folder === null || m.folder === state.folder) && matchesFilter(m, state.filter))
+      .filter((m) => (state.folder === null || m.folder === state.folder) && matchesFilter(m, state.filter) && matchesSearch(m))
       .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.createdSeq - a.createdSeq);
+    if (state.search !== null) items = items.slice(0, SEARCH_MAX_RESULTS);
     const select = parseSelect(state.select);
     const value = items.slice(state.offset, state.offset + state.top).map((m) => projectMessage(m, select, 'html', this.options.quirks));
     const body: Record<string, unknown> = { '@odata.context': `${origin}/v1.0/$metadata#messages`, value };
@@ -318,6 +336,8 @@ export class GraphApi {
       const size = preferredPageSize(req.headers.prefer);
       if (deltaToken && size) state.pageSize = Math.min(size, 1000);
     } else {
+      // Delta takes $select, $top and the receivedDateTime $filter only (delta-query-messages docs).
+      if (req.query.has('$search')) return graphError(400, 'ErrorInvalidUrlQuery', '$search is not supported on delta.', req);
       const filter = parseFilter(req.query.get('$filter'));
       if (filter === 'invalid') return graphError(400, 'BadRequest', 'Only receivedDateTime ge/gt filters are supported on delta.', req);
       state = {

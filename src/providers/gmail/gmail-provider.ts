@@ -6,7 +6,7 @@
 import { gmail, type gmail_v1, type GlobalOptions } from '@googleapis/gmail';
 import type { OAuth2Client } from 'google-auth-library';
 import type { z } from 'zod';
-import type { Mailbox, MailProvider, MessageRef, ScanFolder, ScanOptions, ScanPage } from '../../core/ports.js';
+import type { Mailbox, MailProvider, MessageRef, ParticipantQuery, ScanFolder, ScanOptions, ScanPage } from '../../core/ports.js';
 import type { MessageBody, MessageMeta } from '../../core/types.js';
 import { ConnectionStatuses, type ConnectionStatus, type StatusListener } from '../common/connection-status.js';
 import { MailboxLimiter, type RateLimit } from '../common/mailbox-limiter.js';
@@ -369,6 +369,33 @@ export class GmailProvider implements MailProvider {
     return metas.find((m) => m.folder === 'inbox' || m.folder === 'sent') ?? metas[0] ?? null;
   }
 
+  /**
+   * Late matching: `messages.list` with a `q` of the search operators Gmail documents
+   * (support.google.com/mail/answer/7190: from:, to:, cc:, bcc:, OR, ( ) grouping, after:) and
+   * `after:` in epoch seconds, which the Gmail API filtering guide recommends over a date
+   * (developers.google.com/gmail/api/guides/filtering: dates are read at midnight PST). Spam and
+   * trash are left out by default; drafts are dropped by the pipeline.
+   */
+  async searchMessages(mailbox: Mailbox, query: ParticipantQuery): Promise<MessageMeta[]> {
+    const q = gmailParticipantQuery(query);
+    const ids: string[] = [];
+    let pageToken: string | null = null;
+    do {
+      const token: string | null = pageToken;
+      const page: z.infer<typeof listPage> = await this.call(mailbox.address, COST.list, async (s) =>
+        listPage.parse((await s.api.users.messages.list({ userId: mailbox.address, q, maxResults: this.config.pageSize ?? 500, pageToken: token ?? undefined })).data),
+      );
+      for (const m of page.messages ?? []) ids.push(m.id);
+      pageToken = page.nextPageToken ?? null;
+    } while (pageToken);
+    if (!ids.length) return [];
+    const got = await this.getMany(mailbox.address, ids, 'metadata');
+    return ids.flatMap((id) => {
+      const m = got.get(id);
+      return m ? [toMessageMeta(m, folderOfLabels(m.labelIds ?? []))] : [];
+    });
+  }
+
   async fetchBodies(mailbox: Mailbox, ids: readonly string[]): Promise<Map<string, MessageBody>> {
     const got = await this.getMany(mailbox.address, [...new Set(ids)], 'full');
     const out = new Map<string, MessageBody>();
@@ -434,4 +461,10 @@ export class GmailProvider implements MailProvider {
   async close(): Promise<void> {
     await this.limiter.stop();
   }
+}
+
+/** The `q` of a late-match search: the key as any participant, received since the window start. */
+export function gmailParticipantQuery(query: ParticipantQuery): string {
+  const k = query.key;
+  return `(from:${k} OR to:${k} OR cc:${k} OR bcc:${k}) after:${Math.floor(query.since.getTime() / 1000)}`;
 }

@@ -4,7 +4,7 @@
  * limits, Retry-After, backoff, 401 → refresh once → revoked.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Mailbox, MailProvider, MessageRef, ScanFolder, ScanOptions, ScanPage } from '../../core/ports.js';
+import type { Mailbox, MailProvider, MessageRef, ParticipantQuery, ScanFolder, ScanOptions, ScanPage } from '../../core/ports.js';
 import type { Folder, MessageBody, MessageMeta } from '../../core/types.js';
 import { ConnectionStatuses, type ConnectionStatus, type StatusListener } from '../common/connection-status.js';
 import { MailboxLimiter, type RateLimit } from '../common/mailbox-limiter.js';
@@ -296,6 +296,33 @@ export class GraphProvider implements MailProvider {
     return bodies;
   }
 
+  /**
+   * Late matching: `$search` with KQL over each scanned folder (learn.microsoft.com/graph/
+   * search-query-parameter: `participants:` covers from, to, cc and bcc; `received>=` bounds the
+   * date). `$search` cannot be combined with `$filter` or `$orderby` on messages, so the date
+   * goes into the KQL; it returns at most 1,000 results, paged with nextLink. No
+   * `ConsistencyLevel` header: that is for directory objects only.
+   */
+  async searchMessages(mailbox: Mailbox, query: ParticipantQuery): Promise<MessageMeta[]> {
+    const search = graphParticipantSearch(query);
+    const out: MessageMeta[] = [];
+    for (const folder of ['inbox', 'sent'] as const) {
+      let link: string | null = null;
+      do {
+        const current: string | null = link;
+        const raw = await this.call(mailbox.address, (c) =>
+          current
+            ? c.api(linkToPath(current)).get()
+            : c.api(`/users/${encodeURIComponent(mailbox.id)}/mailFolders/${FOLDERS[folder]}/messages`).search(search).select(SELECT).top(100).get(),
+        );
+        const page = graphPage.parse(raw);
+        for (const item of page.value) out.push(toMessageMeta(graphMessageRow.parse(item), folder));
+        link = page['@odata.nextLink'] ?? null;
+      } while (link);
+    }
+    return out;
+  }
+
   async fetchMessageMeta(mailbox: Mailbox, ref: MessageRef): Promise<MessageMeta | null> {
     const base = `/users/${encodeURIComponent(mailbox.id)}`;
     let rows: GraphMessageRow[];
@@ -383,4 +410,9 @@ export class GraphProvider implements MailProvider {
   async close(): Promise<void> {
     await this.limiter.stop();
   }
+}
+
+/** The KQL of a late-match search, quoted as `$search` wants it. */
+export function graphParticipantSearch(query: ParticipantQuery): string {
+  return `"participants:${query.key} AND received>=${query.since.toISOString().slice(0, 10)}"`;
 }

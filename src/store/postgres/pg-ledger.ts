@@ -5,9 +5,9 @@
  * workers never both win and a holder never slips past a claimant recording its import.
  */
 import type pg from 'pg';
-import type { ImportedAssociation, ImportRecord, ScanFolder } from '../../core/ports.js';
+import type { ImportedAssociation, ImportRecord, LateMatchKey, ScanFolder } from '../../core/ports.js';
 import type { LedgerStore } from '../store-ports.js';
-import { keyHash, searchWords, type LedgerRow } from '../sync-store.js';
+import { keyHash, LATE_MATCH_SETTING, searchWords, type LedgerRow } from '../sync-store.js';
 import type { FieldCrypto } from './field-crypto.js';
 
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -88,6 +88,19 @@ export class PgLedgerStore implements LedgerStore {
       if (field && row.record_id) a[field].push(row.record_id);
     }
     return out;
+  }
+
+  /** Late-match keys carried between rounds: CRM keys only, in the tenant's settings. */
+  async lateMatchQueue(): Promise<LateMatchKey[]> {
+    const r = await this.pool.query<{ value: string }>(`SELECT value FROM ${this.s}.settings WHERE key = $1`, [LATE_MATCH_SETTING]);
+    return r.rows[0] ? (JSON.parse(r.rows[0].value) as LateMatchKey[]) : [];
+  }
+
+  async saveLateMatchQueue(keys: readonly LateMatchKey[]): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.s}.settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [LATE_MATCH_SETTING, JSON.stringify(keys)],
+    );
   }
 
   async addHolder(key: string, mailboxId: string): Promise<void> {
