@@ -23,6 +23,27 @@ export interface LedgerRow {
 /** Deletes a message's searchable text by its ledger key; run before the ledger row goes. */
 const DROP_TEXT_SQL = 'DELETE FROM message_text WHERE rowid = (SELECT rowid FROM ledger WHERE key = ?)';
 
+/**
+ * Ledger rows joined with their records (one row per record, or one with nulls) folded into one
+ * association per key; both stores read them the same way.
+ */
+export function foldAssociations(
+  rows: readonly { key: string; crm_id: string; kind: string | null; record_id: string | null }[],
+): Map<string, ImportedAssociation> {
+  const out = new Map<string, ImportedAssociation>();
+  const fields = { contact: 'contactIds', account: 'accountIds', lead: 'leadIds', deal: 'dealIds' } as const;
+  for (const row of rows) {
+    let a = out.get(row.key);
+    if (!a) {
+      a = { key: row.key, activityId: row.crm_id, contactIds: [], accountIds: [], leadIds: [], dealIds: [] };
+      out.set(row.key, a);
+    }
+    const field = fields[row.kind as keyof typeof fields];
+    if (field && row.record_id) a[field].push(row.record_id);
+  }
+  return out;
+}
+
 /** Settings row holding the late-match keys carried between rounds. */
 export const LATE_MATCH_SETTING = 'lateMatch.queue';
 
@@ -173,19 +194,7 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   importedAssociations(keys: readonly string[]): Map<string, ImportedAssociation> {
-    const out = new Map<string, ImportedAssociation>();
-    if (!keys.length) return out;
-    const fields = { contact: 'contactIds', account: 'accountIds', lead: 'leadIds', deal: 'dealIds' } as const;
-    for (const row of this.stmt.associations.all(JSON.stringify(keys))) {
-      let a = out.get(row.key);
-      if (!a) {
-        a = { key: row.key, activityId: row.crm_id, contactIds: [], accountIds: [], leadIds: [], dealIds: [] };
-        out.set(row.key, a);
-      }
-      const field = fields[row.kind as keyof typeof fields];
-      if (field && row.record_id) a[field].push(row.record_id);
-    }
-    return out;
+    return keys.length ? foldAssociations(this.stmt.associations.all(JSON.stringify(keys))) : new Map();
   }
 
   addHolder(key: string, mailboxId: string): void {

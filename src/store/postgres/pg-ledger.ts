@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import type { ImportedAssociation, ImportRecord, LateMatchKey, ScanFolder } from '../../core/ports.js';
 import type { LedgerStore } from '../store-ports.js';
-import { keyHash, LATE_MATCH_SETTING, searchWords, type LedgerRow } from '../sync-store.js';
+import { foldAssociations, keyHash, LATE_MATCH_SETTING, searchWords, type LedgerRow } from '../sync-store.js';
 import type { FieldCrypto } from './field-crypto.js';
 
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -70,24 +70,13 @@ export class PgLedgerStore implements LedgerStore {
 
   /** The records imported emails went to (thread inheritance), in one round trip for a page's keys. */
   async importedAssociations(keys: readonly string[]): Promise<Map<string, ImportedAssociation>> {
-    const out = new Map<string, ImportedAssociation>();
-    if (!keys.length) return out;
+    if (!keys.length) return new Map();
     const rows = await this.pool.query<{ key: string; crm_id: string; kind: string | null; record_id: string | null }>(
       `SELECT l.key, l.crm_id, r.kind, r.record_id FROM ${this.s}.ledger l LEFT JOIN ${this.s}.ledger_records r ON r.key = l.key
        WHERE l.key = ANY($1::text[]) ORDER BY l.key, r.kind, r.record_id`,
       [keys],
     );
-    const fields = { contact: 'contactIds', account: 'accountIds', lead: 'leadIds', deal: 'dealIds' } as const;
-    for (const row of rows.rows) {
-      let a = out.get(row.key);
-      if (!a) {
-        a = { key: row.key, activityId: row.crm_id, contactIds: [], accountIds: [], leadIds: [], dealIds: [] };
-        out.set(row.key, a);
-      }
-      const field = fields[row.kind as keyof typeof fields];
-      if (field && row.record_id) a[field].push(row.record_id);
-    }
-    return out;
+    return foldAssociations(rows.rows);
   }
 
   /** Late-match keys carried between rounds: CRM keys only, in the tenant's settings. */

@@ -4,7 +4,7 @@
  * full-text search.
  */
 import { expect, it } from 'vitest';
-import type { ActivityDraft, ImportRecord } from '../../../src/core/ports.js';
+import type { ActivityDraft, ImportRecord, LateMatchKey } from '../../../src/core/ports.js';
 import { describeStores } from './store-under-test.js';
 
 function record(key: string, mailboxId: string, over: Partial<ActivityDraft> = {}): ImportRecord {
@@ -118,5 +118,33 @@ describeStores('ledger', (sut) => {
     expect(await ledger.searchText('platinum lunch')).toEqual([]);
     // Query syntax is never interpreted: punctuation alone finds nothing, and fails nowhere.
     expect(await ledger.searchText('"*" -')).toEqual([]);
+  });
+});
+
+describeStores('ledger: threads and late matching', (sut) => {
+  it('answers the imported associations of the keys asked for, in one call, and nothing else', async () => {
+    const ledger = sut.store().ledger;
+    await ledger.recordImport(record('mid:parent', 'mbx-1'));
+    const found = await ledger.importedAssociations(['mid:parent', 'mid:never-imported']);
+    expect([...found.keys()]).toEqual(['mid:parent']);
+    expect(found.get('mid:parent')).toEqual({
+      key: 'mid:parent',
+      activityId: '00T-mid:parent',
+      contactIds: ['003A'],
+      accountIds: ['001A'],
+      leadIds: [],
+      dealIds: ['006A'],
+    });
+    expect((await ledger.importedAssociations([])).size).toBe(0);
+  });
+
+  it('keeps the late-match queue between rounds', async () => {
+    const ledger = sut.store().ledger;
+    expect(await ledger.lateMatchQueue()).toEqual([]);
+    const entry: LateMatchKey = { kind: 'address', key: 'new@acme.example', since: '2026-10-03T00:00:00.000Z', detectedAt: '2026-11-02T09:00:00.000Z', searched: ['mbx-1'] };
+    await ledger.saveLateMatchQueue([entry]);
+    expect(await ledger.lateMatchQueue()).toEqual([entry]);
+    await ledger.saveLateMatchQueue([]);
+    expect(await ledger.lateMatchQueue()).toEqual([]);
   });
 });
