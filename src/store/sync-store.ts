@@ -44,6 +44,29 @@ export function foldAssociations(
   return out;
 }
 
+/**
+ * What one import puts beside its ledger row, the same on every store: the participants (Bcc
+ * lower-cased, blanks dropped, at most MAX_PARTICIPANTS: the core caps them, and the cap holds
+ * here too, whoever calls) and the CRM records by kind.
+ */
+export function ledgerRows(r: ImportRecord): { people: [string, string][]; records: [string, readonly string[]][] } {
+  const a = r.activity;
+  const people = ([
+    [a.from.address, 'from'],
+    ...a.to.map((p): [string, string] => [p.address, 'to']),
+    ...a.cc.map((p): [string, string] => [p.address, 'cc']),
+    ...r.bcc.map((p): [string, string] => [p.address.trim().toLowerCase(), 'bcc']),
+  ] as [string, string][]).filter(([address]) => address).slice(0, MAX_PARTICIPANTS);
+  const records: [string, readonly string[]][] = [
+    ['contact', a.contactIds],
+    ['account', a.accountIds],
+    ['lead', a.leadIds],
+    ['deal', a.dealIds],
+    ['user', a.userIds],
+  ];
+  return { people, records };
+}
+
 /** Settings row holding the late-match keys carried between rounds. */
 export const LATE_MATCH_SETTING = 'lateMatch.queue';
 
@@ -147,21 +170,8 @@ export class SqliteSyncStore implements SyncStore {
       );
       this.stmt.holder.run(r.key, r.mailboxId);
       this.stmt.carryHolders.run(r.key);
-      // The core caps a message's participants; the cap holds here too, whoever calls.
-      const people = ([
-        [a.from.address, 'from'],
-        ...a.to.map((p): [string, string] => [p.address, 'to']),
-        ...a.cc.map((p): [string, string] => [p.address, 'cc']),
-        ...r.bcc.map((p): [string, string] => [p.address.trim().toLowerCase(), 'bcc']),
-      ] as [string, string][]).slice(0, MAX_PARTICIPANTS);
-      for (const [address, role] of people) if (address) this.stmt.participant.run(r.key, address, role);
-      const records: [string, readonly string[]][] = [
-        ['contact', a.contactIds],
-        ['account', a.accountIds],
-        ['lead', a.leadIds],
-        ['deal', a.dealIds],
-        ['user', a.userIds],
-      ];
+      const { people, records } = ledgerRows(r);
+      for (const [address, role] of people) this.stmt.participant.run(r.key, address, role);
       for (const [kind, ids] of records) for (const id of ids) this.stmt.record.run(r.key, kind, id);
       this.stmt.clearText.run(r.key);
       this.stmt.text.run(r.key, a.subject, a.text, people.map(([address]) => address).join(' '), r.key);

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import type { ImportedAssociation, ImportRecord, LateMatchKey, ScanFolder } from '../../core/ports.js';
 import type { LedgerStore } from '../store-ports.js';
-import { foldAssociations, keyHash, LATE_MATCH_SETTING, searchWords, type LedgerRow } from '../sync-store.js';
+import { foldAssociations, keyHash, ledgerRows, LATE_MATCH_SETTING, searchWords, type LedgerRow } from '../sync-store.js';
 import type { FieldCrypto } from './field-crypto.js';
 
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -117,19 +117,7 @@ export class PgLedgerStore implements LedgerStore {
 
   async recordImport(r: ImportRecord): Promise<void> {
     const a = r.activity;
-    const people: [string, string][] = [
-      [a.from.address, 'from'],
-      ...a.to.map((p): [string, string] => [p.address, 'to']),
-      ...a.cc.map((p): [string, string] => [p.address, 'cc']),
-      ...r.bcc.map((p): [string, string] => [p.address.trim().toLowerCase(), 'bcc']),
-    ].filter(([address]) => address) as [string, string][];
-    const records: [string, readonly string[]][] = [
-      ['contact', a.contactIds],
-      ['account', a.accountIds],
-      ['lead', a.leadIds],
-      ['deal', a.dealIds],
-      ['user', a.userIds],
-    ];
+    const { people, records } = ledgerRows(r);
     const terms = searchWords([a.subject, a.text, ...people.map(([address]) => address)].join(' ')).map((w) => this.crypto.term(w));
     await inTransaction(this.pool, async (c) => {
       // Serialises with a concurrent claim of the same key, so its holder lands on one side or the other.
