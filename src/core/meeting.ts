@@ -2,13 +2,13 @@
 // Additive changes only: the CRM side builds against these shapes.
 
 /** How an attendee answered the invitation. */
-export type MeetingResponse = "accepted" | "declined" | "tentative" | "none";
+export type MeetingResponse = 'accepted' | 'declined' | 'tentative' | 'none';
 
 /** Graph's attendee types; Google's `optional`/`resource` flags map onto them. */
-export type MeetingAttendeeType = "required" | "optional" | "resource";
+export type MeetingAttendeeType = 'required' | 'optional' | 'resource';
 
 /** Graph `showAs` (Google `transparency`: opaque = busy, transparent = free). */
-export type MeetingShowAs = "free" | "tentative" | "busy" | "oof" | "workingElsewhere" | "unknown";
+export type MeetingShowAs = 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
 
 export interface MeetingAttendee {
   /** Lower-cased e-mail address. */
@@ -33,7 +33,7 @@ export interface MeetingMeta {
   iCalUId: string;
   /**
    * Dedupe key across calendars: iCalUId for a single event, iCalUId + occurrence start
-   * (ISO, UTC) for an occurrence of a recurring series. See `meetingKey` in meeting-key.ts.
+   * (ISO, UTC) for an occurrence of a recurring series. See `meetingKey`.
    */
   key: string;
   title: string;
@@ -60,7 +60,7 @@ export interface MeetingMeta {
 }
 
 /** Activity status the CRM writes: a cancelled meeting is marked, not silently kept. */
-export type MeetingActivityStatus = "active" | "cancelled";
+export type MeetingActivityStatus = 'active' | 'cancelled';
 
 /** What a CRM writer receives for one qualified meeting (one occurrence). */
 export interface MeetingActivityDraft {
@@ -86,4 +86,12 @@ export interface MeetingActivityDraft {
   explanation: string;
   /** ISO instant of the last change seen, so a moved meeting updates its activity. */
   lastModified?: string;
+}
+
+/**
+ * Dedupe key of one meeting across calendars: the iCalUId alone, or with the occurrence's
+ * original start so each occurrence of a recurring series is its own activity.
+ */
+export function meetingKey(iCalUId: string, occurrenceStart?: string): string {
+  return occurrenceStart === undefined ? iCalUId : `${iCalUId}#${new Date(occurrenceStart).toISOString()}`;
 }
