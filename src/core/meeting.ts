@@ -95,3 +95,45 @@ export interface MeetingActivityDraft {
 export function meetingKey(iCalUId: string, occurrenceStart?: string): string {
   return occurrenceStart === undefined ? iCalUId : `${iCalUId}#${new Date(occurrenceStart).toISOString()}`;
 }
+
+// ---- Ports of the meeting pipeline (issue 15). Providers, stores and CRM adapters implement
+// them outside core; core's calendar sync depends only on these shapes.
+
+/** One page of a calendar read. `cursor` resumes right after this page. */
+export interface CalendarPage {
+  /** New or changed events (occurrences of a series expanded, one per occurrence). */
+  meetings: MeetingMeta[];
+  /** Provider ids of events gone since the last cursor (deleted, not cancelled). */
+  removedIds: string[];
+  /** Opaque resume point (Graph delta link / Google syncToken or pageToken) to save after the page. */
+  cursor: string;
+}
+
+export interface CalendarWindow {
+  /** First-run start: the same backfill as mail. */
+  since: Date;
+  /** Last instant read ahead: upcoming meetings up to `calendar.daysAhead` days (default 30). */
+  until: Date;
+}
+
+/** A mailbox's calendar as the provider serves it (Graph calendarView delta, Google events.list). */
+export interface CalendarProvider {
+  readonly kind: 'graph' | 'gmail';
+  /**
+   * Pages of events since `cursor` (null: the whole window). A cursor the service no longer
+   * accepts (Google 410 GONE, Graph syncStateNotFound) makes the provider restart from the
+   * window by itself; it never throws that at the caller.
+   */
+  readCalendar(mailbox: { id: string; address: string }, cursor: string | null, window: CalendarWindow): AsyncIterable<CalendarPage>;
+}
+
+export type MeetingWriteOutcome =
+  | { key: string; ok: true; crmId: string }
+  | { key: string; ok: false; error: string; retryable: boolean };
+
+/** The CRM side of meetings: Salesforce Event (+ EventRelation), HubSpot meetings. */
+export interface MeetingWriter {
+  /** Idempotent on `key`: the same key again updates the activity (moved, cancelled), never a second one. */
+  writeMeetings(batch: readonly MeetingActivityDraft[]): Promise<MeetingWriteOutcome[]>;
+  deleteMeetings(crmIds: readonly string[]): Promise<void>;
+}
