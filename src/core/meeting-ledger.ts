@@ -32,8 +32,11 @@ export interface MeetingRecord {
   eventId: string;
   activity: MeetingActivityDraft;
   lastModified: string | null;
-  /** Organizer and attendee addresses (lower-cased): erase and blocklist purges find them. */
-  attendees: string[];
+  /**
+   * Organizer and attendee addresses: erase and blocklist purges find them. Absent (a removal
+   * marking the meeting cancelled): the recorded ones stay.
+   */
+  attendees?: string[];
 }
 
 /** A blocklist or erase entry to find imported meetings by (see src/app/admin/ledger-match.ts). */

@@ -22,7 +22,7 @@ export function meetingRecords(a: MeetingActivityDraft): [string, readonly strin
 
 /** Attendee addresses lower-cased, blanks dropped, distinct: the same on both stores. */
 export function meetingAttendees(r: MeetingRecord): string[] {
-  return [...new Set(r.attendees.map((a) => a.trim().toLowerCase()).filter(Boolean))];
+  return [...new Set((r.attendees ?? []).map((a) => a.trim().toLowerCase()).filter(Boolean))];
 }
 
 /** Whether an address on the ledger is the one (or on the domain) a matcher names, as the engine normalises it. */
@@ -123,8 +123,10 @@ export class SqliteMeetingStore implements MeetingStore {
       this.stmt.upsert.run(r.key, r.crmId, r.mailboxId, a.start, a.end, r.lastModified, a.status, JSON.stringify(a), this.now().toISOString());
       this.stmt.holder.run(r.key, r.mailboxId, r.eventId);
       this.stmt.release.run(r.key);
-      this.stmt.clearAttendees.run(r.key);
-      for (const address of meetingAttendees(r)) this.stmt.attendee.run(r.key, address);
+      if (r.attendees) {
+        this.stmt.clearAttendees.run(r.key);
+        for (const address of meetingAttendees(r)) this.stmt.attendee.run(r.key, address);
+      }
       this.stmt.clearRecords.run(r.key);
       for (const [kind, ids] of meetingRecords(a)) for (const id of ids) this.stmt.record.run(r.key, kind, id);
     });

@@ -129,8 +129,10 @@ export class PgMeetingStore implements MeetingStore {
       );
       await c.query(this.holderSql(), [r.key, r.mailboxId, r.eventId]);
       await c.query(`DELETE FROM ${this.s}.meeting_claims WHERE key = $1`, [r.key]);
-      await c.query(`DELETE FROM ${this.s}.meeting_attendees WHERE key = $1`, [r.key]);
-      await c.query(`INSERT INTO ${this.s}.meeting_attendees (key, address) SELECT $1, * FROM unnest($2::text[]) ON CONFLICT DO NOTHING`, [r.key, meetingAttendees(r)]);
+      if (r.attendees) {
+        await c.query(`DELETE FROM ${this.s}.meeting_attendees WHERE key = $1`, [r.key]);
+        await c.query(`INSERT INTO ${this.s}.meeting_attendees (key, address) SELECT $1, * FROM unnest($2::text[]) ON CONFLICT DO NOTHING`, [r.key, meetingAttendees(r)]);
+      }
       await c.query(`DELETE FROM ${this.s}.meeting_records WHERE key = $1`, [r.key]);
       await c.query(
         `INSERT INTO ${this.s}.meeting_records (key, kind, record_id) SELECT $1, * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING`,

@@ -81,6 +81,15 @@ describeStores('meetings', (sut) => {
     expect(await m.meetingKeysMatching({ kind: 'address', value: 'hank@globex.example' })).toEqual(['uid-1']);
   });
 
+  it('a rewrite without attendees (a removal marking it cancelled) keeps the recorded ones', async () => {
+    const m = sut.store().meetings;
+    await m.recordMeeting(record('uid-kept'));
+    const { attendees: _dropped, ...withoutAttendees } = record('uid-kept', {}, { status: 'cancelled' });
+    await m.recordMeeting(withoutAttendees);
+    expect((await m.meeting('uid-kept'))?.activity.status).toBe('cancelled');
+    expect(await m.meetingKeysMatching({ kind: 'address', value: 'jane@acme.example' })).toEqual(['uid-kept']);
+  });
+
   it('dropping holders counts what is left', async () => {
     const m = sut.store().meetings;
     await m.recordMeeting(record('uid-2'));
