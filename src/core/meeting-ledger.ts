@@ -76,9 +76,9 @@ export interface MeetingStore {
   meetingKeysEndedBefore(cutoff: Date): Awaitable<string[]>;
   /**
    * Removes these meetings (rows, holders, attendees, records) and remembers each by a hash of
-   * its key so no rescan brings it back; returns the CRM ids they had.
+   * its key so no rescan brings it back; returns how many were on the ledger and their CRM ids.
    */
-  forgetMeetings(keys: readonly string[]): Awaitable<string[]>;
+  forgetMeetings(keys: readonly string[]): Awaitable<{ meetings: number; crmIds: string[] }>;
   /** Every CRM id written, for `purge --all`. */
   meetingCrmIds(): Awaitable<string[]>;
 }

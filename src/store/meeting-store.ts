@@ -44,7 +44,7 @@ export class SqliteMeetingStore implements MeetingStore {
   readonly claimMeeting: (key: string, mailboxId: string, eventId: string) => boolean;
   readonly releaseMeetingClaim: (key: string) => void;
   readonly recordMeeting: (record: MeetingRecord) => void;
-  readonly forgetMeetings: (keys: readonly string[]) => string[];
+  readonly forgetMeetings: (keys: readonly string[]) => { meetings: number; crmIds: string[] };
 
   constructor(
     private readonly db: Database.Database,
@@ -131,18 +131,20 @@ export class SqliteMeetingStore implements MeetingStore {
       for (const [kind, ids] of meetingRecords(a)) for (const id of ids) this.stmt.record.run(r.key, kind, id);
     });
 
-    this.forgetMeetings = db.transaction((keys: readonly string[]): string[] => {
+    this.forgetMeetings = db.transaction((keys: readonly string[]): { meetings: number; crmIds: string[] } => {
       const crmIds = new Set<string>();
+      let meetings = 0;
       for (const key of new Set(keys)) {
         const crmId = this.stmt.crmId.get(key);
         this.stmt.dropHolders.run(key);
         this.stmt.release.run(key);
         if (crmId === undefined) continue;
         this.stmt.drop.run(key);
+        meetings++;
         this.stmt.remember.run(keyHash(forgottenMeetingKey(key)), this.now().toISOString());
         if (crmId) crmIds.add(crmId);
       }
-      return [...crmIds];
+      return { meetings, crmIds: [...crmIds] };
     });
   }
 

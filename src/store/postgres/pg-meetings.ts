@@ -165,9 +165,9 @@ export class PgMeetingStore implements MeetingStore {
     return r.rows.filter((row) => Date.parse(row.end_at) < cutoff.getTime()).map((row) => row.key);
   }
 
-  async forgetMeetings(keys: readonly string[]): Promise<string[]> {
+  async forgetMeetings(keys: readonly string[]): Promise<{ meetings: number; crmIds: string[] }> {
     const unique = [...new Set(keys)];
-    if (!unique.length) return [];
+    if (!unique.length) return { meetings: 0, crmIds: [] };
     return inTransaction(this.pool, async (c) => {
       const gone = await c.query<{ key: string; crm_id: string }>(`DELETE FROM ${this.s}.meetings WHERE key = ANY($1::text[]) RETURNING key, crm_id`, [unique]);
       await c.query(`DELETE FROM ${this.s}.meeting_holders WHERE key = ANY($1::text[])`, [unique]);
@@ -176,7 +176,7 @@ export class PgMeetingStore implements MeetingStore {
         `INSERT INTO ${this.s}.forgotten (key_hash, forgotten_at) SELECT h, now() FROM unnest($1::text[]) AS h ON CONFLICT DO NOTHING`,
         [gone.rows.map((row) => keyHash(forgottenMeetingKey(row.key)))],
       );
-      return [...new Set(gone.rows.map((row) => row.crm_id).filter(Boolean))];
+      return { meetings: gone.rows.length, crmIds: [...new Set(gone.rows.map((row) => row.crm_id).filter(Boolean))] };
     });
   }
 
