@@ -21,6 +21,8 @@ export interface MeetingLedgerEntry {
   activity: MeetingActivityDraft;
   /** Calendars holding it, with the provider's event id in each. */
   holders: { mailboxId: string; eventId: string }[];
+  /** Organizer and attendee addresses recorded (lower-cased, sorted). */
+  attendees: string[];
 }
 
 /** What a successful write leaves on the ledger. */

@@ -5,8 +5,9 @@
  * and (the writes being idempotent on the key) duplicates nothing.
  *
  * Imported meetings seen again:
- * - moved or otherwise changed (`lastModified`, start or end differ): qualified and associated
- *   again with the new start (the deal rule's date) and the activity updated in place;
+ * - moved or otherwise changed (times, title, place, link or invitees differ; a copy older than
+ *   the one written is ignored): qualified and associated again with the new start (the deal
+ *   rule's date) and the activity updated in place;
  * - cancelled: the activity is marked `cancelled`, not deleted (the CRM keeps the history of
  *   what was planned with the customer, and a reschedule shows as cancelled + new);
  * - removed from a calendar: that calendar stops holding it; once no calendar holds an upcoming
@@ -119,10 +120,22 @@ async function pageContext(mailbox: Mailbox, meetings: readonly MeetingMeta[], d
   return { ...deps.ctx, index: await deps.resolver.resolveKeys([...keys]) };
 }
 
-/** Whether an imported meeting changed since it was written: moved, re-timed or edited. */
+/**
+ * Whether an imported meeting changed in a way its activity shows: times, title, place, link or
+ * who is invited. Answers and each calendar's own `lastModified` are left out: attendees' copies
+ * differ in both, and must not rewrite the activity back and forth.
+ */
 function changed(meta: MeetingMeta, entry: MeetingLedgerEntry): boolean {
-  if (meta.lastModified && entry.lastModified && meta.lastModified !== entry.lastModified) return true;
-  return Date.parse(meta.start) !== Date.parse(entry.start) || Date.parse(meta.end) !== Date.parse(entry.end);
+  const a = entry.activity;
+  if (Date.parse(meta.start) !== Date.parse(a.start) || Date.parse(meta.end) !== Date.parse(a.end)) return true;
+  if (meta.title !== a.title || (meta.location ?? '') !== (a.location ?? '') || (meta.onlineMeetingUrl ?? '') !== (a.onlineMeetingUrl ?? '')) return true;
+  const invited = [...new Set(attendeesOf(meta).map((x) => x.trim().toLowerCase()).filter(Boolean))].sort();
+  return invited.join('\n') !== entry.attendees.join('\n');
+}
+
+/** A copy older than what was written (a calendar not yet updated): it must not undo a move. */
+function isStale(meta: MeetingMeta, entry: MeetingLedgerEntry): boolean {
+  return !!meta.lastModified && !!entry.lastModified && Date.parse(meta.lastModified) < Date.parse(entry.lastModified);
 }
 
 const attendeesOf = (meta: MeetingMeta): string[] => [meta.organizer.address, ...meta.attendees.map((a) => a.address)];
@@ -163,7 +176,7 @@ async function consider(
       else pending.set(meta.key, { draft: cancelledDraft(entry, meta, 'cancelled by the organizer'), eventId: meta.id, attendees: attendeesOf(meta), lastModified: meta.lastModified ?? null, kind: 'cancel' });
       return;
     }
-    if (!changed(meta, entry) && entry.activity.status !== 'cancelled') {
+    if (isStale(meta, entry) || (!changed(meta, entry) && entry.activity.status !== 'cancelled')) {
       result.alreadyImported++;
       return;
     }

@@ -94,6 +94,7 @@ export class SqliteMeetingStore implements MeetingStore {
       crmId: p<[string], string>('SELECT crm_id FROM meetings WHERE key = ?').pluck(),
       drop: p<[string]>('DELETE FROM meetings WHERE key = ?'),
       addresses: p<[], string>('SELECT DISTINCT address FROM meeting_attendees').pluck(),
+      attendeesOf: p<[string], string>('SELECT address FROM meeting_attendees WHERE key = ? ORDER BY address').pluck(),
       keysOfAddress: p<[string], string>('SELECT DISTINCT key FROM meeting_attendees WHERE address = ?').pluck(),
       all: p<[], { key: string; activity: string }>('SELECT key, activity FROM meetings ORDER BY key'),
       endedBefore: p<[string], { key: string; end_at: string }>('SELECT key, end_at FROM meetings WHERE end_at < ? ORDER BY end_at'),
@@ -164,6 +165,7 @@ export class SqliteMeetingStore implements MeetingStore {
       lastModified: row.last_modified,
       activity: JSON.parse(row.activity) as MeetingActivityDraft,
       holders: this.stmt.holders.all(key),
+      attendees: this.stmt.attendeesOf.all(key),
     };
   }
 

@@ -157,6 +157,30 @@ describe('syncCalendar', () => {
     expect(writer.written).toHaveLength(2);
   });
 
+  it('another calendar\'s copy (its own lastModified, other answers) writes nothing; a stale copy never undoes a move', async () => {
+    calendar.queue(ALEX.id, page('c1', [meeting({ iCalUId: 'qbr', start: '2026-11-10T14:00:00.000Z', end: '2026-11-10T15:00:00.000Z', lastModified: '2026-11-01T10:00:00.000Z' })]));
+    await syncCalendar(ALEX, deps);
+    calendar.queue(SAM.id, page('s1', [meeting({ iCalUId: 'qbr', id: 'ev-sam', attendees: [{ address: 'jane@acme.com', response: 'none' }], lastModified: '2026-11-02T08:00:00.000Z' })]));
+    expect((await syncCalendar(SAM, deps)).alreadyImported).toBe(1);
+    expect(writer.written).toHaveLength(1);
+    // Moved in Alex's calendar; Sam's calendar still shows the old time with an older stamp.
+    calendar.queue(ALEX.id, page('c2', [meeting({ iCalUId: 'qbr', start: '2026-11-12T14:00:00.000Z', end: '2026-11-12T15:00:00.000Z', lastModified: '2026-11-04T10:00:00.000Z' })]));
+    await syncCalendar(ALEX, deps);
+    calendar.queue(SAM.id, page('s2', [meeting({ iCalUId: 'qbr', id: 'ev-sam', lastModified: '2026-11-02T08:00:00.000Z' })]));
+    await syncCalendar(SAM, deps);
+    expect(writer.written.map((d) => d.start)).toEqual(['2026-11-10T14:00:00.000Z', '2026-11-12T14:00:00.000Z']);
+    expect(store.meeting('qbr')?.start).toBe('2026-11-12T14:00:00.000Z');
+  });
+
+  it('a new invitee updates the activity and the attendees kept for privacy', async () => {
+    calendar.queue(ALEX.id, page('c1', [meeting({ iCalUId: 'qbr', attendees: ['jane@acme.com'] })]));
+    await syncCalendar(ALEX, deps);
+    calendar.queue(ALEX.id, page('c2', [meeting({ iCalUId: 'qbr', attendees: ['jane@acme.com', 'ian@initrode.com'], lastModified: '2026-11-03T00:00:00.000Z' })]));
+    expect((await syncCalendar(ALEX, deps)).meetingsUpdated).toBe(1);
+    expect(writer.written[1]!.accountIds.sort()).toEqual(['a-acme', 'a-initrode']);
+    expect(store.meetingKeysMatching({ kind: 'address', value: 'ian@initrode.com' })).toEqual(['qbr']);
+  });
+
   it('a cancelled imported meeting is written once more, marked cancelled, keeping its associations', async () => {
     calendar.queue(ALEX.id, page('c1', [meeting({ iCalUId: 'qbr' })]));
     await syncCalendar(ALEX, deps);

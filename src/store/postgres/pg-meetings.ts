@@ -66,6 +66,7 @@ export class PgMeetingStore implements MeetingStore {
       `SELECT mailbox_id AS "mailboxId", event_id AS "eventId" FROM ${this.s}.meeting_holders WHERE key = $1 ORDER BY mailbox_id`,
       [key],
     );
+    const attendees = await this.pool.query<{ address: string }>(`SELECT address FROM ${this.s}.meeting_attendees WHERE key = $1 ORDER BY address`, [key]);
     return {
       key: row.key,
       crmId: row.crm_id,
@@ -75,6 +76,7 @@ export class PgMeetingStore implements MeetingStore {
       lastModified: row.last_modified,
       activity: this.open(key, row.activity),
       holders: holders.rows,
+      attendees: attendees.rows.map((a) => a.address),
     };
   }
 

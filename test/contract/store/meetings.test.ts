@@ -59,6 +59,7 @@ describeStores('meetings', (sut) => {
       { mailboxId: 'mbx-cat', eventId: 'ev-c' },
     ]);
     expect(entry?.activity.title).toBe('Zanzibar pricing review');
+    expect(entry?.attendees).toEqual(['ann@seller.example', 'jane@acme.example']);
     expect(await m.meetingKeyOfEvent('mbx-ben', 'ev-b')).toBe('uid-qbr');
     expect(await m.meetingKeyOfEvent('mbx-ben', 'ev-x')).toBeNull();
   });
