@@ -220,7 +220,8 @@ export class CalendarStore {
     this.seq += 1;
     // Modification times strictly increase, so a client comparing them sees every change.
     const previous = meeting.versions.at(-1)?.modifiedAt;
-    let at = this.now().getTime();
+    // Whole seconds, as the services write them.
+    let at = Math.floor(this.now().getTime() / 1000) * 1000;
     if (previous && Date.parse(previous) >= at) at = Date.parse(previous) + 1000;
     meeting.versions.push({ seq: this.seq, seed, modifiedAt: iso(at).replace(/\.\d{3}Z$/, 'Z') });
     this.log.push({ seq: this.seq, mailbox: meeting.mailbox, key: meeting.key });
