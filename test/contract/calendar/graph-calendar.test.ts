@@ -178,6 +178,21 @@ describe('Graph calendar: faults, limits, permissions', () => {
     expect(emu.emulator.counters.get('calendarView.delta')).toBe(4);
   });
 
+  it("mail and calendar draw on one mailbox's request budget (Outlook service limits, API_NOTES §8.3)", async () => {
+    await start({ limits: { requestsPerWindow: 2, windowMs: 600_000 } });
+    const form = new URLSearchParams({
+      client_id: emu.credentials.clientId, client_secret: emu.credentials.clientSecret,
+      scope: 'https://graph.microsoft.com/.default', grant_type: 'client_credentials',
+    });
+    const token = ((await (await fetch(emu.tokenUrl, { method: 'POST', body: form })).json()) as { access_token: string }).access_token;
+    const get = (path: string) => fetch(`${emu.url}/v1.0/users/${box(CARLA).id}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await get('/mailFolders/inbox/messages')).status).toBe(200);
+    expect((await get('/calendarView/delta?startDateTime=2026-11-01T00:00:00Z&endDateTime=2027-01-31T00:00:00Z')).status).toBe(200);
+    const third = await get('/calendarView/delta?startDateTime=2026-11-01T00:00:00Z&endDateTime=2027-01-31T00:00:00Z');
+    expect(third.status).toBe(429);
+    expect(third.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
   it('Calendars.Read not granted: a permission error, not a silent empty calendar', async () => {
     await start({ deniedCalls: ['calendarView.delta'] });
     await expect(readAll(provider, box(CARLA))).rejects.toMatchObject({ code: 'permission' });
