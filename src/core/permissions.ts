@@ -31,6 +31,12 @@ export const GRAPH_PERMISSIONS = {
     { name: 'User.Read', why: 'sign the user in and read their address' },
     { name: 'offline_access', why: 'a refresh token, so the sync runs without the user' },
   ],
+  /** Meetings (issue 15), company mode: an application permission granted by an admin. */
+  calendarApplication: [
+    { name: 'Calendars.Read', why: "read each synced mailbox's calendar (calendarView delta) for meetings with CRM contacts", when: 'calendar.enabled' },
+  ],
+  /** Meetings, user mode: asked for in the consent link only when meetings are read. */
+  calendarDelegated: [{ name: 'Calendars.Read', why: "read the user's own calendar for meetings with CRM contacts", when: 'calendar.enabled' }],
 } as const satisfies Record<string, readonly Permission[]>;
 
 const GOOGLE = 'https://www.googleapis.com/auth/';
@@ -39,6 +45,11 @@ const GOOGLE = 'https://www.googleapis.com/auth/';
 export const GMAIL_PERMISSIONS = {
   /** Company and user mode: the one Gmail scope, through domain-wide delegation or consent. */
   mail: [{ name: `${GOOGLE}gmail.readonly`, why: 'read messages and history of each synced mailbox' }],
+  /**
+   * Meetings (issue 15): events only, read-only (narrower than `calendar.readonly`, which also
+   * reads calendar settings). Asked for with the Gmail scope when meetings are read.
+   */
+  calendar: [{ name: `${GOOGLE}calendar.events.readonly`, why: "read each synced user's calendar events for meetings with CRM contacts", when: 'calendar.enabled' }],
   /**
    * Company mode without `users`: asked for together (both must be granted in the domain-wide
    * delegation) while impersonating `directory.adminSubject`.
