@@ -87,7 +87,7 @@ describe('HubSpot meeting writer (@hubspot/api-client against the emulator)', ()
     const base = { hs_timestamp: '2026-03-01T10:00:00.000Z', mailbridge_key: 'k-raw' };
     const partial = await client.crm.objects.meetings.batchApi.createWithHttpInfo({ inputs: [{ properties: { ...base, hs_meeting_outcome: 'MAYBE' }, associations: [] }] });
     expect(partial.httpStatusCode).toBe(207);
-    expect(JSON.stringify(partial.data.errors ?? [])).toContain('hs_meeting_outcome');
+    expect(JSON.stringify((partial.data as { errors?: unknown[] }).errors ?? [])).toContain('hs_meeting_outcome');
     const refused = await client.crm.objects.meetings.batchApi.createWithHttpInfo({ inputs: [{ properties: { ...base, hs_email_subject: 'x' }, associations: [] }] }).catch((e: { code: number }) => e);
     expect((refused as { code: number }).code).toBe(400);
     expect(hs.control.meetings()).toEqual([]);
