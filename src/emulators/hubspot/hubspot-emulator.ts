@@ -103,6 +103,9 @@ const DEFAULT_PROPERTIES: Record<ObjectType, string[]> = {
 /** The granular scope a 403 names for a refused call kind. */
 const SCOPE_OF_CALL: Record<string, string> = { owners: 'crm.objects.owners.read', properties: 'crm.schemas.emails.read', 'properties-create': 'crm.schemas.emails.write' };
 
+/** The scope a refused call names: meetings calls need the contacts write scope (the meetings API's). */
+const scopeOfCall = (kind: string): string => SCOPE_OF_CALL[kind] ?? (kind.includes('meetings') ? 'crm.objects.contacts.write' : 'crm.objects.emails.write');
+
 /** mailbridge's own email properties, as `doctor --fix` (or an admin) creates them. */
 const CUSTOM_EMAIL_PROPERTIES = new Set(['mailbridge_key', 'mailbridge_explanation']);
 
@@ -691,7 +694,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     }
     if (denied.has(classifyHubspot(req))) {
       return hsError(403, 'MISSING_SCOPES', "This app hasn't been granted all required scopes to make this call.", {
-        errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [SCOPE_OF_CALL[classifyHubspot(req)] ?? 'crm.objects.emails.write'] } }],
+        errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [scopeOfCall(classifyHubspot(req))] } }],
       });
     }
     const isSearch = req.path.endsWith('/search');

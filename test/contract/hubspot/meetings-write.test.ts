@@ -148,3 +148,18 @@ describe('HubSpot meeting writer (@hubspot/api-client against the emulator)', ()
     expect(hs.control.meetings()).toEqual([]);
   });
 });
+
+describe('HubSpot meetings without the scope', () => {
+  it('a portal that did not grant the meetings scope refuses with 403 naming crm.objects.contacts.write', async () => {
+    await start();
+    hs.control.denyCalls(['batch-read-meetings']);
+    await expect(writer.writeMeetings([meetingDraft(1)])).rejects.toMatchObject({ code: 'permission' });
+    const res = await fetch(`${hs.url}/crm/v3/objects/meetings/batch/read`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hs.credentials.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [] }),
+    });
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(await res.json())).toContain('crm.objects.contacts.write');
+  });
+});
