@@ -2,7 +2,8 @@
  * The Event and EventRelation rules of the Salesforce emulator, as an org with Shared Activities
  * enabled applies them (Object Reference, "EventRelation" and "EventWhoRelation"):
  * - an event is related to up to 50 contacts or one lead (`IsParent` rows; the `WhoId` is one of
- *   them: setting it creates its relation row, changing it moves that row);
+ *   them: setting it creates its relation row, changing it moves that row: ❓ the docs say only
+ *   that deleting the WhoId's row promotes another Who, so the move is modelled as delete + add);
  * - a user or resource can be an invitee (`IsInvitee`), never a parent;
  * - one row per person and event;
  * - `WhatId` points at one other record (account, opportunity), never a person;

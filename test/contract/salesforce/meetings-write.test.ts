@@ -70,6 +70,17 @@ describe('Salesforce meeting writer (jsforce against the emulator)', () => {
     expect(sf.control.meetings()[0]!.record).toMatchObject({ StartDateTime: '2026-03-20T09:00:00.000+0000', EndDateTime: '2026-03-20T09:30:00.000+0000' });
   });
 
+  it('a new first attendee becomes the WhoId and the others stay related, each once', async () => {
+    await writer.writeMeetings([meetingDraft(7)]);
+    const creates = sf.counters.get('collections-create') ?? 0;
+    await writer.writeMeetings([meetingDraft(7, { contactIds: ['c-hank', 'c-jane'] })]);
+    expect(sf.control.meetings()).toHaveLength(1);
+    expect(sf.control.meetings()[0]!.record.WhoId).toBe('c-hank');
+    // Jane's row moved off the WhoId and came back as a plain relation; Pat's was kept.
+    expect(relationsOf(0)).toEqual(['c-hank|true|false', 'c-jane|true|false', 'c-obrien|true|false']);
+    expect(sf.counters.get('collections-create')).toBe(creates + 1);
+  });
+
   it('marks a cancelled meeting instead of deleting it', async () => {
     await writer.writeMeetings([meetingDraft(4)]);
     const [outcome] = await writer.writeMeetings([meetingDraft(4, { status: 'cancelled' })]);
