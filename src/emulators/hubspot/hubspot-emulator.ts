@@ -674,6 +674,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     }
     return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
+      meetings: () => controlSurface.meetings(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
       now,
     });

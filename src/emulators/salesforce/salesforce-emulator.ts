@@ -375,6 +375,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     }
     return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
+      meetings: () => controlSurface.meetings(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
       now,
       expireTokens: () => tokens.expireAll(),

@@ -54,6 +54,9 @@ describe('HubSpot meeting writer (@hubspot/api-client against the emulator)', ()
     expect(meeting!.associations).toEqual({ contacts: ['c-jane', 'c-obrien'], companies: ['a-acme'], deals: ['d-renewal'] });
     expect(meeting!.typeIds).toEqual([188, 200, 200, 212]);
     expect(hs.control.emails()).toEqual([]);
+    // The same read-back over HTTP, for the demo and `mailbridge emulate hubspot` users.
+    const overHttp = (await (await fetch(`${hs.url}/__mock/meetings`)).json()) as { id: string }[];
+    expect(overHttp.map((m) => m.id)).toEqual([meeting!.id]);
   });
 
   it('writes the same key again without a second meeting, and re-associating adds nothing', async () => {

@@ -49,6 +49,8 @@ describe('Salesforce meeting writer (jsforce against the emulator)', () => {
       headers: { authorization: `Bearer ${sf.credentials.accessToken}` },
     });
     expect(((await res.json()) as { records: { Id: string }[] }).records.map((r) => r.Id)).toEqual([outcome!.ok ? outcome!.crmId : '']);
+    const overHttp = (await (await fetch(`${sf.url}/__mock/meetings`)).json()) as { record: { Id: string } }[];
+    expect(overHttp.map((m) => m.record.Id)).toEqual([outcome!.ok ? outcome!.crmId : '']);
   });
 
   it('writes the same key again without a second Event or a duplicate relation', async () => {
