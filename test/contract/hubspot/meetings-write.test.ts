@@ -112,6 +112,14 @@ describe('HubSpot meeting writer (@hubspot/api-client against the emulator)', ()
     expect(hs.control.meetings().map((m) => m.properties.hs_meeting_title)).toEqual(['Acme QBR (moved)']);
   });
 
+  it('one invalid meeting in a batch fails alone (not retryable), the others are written', async () => {
+    await start();
+    const outcomes = await writer.writeMeetings([meetingDraft(30), meetingDraft(31, { ownerId: 'not-an-owner' }), meetingDraft(32)]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(outcomes[1]).toMatchObject({ retryable: false, error: expect.stringContaining('VALIDATION_ERROR') });
+    expect(hs.control.meetings().map((m) => m.properties.mailbridge_key).sort()).toEqual([meetingDraft(30).key, meetingDraft(32).key].sort());
+  });
+
   it('a create whose answer is lost is retried as a read: one meeting per key', async () => {
     await start();
     const drafts = Array.from({ length: 5 }, (_, i) => meetingDraft(i + 10));
