@@ -31,6 +31,12 @@ export const GRAPH_PERMISSIONS = {
     { name: 'User.Read', why: 'sign the user in and read their address' },
     { name: 'offline_access', why: 'a refresh token, so the sync runs without the user' },
   ],
+  /** Meetings (issue 15), company mode: an application permission granted by an admin. */
+  calendarApplication: [
+    { name: 'Calendars.Read', why: "read each synced mailbox's calendar (calendarView delta) for meetings with CRM contacts", when: 'calendar.enabled' },
+  ],
+  /** Meetings, user mode: asked for in the consent link only when meetings are read. */
+  calendarDelegated: [{ name: 'Calendars.Read', why: "read the user's own calendar for meetings with CRM contacts", when: 'calendar.enabled' }],
 } as const satisfies Record<string, readonly Permission[]>;
 
 const GOOGLE = 'https://www.googleapis.com/auth/';
@@ -39,6 +45,11 @@ const GOOGLE = 'https://www.googleapis.com/auth/';
 export const GMAIL_PERMISSIONS = {
   /** Company and user mode: the one Gmail scope, through domain-wide delegation or consent. */
   mail: [{ name: `${GOOGLE}gmail.readonly`, why: 'read messages and history of each synced mailbox' }],
+  /**
+   * Meetings (issue 15): events only, read-only (narrower than `calendar.readonly`, which also
+   * reads calendar settings). Asked for with the Gmail scope when meetings are read.
+   */
+  calendar: [{ name: `${GOOGLE}calendar.events.readonly`, why: "read each synced user's calendar events for meetings with CRM contacts", when: 'calendar.enabled' }],
   /**
    * Company mode without `users`: asked for together (both must be granted in the domain-wide
    * delegation) while impersonating `directory.adminSubject`.
@@ -57,6 +68,8 @@ export const HUBSPOT_PERMISSIONS = {
     { name: 'crm.objects.deals.read', why: 'the CRM index: deals, their pipelines and stages' },
     { name: 'crm.objects.owners.read', why: 'who owns each deal: the backfill window and the rep a mailbox belongs to' },
     { name: 'crm.objects.emails.write', why: 'create, associate and delete the email engagements mailbridge logs' },
+    // The meetings API asks for the contacts scopes (developers.hubspot.com, "Activities | Meetings", scope requirements).
+    { name: 'crm.objects.contacts.write', why: 'create, update (moved, cancelled), associate and delete the meetings mailbridge logs' },
   ],
 } as const satisfies Record<string, readonly Permission[]>;
 
@@ -72,6 +85,7 @@ export const SALESFORCE_PERMISSIONS = {
       name: 'EditTask',
       why: 'create and delete EmailMessage and EmailMessageRelation records: their access follows activities (Edit Tasks), not object permissions',
     },
+    { name: 'EditEvent', why: 'create, update and delete the Events (and EventRelation rows) of logged meetings: Edit Events' },
   ],
   /** Objects read with View All, so every record reaches the index. */
   objectsRead: [
@@ -84,6 +98,8 @@ export const SALESFORCE_PERMISSIONS = {
   fieldsEdit: [
     { name: 'EmailMessage.Mailbridge_Key__c', why: 'the idempotency key of each logged email' },
     { name: 'EmailMessage.Mailbridge_Explanation__c', why: 'why the email was logged where it was' },
+    { name: 'Activity.Mailbridge_Key__c', why: 'the idempotency key of each logged meeting (Event external id)' },
+    { name: 'Activity.Mailbridge_Explanation__c', why: 'why the meeting was logged where it was' },
   ],
 } as const satisfies Record<string, readonly Permission[]>;
 

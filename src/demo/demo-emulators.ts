@@ -4,6 +4,8 @@
  * entries that point mailbridge at them, new-mail delivery, fault injection, a request tap, and
  * the activities the CRM holds, read back in one shape whichever CRM it is.
  */
+import type { CalendarControl } from '../emulators/common/calendar-control.js';
+import type { CalendarDescription } from '../emulators/common/calendar-store.js';
 import type { FaultRule } from '../emulators/common/faults.js';
 import type { RunningEmulator } from '../emulators/common/http-emulator.js';
 import type { SeedMessage } from '../emulators/common/mail-store.js';
@@ -11,6 +13,7 @@ import { startGmailEmulator } from '../emulators/gmail/gmail-emulator.js';
 import { startGraphEmulator } from '../emulators/graph/graph-emulator.js';
 import { startHubspotEmulator } from '../emulators/hubspot/hubspot-emulator.js';
 import { startSalesforceEmulator } from '../emulators/salesforce/salesforce-emulator.js';
+import { demoCalendars } from './demo-meetings.js';
 import { initialMailboxes, type DemoTenant } from './demo-tenant.js';
 
 export type DemoProvider = 'graph' | 'gmail';
@@ -46,6 +49,8 @@ export interface DemoEmulators {
   faultsServed(): number;
   /** The running servers, for request counting. */
   servers(): { mail: RunningEmulator; crm: RunningEmulator };
+  /** The mail emulator's calendars (seeded with demo-meetings.ts): move, cancel, delete meetings. */
+  calendar: CalendarControl;
   close(): Promise<void>;
 }
 
@@ -55,7 +60,8 @@ export async function startDemoEmulators(tenant: DemoTenant, provider: DemoProvi
   const mailboxes = initialMailboxes(tenant);
   const closers: (() => Promise<void>)[] = [];
   try {
-    const mail = provider === 'graph' ? await graphSide(mailboxes) : await gmailSide(mailboxes, tenant.mailboxAddresses);
+    const calendars = demoCalendars(tenant);
+    const mail = provider === 'graph' ? await graphSide(mailboxes, calendars) : await gmailSide(mailboxes, tenant.mailboxAddresses, calendars);
     closers.push(mail.close);
     const crmSide = crm === 'salesforce' ? await salesforceSide(tenant) : await hubspotSide(tenant);
     closers.push(crmSide.close);
@@ -76,6 +82,7 @@ export async function startDemoEmulators(tenant: DemoTenant, provider: DemoProvi
       },
       faultsServed: () => mail.server.faults.servedCount() + crmSide.server.faults.servedCount(),
       servers: () => ({ mail: mail.server, crm: crmSide.server }),
+      calendar: mail.calendar,
       close: async () => {
         for (const close of closers.reverse()) await close();
       },
@@ -91,28 +98,31 @@ interface MailSide {
   config: Record<string, unknown>;
   files: Record<string, string>;
   deliver(address: string, message: SeedMessage): void;
+  calendar: CalendarControl;
   close(): Promise<void>;
 }
 
-async function graphSide(mailboxes: ReturnType<typeof initialMailboxes>): Promise<MailSide> {
-  const graph = await startGraphEmulator({ mailboxes });
+async function graphSide(mailboxes: ReturnType<typeof initialMailboxes>, calendars: CalendarDescription[]): Promise<MailSide> {
+  const graph = await startGraphEmulator({ mailboxes, calendars });
   return {
     server: graph.emulator,
     // MSAL and the Graph SDK reach the emulator through `baseUrl` and `authorityHost` only.
     config: { provider: 'graph', mode: 'company', ...graph.credentials, baseUrl: graph.url, authorityHost: graph.url },
     files: {},
     deliver: (address, message) => void graph.control.addMessage(address, message),
+    calendar: graph.control,
     close: () => graph.close(),
   };
 }
 
-async function gmailSide(mailboxes: ReturnType<typeof initialMailboxes>, users: string[]): Promise<MailSide> {
-  const gmail = await startGmailEmulator({ mailboxes });
+async function gmailSide(mailboxes: ReturnType<typeof initialMailboxes>, users: string[], calendars: CalendarDescription[]): Promise<MailSide> {
+  const gmail = await startGmailEmulator({ mailboxes, calendars });
   return {
     server: gmail.emulator,
     config: { provider: 'gmail', mode: 'company', serviceAccountFile: GMAIL_SERVICE_ACCOUNT_FILE, users, rootUrl: `${gmail.url}/`, tokenOrigin: gmail.url },
     files: { [GMAIL_SERVICE_ACCOUNT_FILE]: JSON.stringify(gmail.serviceAccount, null, 2) },
     deliver: (address, message) => void gmail.control.addMessage(address, message),
+    calendar: gmail.control,
     close: () => gmail.close(),
   };
 }

@@ -139,7 +139,7 @@ export class SqliteAdminStore {
     );
     this.db.transaction(() => {
       for (const a of new Set(addresses.map((x) => x.toLowerCase()))) mark.run(a, at, error);
-    })();
+    }).immediate();
   }
 
   recordRound(r: SyncRoundRecord): void {

@@ -157,12 +157,12 @@ export class SqliteSyncStore implements SyncStore {
       saveLateQueue: p<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
 
-    this.checkpoint = db.transaction((mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>) => {
+    const checkpoint = db.transaction((mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>) => {
       for (const [reason, n] of Object.entries(counts)) if (n) this.stmt.count.run(mailboxId, reason, n);
       this.stmt.saveCursor.run(mailboxId, folder, cursor, this.now().toISOString());
     });
 
-    this.recordImport = db.transaction((r: ImportRecord) => {
+    const recordImport = db.transaction((r: ImportRecord) => {
       const a = r.activity;
       this.stmt.ledger.run(
         r.key, r.crmId, r.mailboxId, a.direction, a.sentAt, a.from.address, a.subject, a.messageId, a.inReplyTo,
@@ -176,7 +176,7 @@ export class SqliteSyncStore implements SyncStore {
       this.stmt.clearText.run(r.key);
       this.stmt.text.run(r.key, a.subject, a.text, people.map(([address]) => address).join(' '), r.key);
     });
-    this.claim = db.transaction((key: string, mailboxId: string): boolean => {
+    const claim = db.transaction((key: string, mailboxId: string): boolean => {
       if (this.stmt.has.get(key)) {
         this.stmt.holder.run(key, mailboxId);
         return false;
@@ -186,6 +186,12 @@ export class SqliteSyncStore implements SyncStore {
       this.stmt.claimHolder.run(key, mailboxId);
       return false;
     });
+    // Every write transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting out
+    // the busy timeout behind another process. A deferred one that read first fails at once with
+    // "database is locked" when another process committed since its read (WAL snapshot).
+    this.checkpoint = (...args) => checkpoint.immediate(...args);
+    this.recordImport = (r) => recordImport.immediate(r);
+    this.claim = (key, mailboxId) => claim.immediate(key, mailboxId);
 
     this.releaseClaim = (key) => void this.stmt.release.run(key);
     this.rememberForgottenKey = prepareRememberForgotten(db, now);

@@ -161,7 +161,8 @@ describe('worker pool: 3 workers on PostgreSQL with SIGKILLs end like one embedd
       const status = await runCli(['status', '--config', workspace.configFile, '--json'], databaseUrl);
       const pool = (JSON.parse(status) as { pool: { workers: { id: string }[]; queue: { queued: number; running: number; failed: number } } }).pool;
       expect(pool.workers.length).toBeGreaterThanOrEqual(3);
-      expect(pool.queue).toEqual({ queued: 0, running: 0, failed: 0 });
+      // On failure, the workers' logs say why each try of a job failed.
+      expect(pool.queue, workers.map((w) => w.stderr()).join('\n')).toEqual({ queued: 0, running: 0, failed: 0 });
 
       // Rolling restart: SIGTERM lets each worker finish and leave; they exit 0.
       for (const w of live()) w.child.kill('SIGTERM');

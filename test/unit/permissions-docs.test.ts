@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allPermissionNames, GMAIL_PERMISSIONS, GRAPH_PERMISSIONS, names } from '../../src/core/permissions.js';
 import { DIRECTORY_SCOPES } from '../../src/providers/gmail/gmail-directory.js';
-import { GMAIL_SCOPES } from '../../src/providers/gmail/gmail-tokens.js';
-import { DELEGATED_SCOPES } from '../../src/providers/graph/graph-tokens.js';
+import { GMAIL_SCOPES, gmailScopes } from '../../src/providers/gmail/gmail-tokens.js';
+import { DELEGATED_SCOPES, delegatedScopes } from '../../src/providers/graph/graph-tokens.js';
 
 const doc = readFileSync(new URL('../../docs/permissions.md', import.meta.url), 'utf8');
 
@@ -30,6 +30,14 @@ describe('permissions registry and its documentation', () => {
     expect(DELEGATED_SCOPES).toEqual(names(GRAPH_PERMISSIONS.delegated));
     expect(GMAIL_SCOPES).toEqual(names(GMAIL_PERMISSIONS.mail));
     expect(DIRECTORY_SCOPES).toEqual(names(GMAIL_PERMISSIONS.directory));
+  });
+
+  it('meetings add the registry calendar scopes, and only when meetings are read', () => {
+    expect(delegatedScopes(false)).toEqual(names(GRAPH_PERMISSIONS.delegated));
+    expect(delegatedScopes(true)).toEqual([...names(GRAPH_PERMISSIONS.delegated), ...names(GRAPH_PERMISSIONS.calendarDelegated)]);
+    expect(names(GRAPH_PERMISSIONS.calendarApplication)).toEqual(['Calendars.Read']);
+    expect(gmailScopes(false)).toEqual(names(GMAIL_PERMISSIONS.mail));
+    expect(gmailScopes(true)).toEqual([...names(GMAIL_PERMISSIONS.mail), ...names(GMAIL_PERMISSIONS.calendar)]);
   });
 
   it('company mode lists users and group members: the directory read permissions are in the registry', () => {

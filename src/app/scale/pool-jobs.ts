@@ -4,9 +4,9 @@
  *   then one mailbox job per mailbox;
  * - a mailbox job (one per mailbox at a time): that mailbox's sync, pages written through the
  *   idempotent CRM write and the ledger, the cursor saved last.
- * A job that ends early (the worker stops, a transient error, the mailbox held elsewhere) throws,
- * so pg-boss retries it with backoff; a SIGKILLed worker's job expires and is retried the same
- * way. Payloads carry ids only: the mailbox's address is looked up from the provider's list.
+ * A job that ends early (the worker stops, a transient error) throws, so pg-boss retries it with
+ * backoff; a SIGKILLed worker's job expires and is retried the same way. A mailbox a live process
+ * holds is that process's to sync: its job ends and is queued again after the retry delay. Payloads carry ids only: the mailbox's address is looked up from the provider's list.
  */
 import type { Mailbox } from '../../core/ports.js';
 import { adminParts } from '../admin/admin-parts.js';
@@ -30,6 +30,8 @@ export interface PoolJobContext {
   /** Opens the job's tenant; closed when the job ends. */
   open(tenantId: string): OpenTenant | null;
   enqueue(job: Job): Promise<boolean>;
+  /** Queues the job again after the retry delay (a no-op when one of its key already waits). */
+  enqueueLater(job: Job): Promise<boolean>;
   logger: JobLogger;
   holder: string;
 }
@@ -109,7 +111,15 @@ async function syncOneMailbox(tenant: OpenTenant, mailboxId: string, signal: Abo
     if (outcome.stopped) throw new JobNotDoneError('worker stopping: the batch in flight is saved, the rest of the mailbox is released');
     return;
   }
-  if (outcome.code === 'leased') throw new JobNotDoneError(`mailbox ${outcome.address} is held by another process; retried later`);
+  if (outcome.code === 'leased') {
+    // A live process holds the mailbox: this job's own earlier try, still running after pg-boss
+    // took it for lost (expired), or a `run` on this host. That process is syncing it now. Failing
+    // here would spend this job's tries while the holder works, and send it to the dead letters;
+    // instead the job ends and one is queued to look again after the retry delay.
+    const again = await ctx.enqueueLater({ kind: 'mailbox', tenant: tenant.config.id, mailbox: mailboxId });
+    log.info({ mailbox: outcome.address, queuedAgain: again }, 'mailbox held by another process; looked at again later');
+    return;
+  }
   tenant.admin.recordRun(outcome.address, outcome.mailboxId, outcome.error, { code: outcome.code });
   log.warn({ mailbox: outcome.address, code: outcome.code, error: outcome.error }, 'mailbox failed');
   throw new JobNotDoneError(`mailbox ${outcome.address} failed (${outcome.code ?? 'error'}): ${outcome.error}`);

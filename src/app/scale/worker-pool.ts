@@ -62,6 +62,7 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
             return t ? openTenant(config, t) : null;
           },
           enqueue: (next) => queue.enqueue(next),
+          enqueueLater: (next) => queue.enqueue(next, { afterRetryDelay: true }),
           logger,
           holder,
         });

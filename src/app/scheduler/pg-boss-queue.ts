@@ -98,10 +98,14 @@ export class PgBossJobQueue implements JobQueue {
     else await this.boss.createQueue(name, options);
   }
 
-  /** Queues the job unless one of the same key already waits; false when it did. */
-  async enqueue(job: Job): Promise<boolean> {
+  /**
+   * Queues the job unless one of the same key already waits; false when it did. With
+   * `afterRetryDelay`, it becomes due only after the queue's retry delay.
+   */
+  async enqueue(job: Job, opts: { afterRetryDelay?: boolean } = {}): Promise<boolean> {
     await this.start();
-    const id = await this.boss.send(QUEUE_OF[job.kind], jobData(job), { singletonKey: singletonKey(job) });
+    const startAfter = opts.afterRetryDelay ? { startAfter: this.opts.retryDelaySeconds ?? 30 } : {};
+    const id = await this.boss.send(QUEUE_OF[job.kind], jobData(job), { singletonKey: singletonKey(job), ...startAfter });
     return id !== null;
   }
 

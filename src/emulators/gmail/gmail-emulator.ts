@@ -8,7 +8,10 @@ import type { FaultRule } from '../common/faults.js';
 import { serveControl } from '../common/control-routes.js';
 import { startHttpEmulator, type EmulatorRequest, type EmulatorResponse, type RunningEmulator } from '../common/http-emulator.js';
 import { MailStore, type MailboxDescription, type SeedMessage } from '../common/mail-store.js';
+import { CalendarStore, type CalendarDescription } from '../common/calendar-store.js';
+import { calendarControl, serveCalendarControl, type CalendarControl } from '../common/calendar-control.js';
 import { GmailApi, gmailRoute } from './gmail-api.js';
+import { GoogleCalendarApi, googleCalendarRoute } from './google-calendar-api.js';
 import { GmailAuthority, type OAuthClientCredentials, type ServiceAccountKey } from './gmail-auth.js';
 import { batchResponse, batchTooLarge, parseBatchRequest } from './gmail-batch.js';
 import { gmailError, gmailFaultBody, gmailQuotaError, GOOGLE_WWW_AUTHENTICATE, type QuotaErrorMode } from './gmail-errors.js';
@@ -30,9 +33,15 @@ export interface GmailEmulatorOptions {
   bareHistoryRecords?: boolean;
   /** How a spent per-user quota is answered (default `legacy-403`, the documented form). */
   quotaError?: QuotaErrorMode;
+  /** Google Calendar: calendars served at `/calendar/v3/calendars/{id}/events` (their users are created when absent). */
+  calendars?: CalendarDescription[];
+  /** The calendars' own zone, where all-day dates are days (default `UTC`). */
+  calendarTimeZone?: string;
+  /** Calendar API requests per user per minute (default 600, the 2026 quota guide). */
+  calendarRequestsPerMinute?: number;
 }
 
-export interface GmailEmulatorControl {
+export interface GmailEmulatorControl extends CalendarControl {
   addMessage(address: string, message: SeedMessage): string;
   deleteMessage(address: string, gmailId: string): boolean;
   /** Marks read or unread: a history record with UNREAD removed or added. */
@@ -69,6 +78,7 @@ export interface GmailEmulator {
   /** OAuth client for the per-user web flow. */
   oauthClient: OAuthClientCredentials;
   store: MailStore;
+  calendarStore: CalendarStore;
   control: GmailEmulatorControl;
   close(): Promise<void>;
 }
@@ -78,6 +88,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Starts a Gmail emulator on 127.0.0.1 (random port unless given). */
 export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promise<GmailEmulator> {
   const store = new MailStore(opts.mailboxes ?? []);
+  for (const c of opts.calendars ?? []) store.addMailbox(c.address);
+  const calendarStore = new CalendarStore(opts.calendars ?? []);
+  const calendarApi = new GoogleCalendarApi(calendarStore, opts.calendarTimeZone);
+  // The Calendar API has its own per-user quota, separate from Gmail's units.
+  const calendarQuota = new UserQuota({ unitsPerWindow: opts.calendarRequestsPerMinute ?? 600, windowMs: 60_000, concurrency: 10, getCost: 1 });
   const auth = new GmailAuthority(store);
   const api = new GmailApi(store, { bareHistoryRecords: opts.bareHistoryRecords ?? true });
   const directory = new DirectoryApi(store, opts.directory);
@@ -121,6 +136,8 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     if (req.path.startsWith('/__mock/')) return controlRoute(req);
     const identity = auth.handle(req);
     if (identity) return identity;
+    const calendarRoute = googleCalendarRoute(req.path);
+    if (calendarRoute) return serveCalendar(req, calendarRoute.calendarId);
     if (directoryRoute(req.path)) {
       const subject = auth.authenticate(req);
       if (!subject) return gmailError(401, 'Invalid Credentials', 'authError');
@@ -175,7 +192,37 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     }
   };
 
+  /** One Calendar API call: auth, its own quota and concurrency, then the resource. */
+  const serveCalendar = async (req: EmulatorRequest, calendarId: string): Promise<EmulatorResponse> => {
+    const user = auth.authenticate(req);
+    if (!user) return gmailError(401, 'Invalid Credentials', 'authError');
+    if (denied.has('calendar.events.list')) return refused();
+    const counters = self.running!.counters;
+    const gate = calendarQuota.enter(user);
+    if (!gate.ok) {
+      counters.count('throttled');
+      return gmailError(429, 'Rate Limit Exceeded', 'rateLimitExceeded', 'usageLimits');
+    }
+    try {
+      // Errors guide: 403 (or 429) rateLimitExceeded / userRateLimitExceeded, "respond the same way".
+      if (!calendarQuota.charge(user, 1).ok) {
+        counters.count('throttled');
+        return gmailError(403, 'Rate Limit Exceeded', 'rateLimitExceeded', 'usageLimits');
+      }
+      counters.enter(user);
+      try {
+        if (latencyMs > 0) await sleep(latencyMs);
+        return calendarApi.serve(req, calendarId, user);
+      } finally {
+        counters.leave(user);
+      }
+    } finally {
+      calendarQuota.leave(user);
+    }
+  };
+
   const control: GmailEmulatorControl = {
+    ...calendarControl(calendarStore, (address) => calendarApi.expire(address), (address) => store.addMailbox(address)),
     addMessage: (address, message) => gmailId(store.addMessage(address, message).key),
     deleteMessage: (address, id) => {
       const m = store.liveAt(address).find((x) => gmailId(x.key) === id);
@@ -215,6 +262,8 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
   };
 
   function controlRoute(req: EmulatorRequest): EmulatorResponse {
+    const calendarAnswer = serveCalendarControl(req, control);
+    if (calendarAnswer) return calendarAnswer;
     // `POST /__mock/deny {"calls": [kinds]}`: refuse these call kinds with 403 ([] grants all again).
     if (req.method === 'POST' && req.path === '/__mock/deny') {
       control.denyCalls(req.json<{ calls?: string[] }>()?.calls ?? []);
@@ -233,6 +282,8 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
       if (req.path.startsWith('/o/oauth2')) return 'authorize';
       const dir = directoryRoute(req.path);
       if (dir) return dir;
+      const calendar = googleCalendarRoute(req.path);
+      if (calendar) return calendar.kind;
       return gmailRoute(req.path, auth.authenticate(req)).kind;
     },
     faultBody: (status) => gmailFaultBody(status),
@@ -247,6 +298,7 @@ export async function startGmailEmulator(opts: GmailEmulatorOptions = {}): Promi
     serviceAccount: auth.serviceAccount,
     oauthClient: auth.oauthClient,
     store,
+    calendarStore,
     control,
     close: () => running.close(),
   };

@@ -10,6 +10,7 @@ import { aliveAt, folderAt, headerValue, type MailStore, type StoredMessage } fr
 import { PageTokens } from '../common/page-tokens.js';
 import { buildRawMessage } from '../common/raw-message.js';
 import type { GraphPrincipal } from './graph-auth.js';
+import { graphCalendarKind, type GraphCalendarApi } from './graph-calendar-api.js';
 import { graphError } from './graph-errors.js';
 import { parseMessageSearch } from './graph-kql.js';
 import {
@@ -74,6 +75,8 @@ export interface GraphApiOptions {
   quirks?: GraphQuirks;
   /** Call kinds (`users.list`, `messages.delta`, …) refused with 403, as a missing permission is. */
   denied?: Set<string>;
+  /** The calendar routes (`calendarView/delta`, `events/{id}`). */
+  calendar?: GraphCalendarApi;
 }
 
 /** Parsed route of a Graph request under `/v1.0`. */
@@ -154,7 +157,9 @@ export class GraphApi {
     const mailbox = this.store.mailbox(who)?.address ?? who.toLowerCase();
     const rest = user[2] ?? '';
     let kind = 'user.get';
-    if (/\/messages\/delta$/i.test(rest)) kind = 'messages.delta';
+    const calendarKind = graphCalendarKind(rest);
+    if (calendarKind) kind = calendarKind;
+    else if (/\/messages\/delta$/i.test(rest)) kind = 'messages.delta';
     else if (/^\/mailfolders\/?$/i.test(rest)) kind = 'folders.list';
     else if (/^\/mailfolders\/[^/]+\/?$/i.test(rest)) kind = 'folders.get';
     else if (/\/messages\/?$/i.test(rest)) kind = 'messages.list';
@@ -197,6 +202,8 @@ export class GraphApi {
     if (rest === '' || rest === '/') {
       return { status: 200, body: { id: box.id, mail: box.address, userPrincipalName: box.address, displayName: box.displayName } };
     }
+    const calendarKind = graphCalendarKind(rest);
+    if (calendarKind && this.options.calendar) return this.options.calendar.serve(req, calendarKind, box, rest, origin);
     if (/^\/mailfolders\/?$/i.test(rest)) return this.listFolders(box.address);
     if (/^\/messages\/?$/i.test(rest)) return this.listMessages(req, box.address, null, origin, path);
     const message = /^\/messages\/([^/]+)(\/\$value)?$/i.exec(rest);

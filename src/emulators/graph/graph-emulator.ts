@@ -7,7 +7,10 @@ import { startHttpEmulator, type EmulatorRequest, type EmulatorResponse, type Ru
 import type { FaultRule } from '../common/faults.js';
 import { serveControl } from '../common/control-routes.js';
 import { MailStore, type MailboxDescription, type SeedMessage } from '../common/mail-store.js';
+import { CalendarStore, type CalendarDescription } from '../common/calendar-store.js';
+import { calendarControl, serveCalendarControl, type CalendarControl } from '../common/calendar-control.js';
 import { GraphApi } from './graph-api.js';
+import { GraphCalendarApi, type GraphCalendarOptions } from './graph-calendar-api.js';
 import { GraphAuthority, type GraphCredentials } from './graph-auth.js';
 import { serveBatch } from './graph-batch.js';
 import { CONCURRENCY_THROTTLE_CODE, graphError, graphFaultBody, graphFaultHeaders, nextRequestId } from './graph-errors.js';
@@ -31,10 +34,13 @@ export interface GraphEmulatorOptions {
   deniedCalls?: string[];
   /** Each delta round also replays the previous round's changes (default off). */
   deltaReplays?: boolean;
+  /** Calendars served at `/users/{id}/calendarView/delta` (their mailboxes are created when absent). */
+  calendars?: CalendarDescription[];
+  calendar?: Partial<GraphCalendarOptions>;
 }
 
 /** What tests, the demo and `mailbridge emulate graph` drive the emulator with. */
-export interface GraphEmulatorControl {
+export interface GraphEmulatorControl extends CalendarControl {
   /** Delivers new mail; returns its Graph message id. */
   addMessage(address: string, message: SeedMessage): string;
   deleteMessage(address: string, graphId: string): boolean;
@@ -72,6 +78,7 @@ export interface GraphEmulator {
   tokenUrl: string;
   credentials: GraphCredentials;
   store: MailStore;
+  calendarStore: CalendarStore;
   control: GraphEmulatorControl;
   close(): Promise<void>;
 }
@@ -98,8 +105,14 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   };
   const auth = new GraphAuthority(credentials, store);
   const denied = new Set(opts.deniedCalls ?? []);
+  for (const c of opts.calendars ?? []) store.addMailbox(c.address);
+  const calendarStore = new CalendarStore(opts.calendars ?? []);
+  const calendarApi = new GraphCalendarApi(calendarStore, {
+    defaultPageSize: 10, sparseOccurrences: false, expiredDeltaStatus: 410, ...opts.calendar,
+  });
   const api = new GraphApi(store, {
     denied,
+    calendar: calendarApi,
     ...(opts.groups ? { groups: opts.groups } : {}),
     defaultDeltaPageSize: opts.defaultDeltaPageSize ?? 10,
     quirks: { sentItemsWithoutHeaders: opts.sentItemsWithoutHeaders ?? false, deltaReplays: opts.deltaReplays ?? false },
@@ -157,6 +170,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   };
 
   const control: GraphEmulatorControl = {
+    ...calendarControl(calendarStore, (address) => calendarApi.expire(address), (address) => store.addMailbox(address)),
     addMessage: (address, message) => graphMessageId(store.addMessage(address, message).key),
     deleteMessage: (address, graphId) => store.deleteMessage(address, storeKey(graphId)),
     setRead: (address, graphId, isRead) => store.setRead(address, storeKey(graphId), isRead),
@@ -185,6 +199,8 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   };
 
   function controlRoute(req: EmulatorRequest): EmulatorResponse {
+    const calendarAnswer = serveCalendarControl(req, control);
+    if (calendarAnswer) return calendarAnswer;
     // `POST /__mock/deny {"calls": [kinds]}`: refuse these call kinds with 403 ([] grants all again).
     if (req.method === 'POST' && req.path === '/__mock/deny') {
       control.denyCalls(req.json<{ calls?: string[] }>()?.calls ?? []);
@@ -216,6 +232,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     tokenUrl: `${running.url}/${credentials.tenantId}/oauth2/v2.0/token`,
     credentials,
     store,
+    calendarStore,
     control,
     close: () => running.close(),
   };

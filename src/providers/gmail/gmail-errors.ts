@@ -59,6 +59,8 @@ export function googleStatusError(status: number, body: unknown, headers: unknow
   if (status === 429 || (status === 403 && reason && RATE_REASONS.has(reason))) {
     return new SyncError('rate-limited', withWait(message, retryAfterMs), { status, retryAfterMs, cause });
   }
+  // Calendar: a sync token the service no longer accepts (`fullSyncRequired`, `updatedMinTooLongAgo`).
+  if (status === 410) return new SyncError('invalid-cursor', message, { status, cause });
   if (status === 403) return new SyncError('permission', message, { status, cause });
   if (status === 404) return new SyncError('not-found', message, { status, cause });
   if (status >= 500 || status < 200) return new SyncError('transient', message, { status, retryAfterMs, cause });

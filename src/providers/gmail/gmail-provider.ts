@@ -16,7 +16,10 @@ import { MemoryTokenStore, type TokenStore } from '../common/token-store.js';
 import { buildBatch, parseBatch } from './gmail-batch.js';
 import { googleStatusError, toProviderError } from './gmail-errors.js';
 import { folderOfLabels, gmailMessage, historyPage, listPage, profile, toMessageBody, toMessageMeta, type GmailMessage } from './gmail-mapper.js';
-import { GmailUserAuth, delegatedJwt, type OAuthClientConfig, type ServiceAccountCredentials } from './gmail-tokens.js';
+import { GmailUserAuth, delegatedJwt, gmailScopes, type OAuthClientConfig, type ServiceAccountCredentials } from './gmail-tokens.js';
+import { calendar, type calendar_v3 } from '@googleapis/calendar';
+import type { CalendarPage, CalendarProvider, CalendarWindow } from '../../core/meeting.js';
+import { readGoogleCalendar } from './google-calendar.js';
 import { listDirectoryUsers, type DirectoryConfig } from './gmail-directory.js';
 import type { MailProbe } from '../common/mail-probe.js';
 
@@ -46,6 +49,14 @@ export interface GmailProviderConfig {
   batchSize?: number;
   maxResyncs?: number;
   onStatus?: StatusListener;
+  /** Meetings are read too: the calendar scope is asked for with Gmail's (delegation and consent). */
+  calendar?: boolean;
+  /** Default `https://www.googleapis.com/` (where the Calendar API lives). */
+  calendarRootUrl?: string;
+  /** `maxResults` of calendar pages (default 250). */
+  calendarPageSize?: number;
+  /** Calendar requests per user; default 600 / minute, 8 concurrent (used at 75%): its own quota, not Gmail's units. */
+  calendarLimits?: Partial<RateLimit>;
 }
 
 const LABELS: Record<ScanFolder, string> = { inbox: 'INBOX', sent: 'SENT' };
@@ -55,6 +66,8 @@ const COST = { list: 5, history: 2, profile: 1 };
 interface Session {
   auth: OAuth2Client;
   api: gmail_v1.Gmail;
+  /** The Calendar client over the same auth, made on first use. */
+  calendar?: calendar_v3.Calendar;
 }
 
 /** Cursor forms: `h:<historyId>` (increments) or `f:<historyId>:<pageToken>` (a full sync under way). */
@@ -65,9 +78,10 @@ function parseCursor(cursor: string | null): { historyId: string; pageToken: str
   return { historyId, pageToken: pageToken ?? null, full: kind === 'f' };
 }
 
-export class GmailProvider implements MailProvider {
+export class GmailProvider implements MailProvider, CalendarProvider {
   readonly kind = 'gmail' as const;
   private readonly limiter: MailboxLimiter;
+  private readonly calendarLimiter: MailboxLimiter;
   private readonly retry: RetryOptions;
   private readonly statuses: ConnectionStatuses;
   private readonly userAuth: GmailUserAuth | null;
@@ -76,12 +90,13 @@ export class GmailProvider implements MailProvider {
 
   constructor(private readonly config: GmailProviderConfig) {
     this.limiter = new MailboxLimiter({ limit: 15_000, windowMs: 60_000, concurrency: 8, ...config.limits });
+    this.calendarLimiter = new MailboxLimiter({ limit: 600, windowMs: 60_000, concurrency: 8, ...config.calendarLimits });
     this.retry = { ...DEFAULT_RETRY, ...config.retry };
     this.statuses = new ConnectionStatuses(config.onStatus);
     this.rootUrl = (config.rootUrl ?? 'https://gmail.googleapis.com/').replace(/\/?$/, '/');
     if (config.mode === 'user') {
       if (!config.oauthClient) throw new SyncError('bad-input', 'user mode needs an OAuth client');
-      this.userAuth = new GmailUserAuth(config.oauthClient, config.tokenStore ?? new MemoryTokenStore(), config.tokenOrigin);
+      this.userAuth = new GmailUserAuth(config.oauthClient, config.tokenStore ?? new MemoryTokenStore(), config.tokenOrigin, gmailScopes(config.calendar ?? false));
       for (const u of config.users) this.statuses.set(u, 'invited');
     } else {
       if (!config.serviceAccount) throw new SyncError('bad-input', 'company mode needs a service account');
@@ -115,7 +130,7 @@ export class GmailProvider implements MailProvider {
       if (!client) throw new SyncError('auth', 'user has not connected', { retryable: false });
       auth = client;
     } else {
-      auth = delegatedJwt(this.config.serviceAccount!, key, this.config.tokenOrigin);
+      auth = delegatedJwt(this.config.serviceAccount!, key, this.config.tokenOrigin, gmailScopes(this.config.calendar ?? false));
     }
     const api = gmail({
       version: 'v1',
@@ -131,14 +146,14 @@ export class GmailProvider implements MailProvider {
   }
 
   /** One call (or batch) for a user: limiter, retries, 401 → refresh once → revoked. */
-  private async call<T>(address: string, units: number, fn: (s: Session) => Promise<T>): Promise<T> {
+  private async call<T>(address: string, units: number, fn: (s: Session) => Promise<T>, limiter: MailboxLimiter = this.limiter): Promise<T> {
     let refreshed = false;
     try {
       const session = await this.session(address);
       const result = await withRetries(
         async () => {
           try {
-            return await this.limiter.run(address, () => fn(session), { cost: units });
+            return await limiter.run(address, () => fn(session), { cost: units });
           } catch (raw) {
             const error = toProviderError(raw);
             // A refused credential (a setting to fix) is not helped by a token refresh.
@@ -158,7 +173,7 @@ export class GmailProvider implements MailProvider {
         toProviderError,
         this.retry,
         (error, delay) => {
-          if (error.code === 'rate-limited') this.limiter.pause(address, delay);
+          if (error.code === 'rate-limited') limiter.pause(address, delay);
         },
       );
       if (this.statuses.get(address) !== 'connected') this.statuses.set(address, 'connected');
@@ -166,7 +181,7 @@ export class GmailProvider implements MailProvider {
     } catch (raw) {
       const error = toProviderError(raw);
       // "Retry after <time>" beyond what a call may wait: nothing else of this user goes before it.
-      if (error.code === 'rate-limited' && error.retryAfterMs !== null) this.limiter.pause(address, error.retryAfterMs);
+      if (error.code === 'rate-limited' && error.retryAfterMs !== null) limiter.pause(address, error.retryAfterMs);
       if (error.code === 'auth') this.statuses.set(address, 'revoked');
       else if (error.retryable) this.statuses.set(address, 'failing');
       throw error;
@@ -458,7 +473,38 @@ export class GmailProvider implements MailProvider {
     return null;
   }
 
+  /**
+   * The user's primary calendar (events.list with sync tokens), through the same auth session
+   * and retries as the mail; the Calendar API's own per-user quota has its own limiter.
+   */
+  readCalendar(mailbox: { id: string; address: string }, cursor: string | null, window: CalendarWindow): AsyncIterable<CalendarPage> {
+    const rootUrl = (this.config.calendarRootUrl ?? 'https://www.googleapis.com/').replace(/\/?$/, '/');
+    return readGoogleCalendar(
+      (fn) =>
+        this.call(
+          mailbox.address,
+          1,
+          (s) => {
+            s.calendar ??= calendar({
+              version: 'v3',
+              auth: s.auth as unknown as calendar_v3.Options['auth'],
+              rootUrl,
+              retry: false,
+              timeout: this.config.requestTimeoutMs ?? 30_000,
+            });
+            return fn(s.calendar);
+          },
+          this.calendarLimiter,
+        ),
+      mailbox,
+      cursor,
+      window,
+      { pageSize: this.config.calendarPageSize ?? 250, maxResyncs: this.config.maxResyncs ?? 2 },
+    );
+  }
+
   async close(): Promise<void> {
+    await this.calendarLimiter.stop();
     await this.limiter.stop();
   }
 }

@@ -12,6 +12,11 @@ import { GMAIL_PERMISSIONS, names } from '../../core/permissions.js';
 
 /** From the permissions registry (core/permissions.ts). */
 export const GMAIL_SCOPES = names(GMAIL_PERMISSIONS.mail);
+
+/** The scopes to ask for: the calendar's too when meetings are read (each must be granted, in the delegation or the consent). */
+export function gmailScopes(calendar: boolean): string[] {
+  return calendar ? [...GMAIL_SCOPES, ...names(GMAIL_PERMISSIONS.calendar)] : GMAIL_SCOPES;
+}
 const GOOGLE_TOKEN_HOST = 'oauth2.googleapis.com';
 
 export interface ServiceAccountCredentials {
@@ -40,8 +45,8 @@ export function redirectTokenRequests(client: AuthClient, origin: string | undef
 }
 
 /** A JWT client impersonating `user` (domain-wide delegation). */
-export function delegatedJwt(sa: ServiceAccountCredentials, user: string, tokenOrigin?: string): JWT {
-  const jwt = new JWT({ email: sa.client_email, key: sa.private_key, keyId: sa.private_key_id, scopes: GMAIL_SCOPES, subject: user });
+export function delegatedJwt(sa: ServiceAccountCredentials, user: string, tokenOrigin?: string, scopes: string[] = GMAIL_SCOPES): JWT {
+  const jwt = new JWT({ email: sa.client_email, key: sa.private_key, keyId: sa.private_key_id, scopes, subject: user });
   redirectTokenRequests(jwt, tokenOrigin);
   return jwt;
 }
@@ -55,6 +60,7 @@ export class GmailUserAuth {
     private readonly client: OAuthClientConfig,
     private readonly store: TokenStore,
     private readonly tokenOrigin?: string,
+    private readonly scopes: string[] = GMAIL_SCOPES,
   ) {}
 
   private key(address: string): string {
@@ -74,7 +80,7 @@ export class GmailUserAuth {
     const url = c.generateAuthUrl({
       access_type: 'offline',
       prompt: 'consent',
-      scope: GMAIL_SCOPES,
+      scope: this.scopes,
       login_hint: address,
       state,
       code_challenge: codeChallenge,

@@ -13,7 +13,9 @@ import { DEFAULT_RETRY, waitsTooLong, withRetries, type RetryOptions } from '../
 import { MemoryTokenStore, type TokenStore } from '../common/token-store.js';
 import { graphStatusError, toProviderError } from './graph-errors.js';
 import { graphMessageRow, graphPage, toMessageMeta, type GraphMessageRow } from './graph-mapper.js';
-import { AppTokenSource, DelegatedAuth, type GraphAuthConfig, type TokenSource } from './graph-tokens.js';
+import { AppTokenSource, DelegatedAuth, delegatedScopes, type GraphAuthConfig, type TokenSource } from './graph-tokens.js';
+import type { CalendarPage, CalendarProvider, CalendarWindow } from '../../core/meeting.js';
+import { readGraphCalendar } from './graph-calendar.js';
 import { createGraphClient, linkToPath } from './graph-transport.js';
 import type { MailProbe } from '../common/mail-probe.js';
 
@@ -37,6 +39,10 @@ export interface GraphProviderConfig {
   /** Resyncs allowed per scan after an expired cursor (default 2). */
   maxResyncs?: number;
   onStatus?: StatusListener;
+  /** Meetings are read too: user mode's consent also asks for `Calendars.Read`. */
+  calendar?: boolean;
+  /** `Prefer: odata.maxpagesize` for calendar delta pages (default 100). */
+  calendarPageSize?: number;
 }
 
 const SELECT = [
@@ -65,7 +71,7 @@ interface BatchItemResult {
   body?: { body?: { contentType?: string; content?: string } };
 }
 
-export class GraphProvider implements MailProvider {
+export class GraphProvider implements MailProvider, CalendarProvider {
   readonly kind = 'graph' as const;
   private readonly limiter: MailboxLimiter;
   private readonly retry: RetryOptions;
@@ -79,7 +85,8 @@ export class GraphProvider implements MailProvider {
     this.retry = { ...DEFAULT_RETRY, ...config.retry };
     this.statuses = new ConnectionStatuses(config.onStatus);
     this.appTokens = config.mode === 'company' ? new AppTokenSource(config.auth) : null;
-    this.delegated = config.mode === 'user' ? new DelegatedAuth(config.auth, config.tokenStore ?? new MemoryTokenStore()) : null;
+    this.delegated =
+      config.mode === 'user' ? new DelegatedAuth(config.auth, config.tokenStore ?? new MemoryTokenStore(), delegatedScopes(config.calendar ?? false)) : null;
     for (const u of config.mode === 'user' ? (config.users ?? []) : []) this.statuses.set(u, 'invited');
   }
 
@@ -404,6 +411,17 @@ export class GraphProvider implements MailProvider {
     if (!firstIds.length) return 'no message in Inbox or Sent Items to read';
     await this.call(mailbox.address, (c) => c.api(`/users/${encodeURIComponent(mailbox.id)}/messages/${encodeURIComponent(firstIds[0]!)}`).select(['body']).get());
     return null;
+  }
+
+  /**
+   * The mailbox's calendar (calendarView delta), through the same session, limiter and retries
+   * as its mail: Outlook counts both against one per-mailbox budget (API_NOTES §8.3).
+   */
+  readCalendar(mailbox: { id: string; address: string }, cursor: string | null, window: CalendarWindow): AsyncIterable<CalendarPage> {
+    return readGraphCalendar((fn) => this.call(mailbox.address, fn), mailbox, cursor, window, {
+      pageSize: this.config.calendarPageSize ?? 100,
+      maxResyncs: this.config.maxResyncs ?? 2,
+    });
   }
 
   /** Stops the limiters (pending calls are dropped). */

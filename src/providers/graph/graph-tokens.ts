@@ -39,6 +39,11 @@ const APP_SCOPES = ['https://graph.microsoft.com/.default'];
 /** User mode's consent asks for the registry's delegated permissions (core/permissions.ts). */
 export const DELEGATED_SCOPES = names(GRAPH_PERMISSIONS.delegated);
 
+/** The delegated scopes to ask for: the calendar's only when meetings are read (a consent given without them stays valid). */
+export function delegatedScopes(calendar: boolean): string[] {
+  return calendar ? [...DELEGATED_SCOPES, ...names(GRAPH_PERMISSIONS.calendarDelegated)] : DELEGATED_SCOPES;
+}
+
 function msalConfig(config: GraphAuthConfig, cachePlugin?: ICachePlugin): Configuration {
   return {
     auth: {
@@ -133,6 +138,7 @@ export class DelegatedAuth {
   constructor(
     private readonly config: GraphAuthConfig,
     private readonly store: TokenStore,
+    private readonly scopes: string[] = DELEGATED_SCOPES,
   ) {}
 
   private key(address: string): string {
@@ -153,7 +159,7 @@ export class DelegatedAuth {
   async authorizationUrl(address: string, redirectUri: string, state?: string): Promise<{ url: string; codeVerifier: string }> {
     const { verifier, challenge } = await this.crypto.generatePkceCodes();
     const url = await this.app(address).getAuthCodeUrl({
-      scopes: DELEGATED_SCOPES,
+      scopes: this.scopes,
       redirectUri,
       codeChallenge: challenge,
       codeChallengeMethod: 'S256',
@@ -176,7 +182,7 @@ export class DelegatedAuth {
   /** Redeems the code the redirect carried; the refresh token lands in the TokenStore. */
   async completeAuthorization(address: string, code: string, codeVerifier: string, redirectUri: string): Promise<void> {
     try {
-      await this.app(address).acquireTokenByCode({ code, codeVerifier, redirectUri, scopes: DELEGATED_SCOPES });
+      await this.app(address).acquireTokenByCode({ code, codeVerifier, redirectUri, scopes: this.scopes });
     } catch (error) {
       throw msalError(error);
     }
@@ -197,7 +203,7 @@ export class DelegatedAuth {
         const accounts = await app.getTokenCache().getAllAccounts();
         const account = accounts.find((a) => a.username.toLowerCase() === address.toLowerCase()) ?? accounts[0];
         if (!account) throw new SyncError('auth', 'user has not connected', { retryable: false });
-        const result = await app.acquireTokenSilent({ account, scopes: DELEGATED_SCOPES, forceRefresh });
+        const result = await app.acquireTokenSilent({ account, scopes: this.scopes, forceRefresh });
         return result.accessToken;
       } catch (error) {
         cached = null;

@@ -28,4 +28,10 @@ describe('googleStatusError', () => {
     expect(e.retryAfterMs).toBe(3000);
     expect(googleStatusError(403, body(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions'), {}).code).toBe('permission');
   });
+
+  it("Calendar's 410 fullSyncRequired is an invalid cursor (restart from the window), not bad input", () => {
+    // Body from the Calendar errors guide (API_NOTES §9.1).
+    const gone = { error: { errors: [{ domain: 'calendar', reason: 'fullSyncRequired', message: 'Sync token is no longer valid, a full sync is required.' }], code: 410 } };
+    expect(googleStatusError(410, gone, {}).code).toBe('invalid-cursor');
+  });
 });
