@@ -182,6 +182,7 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
       retry,
       limits,
       requestTimeoutMs: opts.providerTuning?.requestTimeoutMs,
+      calendar: tenant.calendar.enabled,
     });
   }
   let serviceAccount: ServiceAccountCredentials | undefined;
@@ -214,6 +215,7 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
     retry,
     limits,
     requestTimeoutMs: opts.providerTuning?.requestTimeoutMs,
+    calendar: tenant.calendar.enabled,
   });
 }
 

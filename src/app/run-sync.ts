@@ -15,6 +15,9 @@ import { recordRoundCounts } from './ops/round-history.js';
 import type { JobLogger } from './logger.js';
 import { REMOVED } from './connect.js';
 import { syncTenant, type MailboxOutcome } from './sync-tenant.js';
+import { meetingTotalsOf, type MeetingTotals } from './meeting-totals.js';
+import { settleMeetingDeletions } from './admin/forget-meetings.js';
+import { SqliteMeetingStore } from '../store/meeting-store.js';
 
 export type SyncProgress =
   | { event: 'crm'; tenant: string; batches: number; records: number }
@@ -58,6 +61,8 @@ export interface SyncRoundResult {
   lateMatch: { queries: number; pendingKeys: number; failed: { address: string; error: string }[] };
   /** Emails imported by late matching this round (also in `totals`). */
   lateMatched: number;
+  /** Meetings this round, over every mailbox's calendar (only with `calendar.enabled`). */
+  meetings?: MeetingTotals;
   /** True when the signal stopped the round before every mailbox finished. */
   stopped: boolean;
 }
@@ -199,6 +204,11 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
   // deletions an earlier purge could not finish.
   const jobs = await runPrivacyJobs(adminParts(tenant, SCHEDULER_ACTOR));
   const crmDeletions = await settleCrmDeletions(tenant.admin, crm);
+  const calendar = tenant.config.calendar;
+  if (calendar.enabled) {
+    const meetingDeletions = await settleMeetingDeletions(tenant.admin, crm.meetingWriter());
+    crmDeletions.paid += meetingDeletions.paid;
+  }
   if (jobs.length || crmDeletions.paid || crmDeletions.owed) log?.info({ privacyJobs: jobs.length, ...crmDeletions }, 'housekeeping');
 
   const result = await syncTenant({
@@ -211,6 +221,17 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     mailboxConcurrency: tenant.config.mailboxConcurrency,
     backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
     lateMatch: tenant.config.lateMatch,
+    ...(calendar.enabled
+      ? {
+          calendar: {
+            provider,
+            writer: crm.meetingWriter(),
+            store: new SqliteMeetingStore(tenant.db, () => tenant.clock.now()),
+            webinarAttendees: calendar.webinarAttendees,
+            daysAhead: calendar.daysAhead,
+          },
+        }
+      : {}),
     mailboxes: opts.mailboxes,
     // Read each round from the database, so a removal reaches a running service at once.
     exclude: tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address),
@@ -274,6 +295,8 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
   tenant.admin.setSetting('sync.lastRound', JSON.stringify({ at, totals }));
   recordRoundCounts(tenant.admin, new Date(at), totals);
   const stopped = (opts.signal?.aborted ?? false) || result.mailboxes.some((m) => m.ok && m.stopped);
+  const meetings = calendar.enabled ? meetingTotalsOf(result.mailboxes) : undefined;
+  if (meetings) log?.info({ ...meetings }, 'meetings synced');
   log?.info({ ...totals, crmBatches: result.crmBatches, stopped }, 'sync round finished');
   return {
     tenant: id,
@@ -286,6 +309,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     totals,
     lateMatch,
     lateMatched,
+    ...(meetings ? { meetings } : {}),
     stopped,
   };
 }
