@@ -32,6 +32,7 @@ export function demoJson(run: DemoRun): Record<string, unknown> {
     skipped: run.totals.skipped,
     failedMailboxes: run.totals.failed,
     lateMatched: run.totals.lateMatched,
+    reassociated: run.totals.reassociated,
     activitiesWritten: run.state.activitiesWritten,
     duplicateActivities: run.state.duplicateActivities,
     duplicateLinks: run.state.duplicateLinks,

@@ -42,7 +42,7 @@ export interface DemoRun {
   kept: boolean;
   rounds: SyncRoundResult[];
   mailboxes: MailboxSummary[];
-  totals: { mailboxes: number; scanned: number; imported: number; duplicates: number; skipped: Record<string, number>; failed: number; lateMatched: number };
+  totals: { mailboxes: number; scanned: number; imported: number; duplicates: number; skipped: Record<string, number>; failed: number; lateMatched: number; reassociated: number };
   state: DemoState;
   /** API requests the emulators served per round, by what they were for. */
   requests: RoundRequests[];
@@ -77,13 +77,14 @@ export function summarizeMailboxes(rounds: readonly SyncRoundResult[]): MailboxS
 }
 
 export function totalsOfRounds(rounds: readonly SyncRoundResult[], mailboxes: number): DemoRun['totals'] {
-  const totals = { mailboxes, scanned: 0, imported: 0, duplicates: 0, skipped: {} as Record<string, number>, failed: 0, lateMatched: 0 };
+  const totals = { mailboxes, scanned: 0, imported: 0, duplicates: 0, skipped: {} as Record<string, number>, failed: 0, lateMatched: 0, reassociated: 0 };
   for (const r of rounds) {
     totals.scanned += r.totals.scanned;
     totals.imported += r.totals.imported;
     totals.duplicates += r.totals.duplicates;
     totals.failed += r.totals.failed;
     totals.lateMatched += r.lateMatched;
+    totals.reassociated += r.reassociated;
     addCounts(totals.skipped, r.totals.skipped);
   }
   return totals;
