@@ -7,7 +7,7 @@
  */
 import { domainOf, normalizeAddress, registrableDomain } from './address.js';
 import { decide, type EngineContext } from './classify.js';
-import { dayInZone } from './deal-window.js';
+import { dayInZone, dealStanding } from './deal-window.js';
 import type { FreeMail } from './free-mail.js';
 import type { ActivityLinks, ActivityMove, CrmChangeBatch, DomainIndex, ImportedAssociation, LedgerFacts, ReassociationTouch } from './ports.js';
 import { qualify } from './qualify.js';
@@ -128,6 +128,27 @@ function calendarDate(now: Date, timeZone: string): string {
   return new Date(dayInZone(now, timeZone) * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Why each deal the email leaves no longer takes it ("deal Renewal closed 30 days before send, beyond the 14-day window"). */
+function lostDeals(facts: LedgerFacts, to: ActivityLinks, ctx: EngineContext): string[] {
+  const out: string[] = [];
+  const sentDay = dayInZone(new Date(facts.sentAt), ctx.rules.timeZone);
+  for (const id of facts.links.dealIds) {
+    if (to.dealIds.includes(id)) continue;
+    const deal = facts.links.accountIds.flatMap((a) => ctx.index.dealsByAccount(a)).find((d) => d.id === id);
+    if (!deal) {
+      out.push(`deal ${id} is no longer on the email's accounts`);
+      continue;
+    }
+    if (deal.accountId && !to.accountIds.includes(deal.accountId)) {
+      out.push(`deal ${deal.name}: its account ${ctx.index.account(deal.accountId)?.name ?? deal.accountId} no longer matches`);
+      continue;
+    }
+    const standing = dealStanding(deal, sentDay, { timeZone: ctx.rules.timeZone, windowDays: ctx.rules.dealWindowDays });
+    out.push(standing.eligible ? `deal ${deal.name} ranks below another deal now` : `deal ${deal.name} ${standing.why}`);
+  }
+  return out;
+}
+
 export type Reassociation =
   | { kind: 'move'; move: ActivityMove; why: string }
   /** `same`: the rules give the same records; `kept`: an earlier rule now rejects it (the blocklist purge handles that), or it left the window. */
@@ -163,7 +184,8 @@ export function reassociate(
     return { kind: 'kept', why: q.why };
   }
   if (sameLinks(facts.links, to)) return { kind: 'same', why: because };
-  const why = `${describeLinks(facts.links, ctx.index)} → ${describeLinks(to, ctx.index)} (${because})`;
+  const lost = lostDeals(facts, to, ctx);
+  const why = `${describeLinks(facts.links, ctx.index)} → ${describeLinks(to, ctx.index)} (${[...lost, because].join('; ')})`;
   const line = `re-associated ${calendarDate(now, ctx.rules.timeZone)}: ${why}`;
   return { kind: 'move', why, move: { key: facts.key, crmId: facts.crmId, from: facts.links, to, explanation: facts.explanation ? `${facts.explanation}\n${line}` : line } };
 }

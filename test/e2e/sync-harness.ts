@@ -56,6 +56,8 @@ export interface Pipeline {
     emails(): CrmEmail[];
     /** A contact added in the CRM after the first pull (the emulator clock moves on first, so the next pull sees it). */
     addContact(email: string, first: string, last: string): string;
+    /** A deal closed in the CRM (stage and close date), seen by the next pull. */
+    closeDeal(id: string, closeDate: string): void;
   };
   /** Owner recorded on the ledger for a dedupe key (the CRM-independent view). */
   ledgerOwner(key: string): string | null | undefined;
@@ -132,6 +134,10 @@ async function startCrm(kind: CrmKind, snapshot: CrmSnapshot, index: SqliteDomai
           sf.control.advanceClock(60_000);
           return sf.control.createRecord('Contact', { Name: `${first} ${last}`, Email: email });
         },
+        closeDeal: (id, closeDate) => {
+          sf.control.advanceClock(60_000);
+          sf.control.updateRecord('Opportunity', id, { IsClosed: true, StageName: 'Closed Lost', CloseDate: closeDate });
+        },
         emails: () =>
           sf.control.emails().map(({ record }) => ({
             crmId: String(record.Id),
@@ -163,6 +169,10 @@ async function startCrm(kind: CrmKind, snapshot: CrmSnapshot, index: SqliteDomai
       addContact: (email, first, last) => {
         hs.control.advanceClock(60_000);
         return hs.control.createObject('contacts', { email, firstname: first, lastname: last });
+      },
+      closeDeal: (id, closeDate) => {
+        hs.control.advanceClock(60_000);
+        hs.control.updateObject('deals', id, { dealstage: 'closedlost', hs_is_closed: 'true', closedate: `${closeDate}T00:00:00.000Z` });
       },
       emails: () =>
         hs.control.emails().map((e) => ({

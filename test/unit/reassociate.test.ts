@@ -75,7 +75,7 @@ describe('re-association: deals', () => {
     expect(move.from.relatedToId).toBe('d-renewal');
     // Expansion closed 2026-04-01, 13 days before the mail: still within the window.
     expect(move.to.relatedToId).toBe('d-expansion');
-    expect(move.explanation).toContain('deal Renewal 2027 → deal Expansion');
+    expect(move.explanation).toContain('deal Renewal 2027 → deal Expansion (deal Renewal 2027 closed 25 days before send, beyond the 14-day window; ');
   });
 
   it('a deal closed after the mail keeps it (it was open at send time)', () => {
@@ -107,7 +107,7 @@ describe('re-association: contacts and accounts', () => {
   it('a contact moved to another account takes its mail there', () => {
     const move = moved(importThenChange(fromIan, { contacts: [{ id: 'c-ian', emails: ['ian@initrode.com'], phones: [], accountId: 'a-globex' }] }).after);
     expect(move.to).toMatchObject({ contactIds: ['c-ian'], accountIds: ['a-globex'], dealIds: [], relatedToId: 'a-globex' });
-    expect(move.explanation).toMatch(/re-associated 2026-04-25: deal Initrode Platform → account Globex \(contact ian@initrode.com → account Globex; .*no eligible deal: logged on the account/);
+    expect(move.explanation).toMatch(/re-associated 2026-04-25: deal Initrode Platform → account Globex \(deal Initrode Platform: its account Initrode no longer matches; contact ian@initrode.com → account Globex; .*no eligible deal: logged on the account/);
   });
 
   it('a contact deleted with nothing else matching: the activity stays, on no record', () => {
