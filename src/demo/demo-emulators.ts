@@ -57,8 +57,8 @@ export interface CrmChanges {
   closeDeal(id: string, closeDate: string): void;
   /** Moves a contact to another account. */
   moveContact(id: string, accountId: string): void;
-  /** Adds a contact at an account; returns its id. */
-  addContact(name: string, email: string, accountId: string): string;
+  /** Adds a contact, at an account or at none; returns its id. */
+  addContact(name: string, email: string, accountId: string | null): string;
 }
 
 export const GMAIL_SERVICE_ACCOUNT_FILE = 'gmail-service-account.json';
@@ -205,8 +205,8 @@ async function hubspotSide(tenant: DemoTenant): Promise<CrmSide> {
       addContact: (name, email, accountId) => {
         hs.control.advanceClock(60_000);
         const [first, ...rest] = name.split(' ');
-        const id = hs.control.createObject('contacts', { email, firstname: first ?? name, lastname: rest.join(' '), associatedcompanyid: accountId });
-        hs.control.associate('contacts', id, 'companies', accountId, 1);
+        const id = hs.control.createObject('contacts', { email, firstname: first ?? name, lastname: rest.join(' '), associatedcompanyid: accountId, lifecyclestage: 'customer' });
+        if (accountId) hs.control.associate('contacts', id, 'companies', accountId, 1);
         return id;
       },
     },
