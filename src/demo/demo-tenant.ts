@@ -42,6 +42,8 @@ export interface DemoEmail {
   why: string;
   /** The record the activity must hang on, where the example is about that (deal windows). */
   relatedTo?: string;
+  /** Skipped at first (`no-crm-match`), imported by late matching once the CRM change round adds its sender. */
+  lateMatch?: true;
   /** Every mailbox and folder holding a copy: the same Message-ID in each. */
   copies: { mailbox: string; folder: 'inbox' | 'sent' }[];
   message: Omit<SeedMessage, 'folder'>;
