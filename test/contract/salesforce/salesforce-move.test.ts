@@ -4,7 +4,10 @@
  * EmailMessage, "Special Access Rules"
  * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_emailmessage.htm):
  * when the email is not a draft, only IsExternallyVisible and custom fields can be updated. The
- * composite semantics (one call, `allOrNone` rolls back every subrequest, the others answer
+ * exact error code of that refusal is not in the reference or any source found (searched: the
+ * object reference, Salesforce Stack Exchange, client-library issues); the emulator answers
+ * FIELD_INTEGRITY_EXCEPTION naming the field, and the test holds it to refusing by that code
+ * and field, leaving the record as it was. The composite semantics (one call, `allOrNone` rolls back every subrequest, the others answer
  * PROCESSING_HALTED) follow the REST API guide, "Composite".
  */
 import { Connection } from 'jsforce';
