@@ -132,14 +132,17 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
     maxQueriesPerRound: deps.lateMatch?.maxQueriesPerRound ?? DEFAULT_LATE_MATCH_QUERIES_PER_ROUND,
   };
   const reassociationDays = deps.reassociation?.windowDays ?? DEFAULT_REASSOCIATION_WINDOW_DAYS;
-  const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch, { ctx: deps.ctx, now: deps.clock.now(), windowDays: late.windowDays, reassociationDays });
+  const maxPerRound = deps.reassociation?.maxPerRound ?? DEFAULT_REASSOCIATIONS_PER_ROUND;
+  // Off (`maxPerRound` 0): nothing is queued either, so no list builds up that no round works off.
+  const intake = { ctx: deps.ctx, now: deps.clock.now(), windowDays: late.windowDays, ...(maxPerRound > 0 ? { reassociationDays } : {}) };
+  const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch, intake);
   // Right after the pull, before the scans: replies scanned this round inherit the moved parents.
   deps.onStage?.('reassociate');
   const reassociation = await runReassociation(
     { store: deps.store, crm: deps.crm, ctx: deps.ctx, resolver: deps.resolvePages ? deps.index : undefined, clock: deps.clock, shouldStop: deps.shouldStop },
     {
       windowDays: reassociationDays,
-      maxPerRound: deps.reassociation?.maxPerRound ?? DEFAULT_REASSOCIATIONS_PER_ROUND,
+      maxPerRound,
       // DESIGN §1.8 batch sizes: Salesforce 200 (each move is still one composite call), HubSpot 100.
       batchSize: deps.crm.kind === 'hubspot' ? 100 : 200,
     },
