@@ -92,4 +92,16 @@ describe.each(COMBOS)('re-association: %s → %s', (provider, crm) => {
     expect(third.reassociation).toMatchObject({ reassociated: 0, checked: 0, pending: 0 });
     expect(p.crm.emails()).toEqual(after);
   });
+
+  it('reassociation.maxPerRound 0: nothing queued, nothing moved', async () => {
+    p = await startPipeline({ provider, crm, snapshot, mailboxes: mailboxes(), now: NOW });
+    p.deps.reassociation = { maxPerRound: 0 };
+    await syncTenant(p.deps);
+    const before = p.crm.emails();
+    p.crm.closeDeal('006-acme-renewal', '2026-03-20');
+    const second = await syncTenant(p.deps);
+    expect(second.reassociation).toMatchObject({ reassociated: 0, checked: 0, pending: 0 });
+    expect(p.store.reassociationQueueSize()).toBe(0);
+    expect(p.crm.emails()).toEqual(before);
+  });
 });
