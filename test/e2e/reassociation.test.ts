@@ -93,6 +93,25 @@ describe.each(COMBOS)('re-association: %s → %s', (provider, crm) => {
     expect(p.crm.emails()).toEqual(after);
   });
 
+  it('a contact moved to another account takes its mail there: onto that account\'s open deal', async () => {
+    p = await startPipeline({ provider, crm, snapshot, mailboxes: mailboxes(), now: NOW });
+    await syncTenant(p.deps);
+    const before = p.crm.emails();
+    // Globex's only deal closed in February: Bob's mail went to the account.
+    expect(before.find((e) => e.subject === 'Globex check-in')!.relatedTo).toBe('001-globex');
+    p.crm.moveContact('003-bob', '001-acme');
+    const second = await syncTenant(p.deps);
+    expect(second.reassociation).toMatchObject({ reassociated: 1, failed: [] });
+    const after = p.crm.emails();
+    expect(after).toHaveLength(before.length);
+    const bob = after.find((e) => e.subject === 'Globex check-in')!;
+    expect(bob.relatedTo).toBe('006-acme-renewal');
+    expect(bob.explanation).toMatch(/\nre-associated 2026-04-25: account Globex → deal Acme Renewal 2026 \(contact bob@globex.com → account Acme Corp; /);
+    expect(p.store.entry(bob.key)).toMatchObject({ crmId: bob.crmId, relatedToId: '006-acme-renewal' });
+    // Jane's mail is not touched.
+    for (const e of after.filter((x) => x.subject.includes('Renewal pricing'))) expect(e).toEqual(before.find((b) => b.key === e.key));
+  });
+
   it('reassociation.maxPerRound 0: nothing queued, nothing moved', async () => {
     p = await startPipeline({ provider, crm, snapshot, mailboxes: mailboxes(), now: NOW });
     p.deps.reassociation = { maxPerRound: 0 };
