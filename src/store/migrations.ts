@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { createAdminSchema, createForgottenSchema, createSyncRoundsSchema } from './admin-schema.js';
 import { createDomainIndexSchema } from './domain-index-schema.js';
 import { StoreError } from './store-errors.js';
-import { createClaimSchema, createSyncSchema } from './sync-schema.js';
+import { createClaimSchema, createReassociationSchema, createSyncSchema } from './sync-schema.js';
 
 export interface Migration {
   /** 1, 2, 3, … in order, without gaps. */
@@ -34,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 6, name: 'sync round outcomes', up: createSyncRoundsSchema },
   { version: 7, name: 'ledger claims for many workers', up: createClaimSchema },
+  { version: 8, name: 're-association work list', up: createReassociationSchema },
 ];
 
 /** The schema version the database is at (0 for a new file). */

@@ -90,6 +90,16 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX privacy_jobs_by_subject ON ${s}.privacy_jobs (subject);
     `,
   },
+  {
+    version: 4,
+    name: 're-association work list',
+    sql: (s) => `
+      -- Ledger keys a CRM change touched, to decide again (docs/rules.md "Re-association").
+      CREATE TABLE ${s}.reassociation_queue (
+        key text PRIMARY KEY REFERENCES ${s}.ledger (key) ON DELETE CASCADE, sent_at text NOT NULL, queued_at timestamptz NOT NULL);
+      CREATE INDEX reassociation_queue_by_sent_at ON ${s}.reassociation_queue (sent_at);
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
