@@ -17,8 +17,9 @@ export interface RoundRequests {
 }
 
 const MAIL_WORK = /messages|delta|history|batch/;
-// Salesforce sObject collections; HubSpot email creates and association writes.
-const CRM_WRITE = /^collections-(upsert|create|update)$|create-emails$|^associations-batch-create/;
+// Salesforce sObject collections and composite calls (re-association); HubSpot email creates and
+// updates, association writes.
+const CRM_WRITE = /^collections-(upsert|create|update)$|create-emails$|^associations-batch-(create|archive)$|^composite$|^batch-update-emails$/;
 const SETUP = new Set(['control', 'token', 'identity', 'authorize', 'oauth']);
 
 export function classifyRequest(source: RequestSource, kind: string): RequestClass | null {
