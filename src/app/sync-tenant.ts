@@ -143,12 +143,25 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
   await Promise.all(lanes);
 }
 
-export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult> {
-  deps.onStage?.('crm');
-  const late: LateMatchOptions = {
+function lateMatchOptions(deps: Pick<TenantSyncDeps, 'lateMatch'>): LateMatchOptions {
+  return {
     windowDays: deps.lateMatch?.windowDays ?? DEFAULT_LATE_MATCH_WINDOW_DAYS,
     maxQueriesPerRound: deps.lateMatch?.maxQueriesPerRound ?? DEFAULT_LATE_MATCH_QUERIES_PER_ROUND,
   };
+}
+
+export type CrmStageDeps = Pick<
+  TenantSyncDeps,
+  'crm' | 'index' | 'store' | 'ctx' | 'clock' | 'resolvePages' | 'shouldStop' | 'onCrmBatch' | 'onStage' | 'lateMatch' | 'reassociation'
+>;
+
+/**
+ * The CRM stage of a round, for `run`, `sync --once` and the pool's round job alike: the pull
+ * (queuing new keys for late matching and the emails a change touches), then re-association.
+ */
+export async function crmStage(deps: CrmStageDeps): Promise<{ crmBatches: number; reassociation: ReassociationResult }> {
+  deps.onStage?.('crm');
+  const late = lateMatchOptions(deps);
   const reassociationDays = deps.reassociation?.windowDays ?? DEFAULT_REASSOCIATION_WINDOW_DAYS;
   const maxPerRound = deps.reassociation?.maxPerRound ?? DEFAULT_REASSOCIATIONS_PER_ROUND;
   // Off (`maxPerRound` 0): nothing is queued either, so no list builds up that no round works off.
@@ -165,6 +178,26 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
       batchSize: deps.crm.kind === 'hubspot' ? 100 : 200,
     },
   );
+  return { crmBatches, reassociation };
+}
+
+/** Late matching over the given mailboxes (docs/rules.md): searches for the queued keys, hits through the pipeline. */
+export async function lateMatchStage(
+  deps: Pick<TenantSyncDeps, 'provider' | 'crm' | 'store' | 'index' | 'ctx' | 'clock' | 'resolvePages' | 'shouldStop' | 'lateMatch'>,
+  mailboxes: readonly Mailbox[],
+): Promise<LateMatchResult> {
+  // DESIGN §1.8: Salesforce sObject collections of 200, HubSpot batch create of 100.
+  const batchSize = deps.crm.kind === 'hubspot' ? 100 : 200;
+  const writer = new ActivityWriter(deps.crm, deps.store, batchSize);
+  return runLateMatch(
+    mailboxes,
+    { provider: deps.provider, store: deps.store, writer, ctx: deps.ctx, resolver: deps.resolvePages ? deps.index : undefined, clock: deps.clock, flushAt: batchSize, shouldStop: deps.shouldStop },
+    lateMatchOptions(deps),
+  );
+}
+
+export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult> {
+  const { crmBatches, reassociation } = await crmStage(deps);
   deps.onStage?.('mailboxes');
   let mailboxes = await deps.provider.listMailboxes();
   const outcomes: MailboxOutcome[] = [];
@@ -192,14 +225,7 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
   // and a late match is only mail found again. Mailboxes that failed or were held wait.
   deps.onStage?.('late-match');
   const synced = new Set(scanned.filter((o) => o.ok && !o.stopped).map((o) => o.address));
-  // DESIGN §1.8: Salesforce sObject collections of 200, HubSpot batch create of 100.
-  const batchSize = deps.crm.kind === 'hubspot' ? 100 : 200;
-  const writer = new ActivityWriter(deps.crm, deps.store, batchSize);
-  const lateMatch = await runLateMatch(
-    mailboxes.filter((m) => synced.has(m.address)),
-    { provider: deps.provider, store: deps.store, writer, ctx: deps.ctx, resolver: deps.resolvePages ? deps.index : undefined, clock: deps.clock, flushAt: batchSize, shouldStop: deps.shouldStop },
-    late,
-  );
+  const lateMatch = await lateMatchStage(deps, mailboxes.filter((m) => synced.has(m.address)));
   return { crmBatches, mailboxes: [...outcomes, ...scanned], lateMatch, reassociation };
 }
 
