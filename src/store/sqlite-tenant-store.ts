@@ -19,6 +19,8 @@ export function sqliteTenantStore(tenantId: string, db: SqliteDatabase, now: () 
     status: admin,
     settings: admin,
     governance: admin,
+    leases: admin,
+    rounds: admin,
     audit: { audit: (...a) => admin.audit(...a), auditLog: (limit) => admin.auditLog(limit) },
     secrets: new SqliteSecretStore(db),
     async close() {

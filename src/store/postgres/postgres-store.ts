@@ -71,6 +71,8 @@ export class PostgresStore {
       settings: admin,
       audit: admin,
       governance: new PgGovernanceStore(this.pool, s, crypto, now),
+      leases: admin,
+      rounds: admin,
       secrets: new PgSecretStore(this.pool, s, crypto),
       // The pool is the process's; `PostgresStore.close` ends it.
       async close() {},
