@@ -52,7 +52,7 @@ export interface RotateKeyOptions {
   now?: () => Date;
 }
 
-export function rotateKey(config: LoadedConfig, opts: RotateKeyOptions = {}): RotateKeyResult {
+export async function rotateKey(config: LoadedConfig, opts: RotateKeyOptions = {}): Promise<RotateKeyResult> {
   const env = opts.env ?? process.env;
   // PostgreSQL rows are sealed under keys derived from this one: a new key would leave them unreadable.
   if (config.store.kind !== 'sqlite') {
@@ -90,7 +90,7 @@ export function rotateKey(config: LoadedConfig, opts: RotateKeyOptions = {}): Ro
         tenants.push({ id: t.id, result: 'already-rekeyed' });
         continue;
       }
-      rekeyTenant(db.db, t.id, next, holder, opts);
+      await rekeyTenant(db.db, t.id, next, holder, opts);
       tenants.push({ id: t.id, result: 'rekeyed' });
     } finally {
       if (db.db.open) db.db.close();
@@ -120,7 +120,7 @@ export async function rotateKeyWhenFree(config: LoadedConfig, opts: RotateKeyOpt
   const resumed = pendingKey(config) !== null;
   for (;;) {
     try {
-      return { ...rotateKey(config, opts), resumed };
+      return { ...(await rotateKey(config, opts)), resumed };
     } catch (err) {
       if (!(err instanceof KeyRotationError) || Date.now() >= deadline) throw err;
       opts.onWait?.(err);
@@ -154,10 +154,10 @@ function openEither(path: string, current: string, next: string): { db: SqliteDa
   }
 }
 
-function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder: string, opts: RotateKeyOptions): void {
+async function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder: string, opts: RotateKeyOptions): Promise<void> {
   const admin = new SqliteAdminStore(db, opts.now);
   const leases = new Leases(admin, holder, LEASE_TTL_MS);
-  if (!leases.acquire(TENANT_LEASE)) {
+  if (!(await leases.acquire(TENANT_LEASE))) {
     throw new KeyRotationError(
       tenantId,
       `a sync holds the database (lease "${TENANT_LEASE}"); run \`mailbridge key rotate\` again when it has finished, ` +
@@ -167,7 +167,7 @@ function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder:
   try {
     rekeyDatabase(db, next);
   } catch (err) {
-    leases.release(TENANT_LEASE);
+    await leases.release(TENANT_LEASE);
     if (err instanceof StoreError) {
       throw new KeyRotationError(tenantId, `${err.message} (run \`mailbridge key rotate\` again once no other mailbridge command has it open)`);
     }
@@ -175,5 +175,5 @@ function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder:
   }
   // Never the key: only that it changed.
   admin.audit(opts.actor ?? 'cli', 'key.rotate', tenantId, { cipher: 'sqlcipher' });
-  leases.release(TENANT_LEASE);
+  await leases.release(TENANT_LEASE);
 }

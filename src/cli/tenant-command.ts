@@ -35,7 +35,7 @@ export function readConfig(flags: TenantFlags): LoadedConfig {
 /** Opens the one tenant the flags name, runs `work`, closes it whatever happens. */
 export async function withTenant<T>(flags: TenantFlags, work: (tenant: OpenTenant, config: LoadedConfig) => Promise<T> | T, opts?: OpenTenantOptions): Promise<T> {
   const config = readConfig(flags);
-  const tenant = openTenant(config, pickTenant(config, flags.tenant), opts);
+  const tenant = await openTenant(config, pickTenant(config, flags.tenant), opts);
   try {
     return await work(tenant, config);
   } finally {
@@ -48,7 +48,7 @@ export async function withEachTenant<T>(flags: TenantFlags, work: (tenant: OpenT
   const config = readConfig(flags);
   const out: T[] = [];
   for (const t of selectTenants(config, flags.tenant)) {
-    const tenant = openTenant(config, t, opts);
+    const tenant = await openTenant(config, t, opts);
     try {
       out.push(await work(tenant, config));
     } finally {

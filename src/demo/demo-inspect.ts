@@ -48,7 +48,7 @@ export function sampleLabels(crm: 'salesforce' | 'hubspot'): string[] {
 }
 
 export async function inspectWorkspace(ws: DemoWorkspace, tenant: DemoTenant, emulators: DemoEmulators): Promise<DemoState> {
-  const open = openTenant(ws.config, ws.config.tenants[0]!, { clock: { now: () => tenant.now } });
+  const open = await openTenant(ws.config, ws.config.tenants[0]!, { clock: { now: () => tenant.now } });
   try {
     const { db } = open;
     const count = (sql: string) => db.prepare<[], { n: number }>(sql).get()?.n ?? 0;

@@ -101,7 +101,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
     const tap = new RequestTap(emulators);
     workspace = createWorkspace(emulators, tenant);
     const rounds: SyncRoundResult[] = [];
-    const open = openTenant(workspace.config, workspace.config.tenants[0]!, { clock: { now: () => tenant.now }, ...DEMO_TUNING });
+    const open = await openTenant(workspace.config, workspace.config.tenants[0]!, { clock: { now: () => tenant.now }, ...DEMO_TUNING });
     try {
       step('Round 1: full sync (CRM load, then every mailbox since its backfill start)');
       rounds.push(await runSyncRound(open, {}));

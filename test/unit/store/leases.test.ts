@@ -11,30 +11,30 @@ function store(clock: { t: number }) {
   return new SqliteAdminStore(db, () => new Date(clock.t));
 }
 
-describe('leases', () => {
-  it('one holder at a time until the lease expires or is released', () => {
+describe('leases', async () => {
+  it('one holder at a time until the lease expires or is released', async () => {
     const clock = { t: Date.parse('2026-11-24T10:00:00Z') };
     const admin = store(clock);
     const a = new Leases(admin, 'elsewhere:1', 60_000);
     const b = new Leases(admin, 'elsewhere:2', 60_000);
-    expect(a.acquire('mailbox:x')).toBe(true);
-    expect(b.acquire('mailbox:x')).toBe(false);
-    expect(a.acquire('mailbox:x')).toBe(true); // renewal
+    expect(await a.acquire('mailbox:x')).toBe(true);
+    expect(await b.acquire('mailbox:x')).toBe(false);
+    expect(await a.acquire('mailbox:x')).toBe(true); // renewal
     clock.t += 61_000;
-    expect(b.acquire('mailbox:x')).toBe(true);
-    expect(a.acquire('mailbox:x')).toBe(false);
-    b.release('mailbox:x');
-    expect(a.acquire('mailbox:x')).toBe(true);
+    expect(await b.acquire('mailbox:x')).toBe(true);
+    expect(await a.acquire('mailbox:x')).toBe(false);
+    await b.release('mailbox:x');
+    expect(await a.acquire('mailbox:x')).toBe(true);
   });
 
-  it('takes over at once from a process of this host that no longer exists, never from a live one', () => {
+  it('takes over at once from a process of this host that no longer exists, never from a live one', async () => {
     const admin = store({ t: Date.now() });
     expect(new Leases(admin, `${hostname()}:999999999`).acquire('tenant')).toBe(true);
     const me = new Leases(admin, 'elsewhere:7');
-    expect(me.acquire('tenant')).toBe(true);
+    expect(await me.acquire('tenant')).toBe(true);
     expect(admin.leaseHolder('tenant')?.holder).toBe('elsewhere:7');
 
     expect(new Leases(admin, `${hostname()}:${process.pid}`).acquire('mailbox:y')).toBe(true);
-    expect(me.acquire('mailbox:y')).toBe(false);
+    expect(await me.acquire('mailbox:y')).toBe(false);
   });
 });
