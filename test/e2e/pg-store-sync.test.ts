@@ -10,7 +10,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compare } from '../../src/demo/chaos.js';
-import { createWorkspace } from '../../src/demo/demo-config.js';
+import { createWorkspace, DEMO_TENANT_ID } from '../../src/demo/demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoProvider } from '../../src/demo/demo-emulators.js';
 import { demoTenant, newMail } from '../../src/demo/demo-tenant.js';
 import { runDemo } from '../../src/demo/run-demo.js';
@@ -63,7 +63,7 @@ describe('sync --once on the PostgreSQL store ends like one embedded process', (
       expect(state.duplicateActivities).toBe(0);
       expect(state.duplicateLinks).toBe(0);
       // Nothing of the tenant went to a local file.
-      expect(existsSync(join(workspace.dir, 'data', 'harbor-labs.db'))).toBe(false);
+      expect(existsSync(join(workspace.dir, 'data', `${DEMO_TENANT_ID}.db`))).toBe(false);
 
       // A mailbox the mail service refuses from now on (matched by its id, or a Gmail address's
       // local part, however the client encodes the @): the round records its error in PostgreSQL.
