@@ -117,7 +117,19 @@ export async function openTenant(config: LoadedConfig, tenant: TenantConfig, opt
   });
 }
 
-/** A command built on the embedded file, run with the shared store: refused, naming the field. */
+/**
+ * For commands still built on the embedded file: refuses `store.kind: "postgres"` before anything
+ * connects, naming the field, instead of quietly opening local files.
+ */
+export function refuseSharedStore(config: LoadedConfig): void {
+  if (config.store.kind === 'sqlite') return;
+  throw new ConfigError(
+    `store.kind: "${config.store.kind}": this command works on the embedded SQLite store only; with PostgreSQL use \`mailbridge migrate\` and the commands docs/scale-out.md lists`,
+    'store.kind',
+  );
+}
+
+/** The same refusal, when such a command reads an embedded part of a tenant opened on the shared store. */
 function embeddedOnly(what: string): never {
   throw new ConfigError(
     `store.kind: "postgres": this command works on the embedded SQLite store only (it reads the tenant's ${what}); with PostgreSQL use the commands docs/scale-out.md lists`,
