@@ -90,7 +90,7 @@ export async function openTenant(config: LoadedConfig, tenant: TenantConfig, opt
   if (config.store.kind === 'postgres') {
     const own = opts.postgres ? null : new PostgresStore({ url: resolveSecret(config.store.url, 'store.url'), maxConnections: OWN_POOL_CONNECTIONS });
     try {
-      const stores = await (opts.postgres ?? own!).tenant(tenant.id, databaseKey(config), now);
+      const stores = await (opts.postgres ?? own!).tenant(tenant.id, databaseKey(config), now, pendingKey(config));
       return assemble(tenant, stores, null, clock, opts, async () => {
         await own?.close();
       });
