@@ -61,10 +61,11 @@ it('a command not yet on the shared store refuses it instead of using local file
   expect(result.stdout + result.stderr).toMatch(/store\.kind: "postgres": this command works on the embedded SQLite store only/);
 });
 
-it('refuses to rotate the key of a PostgreSQL store, whose sealed rows it would orphan', async () => {
-  const result = await mailbridge(['key', 'rotate', '--config', tenant.configFile, '--json'], { MAILBRIDGE_DB_KEY: '' });
+it('key rotate on a PostgreSQL store goes by the same key rules (re-sealing: test/unit/config/rotate-key-postgres.test.ts)', async () => {
+  const result = await mailbridge(['key', 'rotate', '--config', tenant.configFile, '--json'], { MAILBRIDGE_DB_KEY: tenant.key, DATABASE_URL: url });
   expect(result.code).not.toBe(0);
-  expect(result.stdout + result.stderr).toMatch(/key rotation re-encrypts SQLite files only/);
+  expect(result.stdout + result.stderr).toMatch(/MAILBRIDGE_DB_KEY: rotation needs a key file/);
+  expect(result.stdout + result.stderr).not.toMatch(/SQLite files only/);
 });
 
 it('reports the SQLite files on the default store', async () => {
