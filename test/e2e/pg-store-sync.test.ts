@@ -4,8 +4,9 @@
  * tenant's state in a real PostgreSQL, and the CRM ends exactly as after one embedded (SQLite)
  * process on the same seeded company. `status` reads the mailboxes and a mailbox's error from
  * PostgreSQL; nothing of the mail that was not imported is in any table. No local database
- * file is created.
+ * file is created. `run` syncs on the same store and stops on SIGTERM with exit 0.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { createWorkspace, DEMO_TENANT_ID } from '../../src/demo/demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoProvider } from '../../src/demo/demo-emulators.js';
 import { demoTenant, newMail } from '../../src/demo/demo-tenant.js';
 import { runDemo } from '../../src/demo/run-demo.js';
+import { cliCommand } from '../../src/demo/sync-child.js';
 import { startPostgresOrSkip, type PostgresServer } from '../helpers/postgres-server.js';
 import { dumpDatabase, inspectOnPostgres, rejectedTraces, runCli, usePostgresStore } from './pg-store-harness.js';
 
@@ -86,6 +88,48 @@ describe('sync --once on the PostgreSQL store ends like one embedded process', (
       const traces = rejectedTraces(tenant, new Set(state.crmKeys));
       expect(traces.length).toBeGreaterThan(5);
       expect(traces.filter((t) => dump.includes(t))).toEqual([]);
+    } finally {
+      await emulators.close();
+      rmSync(workspace.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('run: the long-running service syncs on the PostgreSQL store and stops on SIGTERM with exit 0', { timeout: 180_000 }, async (ctx) => {
+    if (!server) return ctx.skip();
+    const databaseUrl = await server.createDatabase('store_run');
+    const tenant = demoTenant();
+    const emulators = await startDemoEmulators(tenant, 'graph', 'salesforce');
+    const workspace = createWorkspace(emulators, tenant, 'mailbridge-pgrun-');
+    usePostgresStore(workspace);
+    try {
+      expect((await runCli(['migrate', '--config', workspace.configFile], databaseUrl)).code).toBe(0);
+      const { args, cwd } = cliCommand();
+      const child = spawn(process.execPath, [...args, 'run', '--config', workspace.configFile, '--json', '--log-level', 'warn'], {
+        cwd,
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+      // The first round's line on stdout (`{"round": …}`), then a graceful stop.
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString('utf8');
+          const first = out.split('\n').find((l) => l.startsWith('{'));
+          if (first) resolve(first);
+        });
+        child.once('close', () => reject(new Error(`run exited before a round: ${stderr}`)));
+      });
+      const { round } = JSON.parse(line) as { round: { totals: { imported: number; failed: number } } };
+      expect(round.totals.failed).toBe(0);
+      expect(round.totals.imported).toBeGreaterThan(0);
+      child.kill('SIGTERM');
+      expect(await exited, stderr).toBe(0);
+      const state = await inspectOnPostgres(workspace, tenant, emulators, databaseUrl);
+      expect(state.ledgerEntries).toBe(round.totals.imported);
+      expect(existsSync(join(workspace.dir, 'data', `${DEMO_TENANT_ID}.db`))).toBe(false);
     } finally {
       await emulators.close();
       rmSync(workspace.dir, { recursive: true, force: true });
