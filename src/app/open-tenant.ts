@@ -25,8 +25,7 @@ import { SqliteAdminStore } from '../store/admin-store.js';
 import { openDatabase, type SqliteDatabase } from '../store/database.js';
 import { SqliteDomainIndex } from '../store/domain-index.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
-import { SqliteSecretStore } from '../store/secret-store.js';
-import { sqliteTenantStore } from '../store/sqlite-tenant-store.js';
+import { sqliteTenantParts, sqliteTenantStore } from '../store/sqlite-tenant-store.js';
 import type { IndexStore, TenantStore } from '../store/store-ports.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
 import { StoreKeyError } from '../store/store-errors.js';
@@ -102,19 +101,11 @@ export async function openTenant(config: LoadedConfig, tenant: TenantConfig, opt
   mkdirSync(config.dataPath, { recursive: true, mode: 0o700 });
   const dbPath = tenantDatabasePath(config, tenant.id);
   const db = openTenantDatabase(config, dbPath);
-  const embedded: EmbeddedParts = {
-    dbPath,
-    db,
-    index: new SqliteDomainIndex(db),
-    store: new SqliteSyncStore(db, now),
-    admin: new SqliteAdminStore(db, now),
-  };
   // One set of objects: the ports and the embedded parts share the index's caches.
-  const base = sqliteTenantStore(tenant.id, db, now);
-  const stores: TenantStore = { ...base, ledger: embedded.store, index: embedded.index, status: embedded.admin, settings: embedded.admin, governance: embedded.admin, leases: embedded.admin, rounds: embedded.admin, secrets: new SqliteSecretStore(db) };
-  return assemble(tenant, stores, embedded, clock, opts, async () => {
-    if (db.open) db.close();
-  });
+  const parts = sqliteTenantParts(db, now);
+  const stores = sqliteTenantStore(tenant.id, db, now, parts);
+  const embedded: EmbeddedParts = { dbPath, db, index: parts.index, store: parts.ledger, admin: parts.admin };
+  return assemble(tenant, stores, embedded, clock, opts, () => stores.close());
 }
 
 /**
