@@ -71,17 +71,17 @@ export async function connectCompany(tenant: OpenTenant, actor = 'cli'): Promise
     throw new ConnectError(`tenant ${tenant.config.id}: the app credentials could not list mailboxes (${failure(err)})`);
   }
   const out: CompanyConnectResult['mailboxes'] = [];
-  const removed = new Set(tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address));
+  const removed = new Set((await tenant.stores.status.mailboxStatuses()).filter((s) => s.connection === REMOVED).map((s) => s.address));
   for (const m of mailboxes) {
     // A removed mailbox stays removed until `mailboxes add` brings it back.
     if (removed.has(m.address)) continue;
     let connection = 'connected';
     if (mail.provider === 'gmail') connection = (await gmailDelegationWorks(tenant, m.address)) ? 'connected' : 'failing';
-    tenant.admin.setConnection(m.address, connection, m.id);
+    await tenant.stores.status.setConnection(m.address, connection, m.id);
     out.push({ address: m.address, id: m.id, ...(m.displayName ? { displayName: m.displayName } : {}), connection });
   }
   await checkCrmAccess(tenant);
-  tenant.admin.audit(actor, 'connect.company', null, { mailboxes: out.length, failing: out.filter((m) => m.connection !== 'connected').length });
+  await tenant.stores.audit.audit(actor, 'connect.company', null, { mailboxes: out.length, failing: out.filter((m) => m.connection !== 'connected').length });
   return { tenant: tenant.config.id, mode: 'company', mailboxes: out };
 }
 
@@ -158,9 +158,9 @@ export async function inviteUser(tenant: OpenTenant, input: string, opts: { redi
   const pending: PendingConsent = { codeVerifier, state, redirectUri, invitedAt: tenant.clock.now().toISOString() };
   await tenant.secrets.set(PENDING + address, JSON.stringify(pending));
   // An invitation never demotes a user who is already connected: consent is renewed on completion.
-  const current = tenant.admin.mailboxStatuses().find((s) => s.address === address)?.connection;
-  if (current !== 'connected') tenant.admin.setConnection(address, 'invited', address);
-  tenant.admin.audit(opts.actor ?? 'cli', 'connect.invite', address);
+  const current = (await tenant.stores.status.mailboxStatuses()).find((s) => s.address === address)?.connection;
+  if (current !== 'connected') await tenant.stores.status.setConnection(address, 'invited', address);
+  await tenant.stores.audit.audit(opts.actor ?? 'cli', 'connect.invite', address);
   return { tenant: tenant.config.id, address, url, state, redirectUri };
 }
 
@@ -204,8 +204,8 @@ export async function completeUser(
     throw new ConnectError(`${address}: the code was refused (${failure(err)}); ask the user to open the consent link again`);
   }
   await tenant.secrets.delete(PENDING + address);
-  tenant.admin.setConnection(address, 'connected', address);
-  tenant.admin.audit(opts.actor ?? 'cli', 'connect.complete', address);
+  await tenant.stores.status.setConnection(address, 'connected', address);
+  await tenant.stores.audit.audit(opts.actor ?? 'cli', 'connect.complete', address);
   return { tenant: tenant.config.id, address, connection: 'connected' };
 }
 
@@ -214,7 +214,7 @@ export async function completeUser(
  * tenant invited (recorded `invited`) or configures, so a link is found without its address.
  */
 export async function findPendingConsent(tenant: OpenTenant, state: string): Promise<{ address: string; pending: PendingConsent } | null> {
-  const candidates = new Set([...(tenant.config.mail.users ?? []).map((u) => u.toLowerCase()), ...tenant.admin.mailboxStatuses().map((s) => s.address)]);
+  const candidates = new Set([...(tenant.config.mail.users ?? []).map((u) => u.toLowerCase()), ...(await tenant.stores.status.mailboxStatuses()).map((s) => s.address)]);
   for (const address of candidates) {
     const saved = await tenant.secrets.get(PENDING + address);
     if (!saved) continue;
@@ -244,7 +244,7 @@ export interface ConnectionRow {
 export async function connectionList(tenant: OpenTenant): Promise<{ tenant: string; mode: string; users: ConnectionRow[] }> {
   const mail = tenant.config.mail;
   const rows = new Map<string, ConnectionRow>();
-  for (const s of tenant.admin.mailboxStatuses()) {
+  for (const s of (await tenant.stores.status.mailboxStatuses())) {
     rows.set(s.address, { address: s.address, connection: s.connection, mailboxId: s.mailboxId, consentPending: false, lastSyncAt: s.lastSyncAt, lastError: s.lastError });
   }
   for (const raw of mail.users ?? []) {

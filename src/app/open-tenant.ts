@@ -1,9 +1,9 @@
 /**
- * Everything one tenant's work needs, built from its configuration: the encrypted database
- * (`<dataDir>/<tenant>.db`), the domain index, the sync and admin stores, the mail provider and
- * the CRM adapter on their official SDKs, and the engine's rules (the file's blocklist, the
- * database's blocklist and the suppression list together). Each tenant has its own file, so
- * settings, credentials, limits and data never mix.
+ * Everything one tenant's work needs, built from its configuration: the tenant's state behind the
+ * store ports (`stores`: the encrypted SQLite file `<dataDir>/<tenant>.db`, or the tenant's schema
+ * in the shared PostgreSQL with `store.kind: "postgres"`), the mail provider and the CRM adapter
+ * on their official SDKs, and the engine's rules (the file's blocklist, the stored blocklist and
+ * the suppression list together). Settings, credentials, limits and data never mix across tenants.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +24,9 @@ import { RedirectingNetworkClient } from '../providers/graph/graph-network-clien
 import { SqliteAdminStore } from '../store/admin-store.js';
 import { openDatabase, type SqliteDatabase } from '../store/database.js';
 import { SqliteDomainIndex } from '../store/domain-index.js';
-import { SqliteSecretStore } from '../store/secret-store.js';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
+import { sqliteTenantParts, sqliteTenantStore } from '../store/sqlite-tenant-store.js';
+import type { IndexStore, TenantStore } from '../store/store-ports.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
 import { StoreKeyError } from '../store/store-errors.js';
 
@@ -32,21 +34,33 @@ import { StoreKeyError } from '../store/store-errors.js';
 export type TenantProvider = (GraphProvider | GmailProvider) & MailProvider;
 export type TenantCrm = (SalesforceAdapter | HubspotAdapter) & CrmAdapter;
 
-export interface OpenTenant {
-  config: TenantConfig;
+/** The embedded file's own classes, for the commands still built on it (admin, privacy, explain). */
+interface EmbeddedParts {
   dbPath: string;
   db: SqliteDatabase;
   index: SqliteDomainIndex;
   store: SqliteSyncStore;
   admin: SqliteAdminStore;
-  secrets: SqliteSecretStore;
+}
+
+export interface OpenTenant extends Readonly<EmbeddedParts> {
+  config: TenantConfig;
+  /** The tenant's state behind the store ports, on either store: what sync, workers and status use. */
+  stores: TenantStore;
+  /** Provider tokens (encrypted at rest on either store). */
+  secrets: TokenStore;
   clock: Clock;
+  /**
+   * True on PostgreSQL: each page's participant keys are resolved in one round trip before the
+   * synchronous cascade (`resolvePages` of the sync); the embedded index answers in process.
+   */
+  resolvePages: boolean;
   /** Built on first use, so admin commands that never touch an API need no credentials. */
   provider(): TenantProvider;
   crm(): TenantCrm;
   /** Rules and index as they stand now (re-read after a blocklist or suppression change). */
-  context(): EngineContext;
-  rules(): EngineRules;
+  context(): Promise<EngineContext>;
+  rules(): Promise<EngineRules>;
   close(): Promise<void>;
 }
 
@@ -55,34 +69,80 @@ export interface OpenTenantOptions {
   /** Overrides for tests and the demo: faster retries, smaller pages. */
   providerTuning?: { retryBaseMs?: number; requestTimeoutMs?: number };
   crmRetryBaseMs?: number;
+  /**
+   * With `store.kind: "postgres"`: the process's shared store (a worker opens many tenants on
+   * one pool); closed by its owner. Absent, the tenant opens its own small pool and closes it.
+   */
+  postgres?: PostgresStore;
 }
 
 export function tenantDatabasePath(config: LoadedConfig, tenantId: string): string {
   return join(config.dataPath, `${tenantId}.db`);
 }
 
-export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: OpenTenantOptions = {}): OpenTenant {
-  // Never fall back to local files silently when the configuration names the shared store.
-  if (config.store.kind !== 'sqlite') {
-    throw new ConfigError(
-      `store.kind: "${config.store.kind}": this command works on the embedded SQLite store only; with PostgreSQL use \`mailbridge migrate\` and the commands docs/scale-out.md lists`,
-      'store.kind',
-    );
+/** Connections of a tenant opened on its own pool (a CLI command): the mailbox lanes and a spare. */
+const OWN_POOL_CONNECTIONS = 6;
+
+export async function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: OpenTenantOptions = {}): Promise<OpenTenant> {
+  const clock = opts.clock ?? { now: () => new Date() };
+  const now = () => clock.now();
+  if (config.store.kind === 'postgres') {
+    const own = opts.postgres ? null : new PostgresStore({ url: resolveSecret(config.store.url, 'store.url'), maxConnections: OWN_POOL_CONNECTIONS });
+    try {
+      const stores = await (opts.postgres ?? own!).tenant(tenant.id, databaseKey(config), now, pendingKey(config));
+      return assemble(tenant, stores, null, clock, opts, async () => {
+        await own?.close();
+      });
+    } catch (err) {
+      await own?.close();
+      throw err;
+    }
   }
   mkdirSync(config.dataPath, { recursive: true, mode: 0o700 });
   const dbPath = tenantDatabasePath(config, tenant.id);
   const db = openTenantDatabase(config, dbPath);
-  const clock = opts.clock ?? { now: () => new Date() };
-  const now = () => clock.now();
-  const index = new SqliteDomainIndex(db);
-  const store = new SqliteSyncStore(db, now);
-  const admin = new SqliteAdminStore(db, now);
-  const secrets = new SqliteSecretStore(db);
+  // One set of objects: the ports and the embedded parts share the index's caches.
+  const parts = sqliteTenantParts(db, now);
+  const stores = sqliteTenantStore(tenant.id, db, now, parts);
+  const embedded: EmbeddedParts = { dbPath, db, index: parts.index, store: parts.ledger, admin: parts.admin };
+  return assemble(tenant, stores, embedded, clock, opts, () => stores.close());
+}
+
+/**
+ * For commands still built on the embedded file: refuses `store.kind: "postgres"` before anything
+ * connects, naming the field, instead of quietly opening local files.
+ */
+export function refuseSharedStore(config: LoadedConfig): void {
+  if (config.store.kind === 'sqlite') return;
+  throw new ConfigError(
+    `store.kind: "${config.store.kind}": this command works on the embedded SQLite store only; with PostgreSQL use \`mailbridge migrate\` and the commands docs/scale-out.md lists`,
+    'store.kind',
+  );
+}
+
+/** The same refusal, when such a command reads an embedded part of a tenant opened on the shared store. */
+function embeddedOnly(what: string): never {
+  throw new ConfigError(
+    `store.kind: "postgres": this command works on the embedded SQLite store only (it reads the tenant's ${what}); with PostgreSQL use the commands docs/scale-out.md lists`,
+    'store.kind',
+  );
+}
+
+function assemble(
+  tenant: TenantConfig,
+  stores: TenantStore,
+  embedded: EmbeddedParts | null,
+  clock: Clock,
+  opts: OpenTenantOptions,
+  closeStore: () => Promise<void>,
+): OpenTenant {
   let provider: TenantProvider | null = null;
   let crm: TenantCrm | null = null;
+  // Status writes the provider announces while it works (below), awaited before closing.
+  const pending = new Set<Promise<void>>();
 
-  const rules = (): EngineRules => {
-    const stored = admin.blocklist();
+  const rules = async (): Promise<EngineRules> => {
+    const stored = await stores.governance.blocklist();
     return buildRules({
       companyDomains: tenant.companyDomains,
       blocklist: {
@@ -90,7 +150,7 @@ export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: Ope
         domains: [...tenant.blocklist.domains, ...stored.domains],
         phrases: [...tenant.blocklist.phrases, ...stored.phrases],
       },
-      suppressed: admin.suppressed(),
+      suppressed: await stores.governance.suppressed(),
       timeZone: tenant.timeZone,
       freeMail: tenant.freeMail,
     });
@@ -98,35 +158,57 @@ export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: Ope
 
   // A user-mode provider announces every configured user as `invited` when it is built; that
   // must not overwrite what `connect` or a sync recorded (connected, revoked, failing).
-  const knownConnection = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM mailbox_status WHERE address = ?');
-  const onStatus: StatusListener = (address, status) => {
-    if (status === 'invited' && knownConnection.get(address.toLowerCase())) return;
-    admin.setConnection(address, status);
+  const recordStatus = async (address: string, status: string): Promise<void> => {
+    if (status === 'invited' && (await stores.status.mailboxStatuses()).some((m) => m.address === address.toLowerCase())) return;
+    await stores.status.setConnection(address, status);
   };
+  const onStatus: StatusListener = (address, status) => {
+    const write = Promise.resolve()
+      .then(() => recordStatus(address, status))
+      .catch(() => undefined)
+      .finally(() => pending.delete(write));
+    pending.add(write);
+  };
+
+  const part = <K extends keyof EmbeddedParts>(key: K): EmbeddedParts[K] => (embedded ? embedded[key] : embeddedOnly(key === 'dbPath' ? 'database file' : 'database'));
 
   return {
     config: tenant,
-    dbPath,
-    db,
-    index,
-    store,
-    admin,
-    secrets,
+    stores,
+    secrets: stores.secrets,
     clock,
+    resolvePages: stores.kind === 'postgres',
+    get dbPath() {
+      return part('dbPath');
+    },
+    get db() {
+      return part('db');
+    },
+    get index() {
+      return part('index');
+    },
+    get store() {
+      return part('store');
+    },
+    get admin() {
+      return part('admin');
+    },
     provider() {
-      provider ??= buildProvider(tenant, secrets, onStatus, opts);
+      provider ??= buildProvider(tenant, stores.secrets, onStatus, opts);
       return provider;
     },
     crm() {
-      crm ??= buildCrm(tenant, index, opts);
+      crm ??= buildCrm(tenant, stores.index, opts);
       return crm;
     },
     rules,
-    context: () => ({ index, rules: rules() }),
+    // On PostgreSQL the cascade reads each page's resolved keys; this empty answer is never asked.
+    context: async () => ({ index: embedded ? embedded.index : await stores.index.resolveKeys([]), rules: await rules() }),
     async close() {
       await provider?.close();
       if (crm && 'close' in crm && typeof crm.close === 'function') await crm.close();
-      if (db.open) db.close();
+      await Promise.all(pending);
+      await closeStore();
     },
   };
 }
@@ -219,7 +301,7 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
   });
 }
 
-function buildCrm(tenant: TenantConfig, index: SqliteDomainIndex, opts: OpenTenantOptions): TenantCrm {
+function buildCrm(tenant: TenantConfig, index: IndexStore, opts: OpenTenantOptions): TenantCrm {
   const crm: CrmConfig = tenant.crm;
   if (crm.kind === 'salesforce') {
     let privateKey: string | undefined;
@@ -238,7 +320,8 @@ function buildCrm(tenant: TenantConfig, index: SqliteDomainIndex, opts: OpenTena
       privateKey,
       accountDomainFields: crm.accountDomainFields,
       retryBaseMs: opts.crmRetryBaseMs,
-      // Ties matched ids to participant addresses from the local index, not per-write queries.
+      // Ties matched ids to participant addresses from the index (one round trip per batch on
+      // PostgreSQL), not per-write Salesforce queries.
       relationIndex: index,
       dailyShare: tenant.limits.share,
     });

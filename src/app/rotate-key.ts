@@ -1,5 +1,6 @@
 /**
- * `mailbridge key rotate`: re-encrypts every tenant's database under a new key, crash-safely.
+ * `mailbridge key rotate`: re-encrypts every tenant's database under a new key, crash-safely
+ * (on PostgreSQL: re-seals each tenant's encrypted columns, see `resealPostgres`).
  *
  * 1. The new key is written to `<keyFile>.next` (0600) before any database changes; a resumed
  *    rotation reuses it, so a database is only ever under the old key or that one.
@@ -20,6 +21,7 @@ import { openDatabase, rekeyDatabase, type SqliteDatabase } from '../store/datab
 import { StoreError, StoreKeyError } from '../store/store-errors.js';
 import { Leases, processHolder } from './leases.js';
 import { tenantDatabasePath } from './open-tenant.js';
+import { openPostgresStore } from './store/open-store.js';
 
 /** The scheduler's lease over a whole tenant round (`runSyncRound` takes the same name). */
 export const TENANT_LEASE = 'tenant';
@@ -52,12 +54,8 @@ export interface RotateKeyOptions {
   now?: () => Date;
 }
 
-export function rotateKey(config: LoadedConfig, opts: RotateKeyOptions = {}): RotateKeyResult {
+export async function rotateKey(config: LoadedConfig, opts: RotateKeyOptions = {}): Promise<RotateKeyResult> {
   const env = opts.env ?? process.env;
-  // PostgreSQL rows are sealed under keys derived from this one: a new key would leave them unreadable.
-  if (config.store.kind !== 'sqlite') {
-    throw new ConfigError(`store.kind: "${config.store.kind}": key rotation re-encrypts SQLite files only; on PostgreSQL it is not supported yet (docs/scale-out.md)`, 'store.kind');
-  }
   if (env[KEY_ENV]?.trim()) {
     throw new ConfigError(
       `the database key comes from ${KEY_ENV}: rotation needs a key file. Set keyFile in ${config.file}, ` +
@@ -77,6 +75,11 @@ export function rotateKey(config: LoadedConfig, opts: RotateKeyOptions = {}): Ro
 
   // host:pid, so a rotation that crashed holding a lease does not block the next one.
   const holder = processHolder();
+  if (config.store.kind === 'postgres') {
+    const tenants = await resealPostgres(config, current, next, holder, opts);
+    renameSync(`${keyPath}.next`, keyPath);
+    return { keyFile: keyPath, resumed, tenants };
+  }
   const tenants: RotateKeyResult['tenants'] = [];
   for (const t of databases(config)) {
     const path = t.path;
@@ -90,7 +93,7 @@ export function rotateKey(config: LoadedConfig, opts: RotateKeyOptions = {}): Ro
         tenants.push({ id: t.id, result: 'already-rekeyed' });
         continue;
       }
-      rekeyTenant(db.db, t.id, next, holder, opts);
+      await rekeyTenant(db.db, t.id, next, holder, opts);
       tenants.push({ id: t.id, result: 'rekeyed' });
     } finally {
       if (db.db.open) db.db.close();
@@ -120,13 +123,49 @@ export async function rotateKeyWhenFree(config: LoadedConfig, opts: RotateKeyOpt
   const resumed = pendingKey(config) !== null;
   for (;;) {
     try {
-      return { ...rotateKey(config, opts), resumed };
+      return { ...(await rotateKey(config, opts)), resumed };
     } catch (err) {
       if (!(err instanceof KeyRotationError) || Date.now() >= deadline) throw err;
       opts.onWait?.(err);
       await sleep(Math.min(opts.pollMs ?? 250, Math.max(0, deadline - Date.now())));
     }
   }
+}
+
+/**
+ * PostgreSQL: each tenant's sealed columns and search terms re-sealed under the new key in one
+ * transaction (src/store/postgres/pg-reseal.ts). Refused while a sync round or a worker's
+ * mailbox job holds a lease on the tenant: rows it wrote under the old key would not open.
+ */
+async function resealPostgres(config: LoadedConfig, current: string, next: string, holder: string, opts: RotateKeyOptions): Promise<RotateKeyResult['tenants']> {
+  const store = openPostgresStore(config, 2);
+  const now = opts.now ?? (() => new Date());
+  const tenants: RotateKeyResult['tenants'] = [];
+  try {
+    for (const t of config.tenants) {
+      if ((await store.schemaVersion(t.id)) === 0) {
+        tenants.push({ id: t.id, result: 'no-database' });
+        continue;
+      }
+      const r = await store.reseal(t.id, current, next, holder, now());
+      if (r.result === 'busy') {
+        throw new KeyRotationError(
+          t.id,
+          `a sync or a worker job holds it (lease held by ${r.holder}); stop the workers (or let the round finish) and run \`mailbridge key rotate\` again, ` +
+            'or give it --wait. Nothing is lost: tenants already re-sealed stay so.',
+        );
+      }
+      if (r.result === 'rekeyed') {
+        // Never the key: only that it changed.
+        const stores = await store.tenant(t.id, next, now);
+        await stores.audit.audit(opts.actor ?? 'cli', 'key.rotate', t.id, { cipher: 'aes-256-gcm' });
+      }
+      tenants.push({ id: t.id, result: r.result });
+    }
+  } finally {
+    await store.close();
+  }
+  return tenants;
 }
 
 /**
@@ -154,10 +193,10 @@ function openEither(path: string, current: string, next: string): { db: SqliteDa
   }
 }
 
-function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder: string, opts: RotateKeyOptions): void {
+async function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder: string, opts: RotateKeyOptions): Promise<void> {
   const admin = new SqliteAdminStore(db, opts.now);
   const leases = new Leases(admin, holder, LEASE_TTL_MS);
-  if (!leases.acquire(TENANT_LEASE)) {
+  if (!(await leases.acquire(TENANT_LEASE))) {
     throw new KeyRotationError(
       tenantId,
       `a sync holds the database (lease "${TENANT_LEASE}"); run \`mailbridge key rotate\` again when it has finished, ` +
@@ -167,7 +206,7 @@ function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder:
   try {
     rekeyDatabase(db, next);
   } catch (err) {
-    leases.release(TENANT_LEASE);
+    await leases.release(TENANT_LEASE);
     if (err instanceof StoreError) {
       throw new KeyRotationError(tenantId, `${err.message} (run \`mailbridge key rotate\` again once no other mailbridge command has it open)`);
     }
@@ -175,5 +214,5 @@ function rekeyTenant(db: SqliteDatabase, tenantId: string, next: string, holder:
   }
   // Never the key: only that it changed.
   admin.audit(opts.actor ?? 'cli', 'key.rotate', tenantId, { cipher: 'sqlcipher' });
-  leases.release(TENANT_LEASE);
+  await leases.release(TENANT_LEASE);
 }

@@ -141,21 +141,21 @@ function failureOf(tenantId: string, err: unknown, stage: RoundStage): RoundFail
 export async function runSyncRound(tenant: OpenTenant, opts: SyncRoundOptions = {}): Promise<SyncRoundResult> {
   const id = tenant.config.id;
   const log = opts.logger?.child({ tenant: id });
-  const leases = new Leases(tenant.admin, opts.holder);
-  if (!leases.acquire(TENANT_LEASE)) throw new TenantBusyError(id, tenant.admin.leaseHolder(TENANT_LEASE)?.holder ?? 'unknown');
+  const leases = new Leases(tenant.stores.leases, opts.holder);
+  if (!(await leases.acquire(TENANT_LEASE))) throw new TenantBusyError(id, (await tenant.stores.leases.leaseHolder(TENANT_LEASE))?.holder ?? 'unknown');
   const startedAt = tenant.clock.now().toISOString();
   const stage: { current: RoundStage } = { current: 'housekeeping' };
   try {
     const result = await round(tenant, opts, leases, log, stage);
-    tenant.admin.recordRound({ startedAt, finishedAt: tenant.clock.now().toISOString(), ok: true, stage: null, error: null, totals: result.totals });
+    await tenant.stores.rounds.recordRound({ startedAt, finishedAt: tenant.clock.now().toISOString(), ok: true, stage: null, error: null, totals: result.totals });
     return result;
   } catch (err) {
     const failure = failureOf(id, err, stage.current);
     log?.error({ stage: failure.stage, code: failure.code, field: failure.field, error: failure.reason }, 'sync round failed');
-    recordFailure(tenant, failure, startedAt, log);
+    await recordFailure(tenant, failure, startedAt, log);
     throw failure;
   } finally {
-    leases.release(TENANT_LEASE);
+    await leases.release(TENANT_LEASE);
   }
 }
 
@@ -163,9 +163,10 @@ export async function runSyncRound(tenant: OpenTenant, opts: SyncRoundOptions = 
  * Writes a failed round down, best effort (the database may be what failed). A refused
  * credential or consent while listing mailboxes concerns every mailbox: each is marked failing.
  */
-function recordFailure(tenant: OpenTenant, failure: RoundFailedError, startedAt: string, log: JobLogger | undefined): void {
+async function recordFailure(tenant: OpenTenant, failure: RoundFailedError, startedAt: string, log: JobLogger | undefined): Promise<void> {
+  const { rounds, status } = tenant.stores;
   try {
-    tenant.admin.recordRound({
+    await rounds.recordRound({
       startedAt,
       finishedAt: tenant.clock.now().toISOString(),
       ok: false,
@@ -174,8 +175,8 @@ function recordFailure(tenant: OpenTenant, failure: RoundFailedError, startedAt:
       totals: null,
     });
     if (failure.stage === 'mailboxes' && (failure.code === 'auth' || failure.code === 'permission')) {
-      const known = [...tenant.admin.mailboxStatuses().map((m) => m.address), ...(tenant.config.mail.users ?? [])];
-      tenant.admin.markMailboxesFailing(known, `${failure.code}: ${failure.reason}${failure.field ? ` (check ${failure.field})` : ''}`);
+      const known = [...(await status.mailboxStatuses()).map((m) => m.address), ...(tenant.config.mail.users ?? [])];
+      await rounds.markMailboxesFailing(known, `${failure.code}: ${failure.reason}${failure.field ? ` (check ${failure.field})` : ''}`);
     }
   } catch (err) {
     log?.error({ error: err instanceof Error ? err.message : String(err) }, 'could not record the failed round');
@@ -186,16 +187,27 @@ function recordFailure(tenant: OpenTenant, failure: RoundFailedError, startedAt:
  * Company mode, after a full listing: configured or known mailboxes the directory no longer
  * lists are `missing` (a departed user, a typo in mail.users), so they stop looking connected.
  */
-function markMissing(tenant: OpenTenant, listed: ReadonlySet<string>): void {
+async function markMissing(tenant: OpenTenant, listed: ReadonlySet<string>): Promise<void> {
+  const { status } = tenant.stores;
   const configured = new Set((tenant.config.mail.users ?? []).map((u) => u.toLowerCase()));
   const wholeDirectory = configured.size === 0;
-  const removed = new Set(tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address));
-  for (const address of configured) if (!listed.has(address) && !removed.has(address)) tenant.admin.setConnection(address, 'missing');
-  for (const row of tenant.admin.mailboxStatuses()) {
+  const removed = new Set((await status.mailboxStatuses()).filter((s) => s.connection === REMOVED).map((s) => s.address));
+  for (const address of configured) if (!listed.has(address) && !removed.has(address)) await status.setConnection(address, 'missing');
+  for (const row of await status.mailboxStatuses()) {
     // A mailbox the admin removed is left out of the listing on purpose: it stays `removed`.
     if (listed.has(row.address) || row.connection === 'missing' || row.connection === REMOVED) continue;
-    if (wholeDirectory || configured.has(row.address)) tenant.admin.setConnection(row.address, 'missing');
+    if (wholeDirectory || configured.has(row.address)) await status.setConnection(row.address, 'missing');
   }
+}
+
+/**
+ * Queued privacy jobs (erasures), run before a round. They are built on the embedded file; on
+ * the shared store none can be queued (the privacy commands refuse `store.kind: "postgres"`),
+ * and one found anyway is refused by name rather than skipped.
+ */
+export async function runQueuedPrivacyJobs(tenant: OpenTenant, actor: string): Promise<unknown[]> {
+  if (tenant.stores.kind === 'postgres' && !(await tenant.stores.governance.openPrivacyJobs()).length) return [];
+  return runPrivacyJobs(adminParts(tenant, actor));
 }
 
 async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases, log: JobLogger | undefined, stage: { current: RoundStage }): Promise<SyncRoundResult> {
@@ -208,11 +220,11 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
 
   // Queued erasures first, so their suppressions hold for this round's scan; then the CRM
   // deletions an earlier purge could not finish.
-  const jobs = await runPrivacyJobs(adminParts(tenant, SCHEDULER_ACTOR));
-  const crmDeletions = await settleCrmDeletions(tenant.admin, crm);
+  const jobs = await runQueuedPrivacyJobs(tenant, SCHEDULER_ACTOR);
+  const crmDeletions = await settleCrmDeletions(tenant.stores.governance, crm);
   const calendar = tenant.config.calendar;
   if (calendar.enabled) {
-    const meetingDeletions = await settleMeetingDeletions(tenant.admin, crm.meetingWriter());
+    const meetingDeletions = await settleMeetingDeletions(tenant.stores.governance, crm.meetingWriter());
     crmDeletions.paid += meetingDeletions.paid;
   }
   if (jobs.length || crmDeletions.paid || crmDeletions.owed) log?.info({ privacyJobs: jobs.length, ...crmDeletions }, 'housekeeping');
@@ -220,9 +232,10 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
   const result = await syncTenant({
     provider,
     crm,
-    index: tenant.index,
-    store: tenant.store,
-    ctx: tenant.context(),
+    index: tenant.stores.index,
+    store: tenant.stores.ledger,
+    ctx: await tenant.context(),
+    resolvePages: tenant.resolvePages,
     clock: tenant.clock,
     mailboxConcurrency: tenant.config.mailboxConcurrency,
     backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
@@ -233,7 +246,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
           calendar: {
             provider,
             writer: crm.meetingWriter(),
-            store: new SqliteMeetingStore(tenant.db, () => tenant.clock.now()),
+            store: tenant.stores.meetings,
             webinarAttendees: calendar.webinarAttendees,
             daysAhead: calendar.daysAhead,
           },
@@ -241,14 +254,14 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
       : {}),
     mailboxes: opts.mailboxes,
     // Read each round from the database, so a removal reaches a running service at once.
-    exclude: tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address),
+    exclude: (await tenant.stores.status.mailboxStatuses()).filter((s) => s.connection === REMOVED).map((s) => s.address),
     shouldStop: () => opts.signal?.aborted ?? false,
     onStage: (s) => {
       stage.current = s;
     },
-    onMailboxes: (list) => {
+    onMailboxes: async (list) => {
       for (const m of list) idByAddress.set(m.address, m.id);
-      if (!opts.mailboxes && tenant.config.mail.mode === 'company') markMissing(tenant, new Set(list.map((m) => m.address)));
+      if (!opts.mailboxes && tenant.config.mail.mode === 'company') await markMissing(tenant, new Set(list.map((m) => m.address)));
       opts.onProgress?.({ event: 'mailboxes', tenant: id, total: list.length });
       log?.info({ mailboxes: list.length }, 'mailboxes listed');
     },
@@ -261,21 +274,22 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     onPage: (p) => {
       // Renew the lease as work goes on, so a long backfill keeps its mailbox.
       const mailboxId = idByAddress.get(p.mailbox);
-      if (mailboxId) leases.acquire(leaseName(mailboxId));
-      leases.acquire(TENANT_LEASE);
+      if (mailboxId) leases.renew(leaseName(mailboxId));
+      leases.renew(TENANT_LEASE);
       opts.onProgress?.({ event: 'page', tenant: id, mailbox: p.mailbox, folder: p.folder, scanned: p.scanned, imported: p.imported });
     },
-    onMailbox: (o) => {
+    onMailbox: async (o) => {
+      const { status } = tenant.stores;
       if (!o.ok && o.code === 'not-found') {
         // Asked for by name, not listed: a configured or known mailbox is missing; a typo leaves no row.
-        const known = tenant.admin.mailboxStatuses().some((m) => m.address === o.address) || (tenant.config.mail.users ?? []).some((u) => u.toLowerCase() === o.address);
-        if (known && tenant.config.mail.mode === 'company') tenant.admin.setConnection(o.address, 'missing');
+        const known = (await status.mailboxStatuses()).some((m) => m.address === o.address) || (tenant.config.mail.users ?? []).some((u) => u.toLowerCase() === o.address);
+        if (known && tenant.config.mail.mode === 'company') await status.setConnection(o.address, 'missing');
         opts.onProgress?.({ event: 'mailbox', tenant: id, mailbox: o.address, ok: false, scanned: 0, imported: 0, error: o.error });
         log?.warn({ mailbox: o.address, code: o.code }, 'mailbox not found');
         return;
       }
       const error = o.ok ? null : o.setting ? `${o.error} (check tenants[${id}].${o.setting})` : o.error;
-      tenant.admin.recordRun(o.address, o.mailboxId, error, o.ok ? { scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped } : { code: o.code, setting: o.setting ?? null });
+      await status.recordRun(o.address, o.mailboxId, error, o.ok ? { scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped } : { code: o.code, setting: o.setting ?? null });
       opts.onProgress?.({
         event: 'mailbox',
         tenant: id,
@@ -303,9 +317,9 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
   for (const f of lateMatch.failed) log?.warn({ mailbox: f.address, error: f.error }, 'late-match search failed; retried next round');
   const limits = crm.limits();
   const at = tenant.clock.now().toISOString();
-  tenant.admin.setSetting('crm.limits', JSON.stringify({ ...limits, at }));
-  tenant.admin.setSetting('sync.lastRound', JSON.stringify({ at, totals }));
-  recordRoundCounts(tenant.admin, new Date(at), totals);
+  await tenant.stores.settings.setSetting('crm.limits', JSON.stringify({ ...limits, at }));
+  await tenant.stores.settings.setSetting('sync.lastRound', JSON.stringify({ at, totals }));
+  await recordRoundCounts(tenant.stores.settings, new Date(at), totals);
   const stopped = (opts.signal?.aborted ?? false) || result.mailboxes.some((m) => m.ok && m.stopped);
   const meetings = calendar.enabled ? meetingTotalsOf(result.mailboxes) : undefined;
   if (meetings) log?.info({ ...meetings }, 'meetings synced');

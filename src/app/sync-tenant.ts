@@ -6,8 +6,8 @@
 import { ActivityWriter } from '../core/activity-writer.js';
 import { backfillStart, type BackfillPolicy } from '../core/backfill-window.js';
 import type { EngineContext } from '../core/classify.js';
-import type { Clock, CrmAdapter, CrmChangeBatch, Mailbox, MailProvider } from '../core/ports.js';
-import { enqueueKeys, newLateMatchKeys, DEFAULT_LATE_MATCH_QUERIES_PER_ROUND, DEFAULT_LATE_MATCH_WINDOW_DAYS } from '../core/late-match.js';
+import type { Awaitable, Clock, CrmAdapter, CrmChangeBatch, Mailbox, MailProvider } from '../core/ports.js';
+import { enqueueKeys, lateMatchLookupKeys, newLateMatchKeys, DEFAULT_LATE_MATCH_QUERIES_PER_ROUND, DEFAULT_LATE_MATCH_WINDOW_DAYS } from '../core/late-match.js';
 import { runLateMatch, type LateMatchOptions, type LateMatchResult } from '../core/late-match-round.js';
 import { DEFAULT_REASSOCIATION_WINDOW_DAYS, DEFAULT_REASSOCIATIONS_PER_ROUND, isEmptyTouch, touchedBy, windowStart } from '../core/reassociate.js';
 import { runReassociation, type ReassociationResult } from '../core/reassociate-round.js';
@@ -40,15 +40,15 @@ export interface TenantSyncDeps {
   mailboxes?: readonly string[];
   /** Never these addresses (mailboxes removed with `mailbridge mailboxes remove`). */
   exclude?: readonly string[];
-  onMailbox?(result: MailboxOutcome): void;
+  onMailbox?(result: MailboxOutcome): Awaitable<void>;
   /** The mailboxes this round will visit, once listed. */
-  onMailboxes?(mailboxes: readonly Mailbox[]): void;
+  onMailboxes?(mailboxes: readonly Mailbox[]): Awaitable<void>;
   onPage?: MailboxSyncDeps['onPage'];
   /** After each CRM batch is applied: records in it, batches so far. */
   onCrmBatch?(progress: { records: number; batches: number }): void;
   /** Called before a mailbox starts: false skips it this round (another process holds it). */
-  claim?(mailbox: Mailbox): boolean;
-  release?(mailbox: Mailbox): void;
+  claim?(mailbox: Mailbox): Awaitable<boolean>;
+  release?(mailbox: Mailbox): Awaitable<void>;
   /** Graceful stop: asked between pages; the batch in flight finishes first. */
   shouldStop?(): boolean;
   /** The round enters a stage (so a failure can say where it stopped). */
@@ -92,6 +92,8 @@ export interface TenantSyncResult {
  */
 interface LateMatchIntake {
   ctx: EngineContext;
+  /** With a shared store: the batch's keys are resolved first (`ctx.index` is not read). */
+  resolve?: boolean;
   now: Date;
   windowDays: number;
   /** Re-association window in days; absent: nothing queued for re-association. */
@@ -115,7 +117,8 @@ export async function pullCrm(
     if (late && incremental) {
       // Before the batch is applied: "new" means not matched by the index as it was. Queued
       // first, so a crash before the cursor moves detects the same keys again (no duplicates).
-      const found = newLateMatchKeys(batch, late.ctx.index, late.ctx.rules.freeMail);
+      const before = late.resolve ? await index.resolveKeys(lateMatchLookupKeys(batch)) : late.ctx.index;
+      const found = newLateMatchKeys(batch, before, late.ctx.rules.freeMail);
       if (found.length) await store.saveLateMatchQueue(enqueueKeys(await store.lateMatchQueue(), found, late.now, late.windowDays).queue);
       // The imported emails this change may move, queued before the cursor moves for the same reason.
       const touch = touchedBy(batch, late.ctx.rules.freeMail);
@@ -165,7 +168,7 @@ export async function crmStage(deps: CrmStageDeps): Promise<{ crmBatches: number
   const reassociationDays = deps.reassociation?.windowDays ?? DEFAULT_REASSOCIATION_WINDOW_DAYS;
   const maxPerRound = deps.reassociation?.maxPerRound ?? DEFAULT_REASSOCIATIONS_PER_ROUND;
   // Off (`maxPerRound` 0): nothing is queued either, so no list builds up that no round works off.
-  const intake = { ctx: deps.ctx, now: deps.clock.now(), windowDays: late.windowDays, ...(maxPerRound > 0 ? { reassociationDays } : {}) };
+  const intake = { ctx: deps.ctx, resolve: deps.resolvePages, now: deps.clock.now(), windowDays: late.windowDays, ...(maxPerRound > 0 ? { reassociationDays } : {}) };
   const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch, intake);
   // Right after the pull, before the scans: replies scanned this round inherit the moved parents.
   deps.onStage?.('reassociate');
@@ -217,8 +220,8 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
     const removed = new Set(deps.exclude.map((a) => a.toLowerCase()));
     mailboxes = mailboxes.filter((m) => !removed.has(m.address));
   }
-  deps.onMailboxes?.(mailboxes);
-  for (const o of outcomes) deps.onMailbox?.(o);
+  await deps.onMailboxes?.(mailboxes);
+  for (const o of outcomes) await deps.onMailbox?.(o);
   const scanned = await syncMailboxes(deps, mailboxes);
 
   // After the scans, so mail that simply arrived since the last round is imported by the scan
@@ -246,10 +249,10 @@ export async function syncMailboxes(deps: TenantSyncDeps, mailboxes: readonly Ma
 
   await eachLimited(mailboxes, deps.mailboxConcurrency ?? 4, async (mailbox) => {
     if (deps.shouldStop?.()) return;
-    if (deps.claim && !deps.claim(mailbox)) {
+    if (deps.claim && !(await deps.claim(mailbox))) {
       const held: MailboxOutcome = { ok: false, address: mailbox.address, mailboxId: mailbox.id, error: 'held by another process', code: 'leased' };
       outcomes.push(held);
-      deps.onMailbox?.(held);
+      await deps.onMailbox?.(held);
       return;
     }
     let outcome: MailboxOutcome;
@@ -281,10 +284,10 @@ export async function syncMailboxes(deps: TenantSyncDeps, mailboxes: readonly Ma
         setting: isSyncError(err) ? err.setting : null,
       };
     } finally {
-      deps.release?.(mailbox);
+      await deps.release?.(mailbox);
     }
     outcomes.push(outcome);
-    deps.onMailbox?.(outcome);
+    await deps.onMailbox?.(outcome);
   });
   return outcomes;
 }

@@ -1,5 +1,5 @@
 /**
- * What `mailbridge status` reports for one tenant, read from its database only (no API call):
+ * What `mailbridge status` reports for one tenant, read from its store only (no API call):
  * per mailbox the connection, last sync, last success, last error, counts by reason and the
  * emails imported from it; the next scheduled round; per CRM the API budget the last round saw
  * and the deletions still owed to it; totals.
@@ -104,10 +104,10 @@ function budget(raw: unknown): CrmBudget | null {
   return { dailyUsed: num(r.dailyUsed), dailyMax: num(r.dailyMax), at: typeof r.at === 'string' ? r.at : null };
 }
 
-export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'schedule'>, now: Date = tenant.clock.now()): TenantStatusReport {
-  const { db, admin, store, config: t } = tenant;
-  const heldBy = db.prepare<[string], number>('SELECT count(*) FROM ledger_holders WHERE mailbox_id = ?').pluck();
-  const rows = new Map(admin.mailboxStatuses().map((s) => [s.address, s]));
+export async function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'schedule'>, now: Date = tenant.clock.now()): Promise<TenantStatusReport> {
+  const { config: t } = tenant;
+  const { ledger, status, settings, rounds, governance } = tenant.stores;
+  const rows = new Map((await status.mailboxStatuses()).map((s) => [s.address, s]));
   // Configured mailboxes nobody has connected yet are listed too: they are what needs doing.
   for (const raw of t.mail.users ?? []) {
     const address = raw.toLowerCase();
@@ -115,26 +115,25 @@ export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'sch
       rows.set(address, { address, mailboxId: null, connection: t.mail.mode === 'user' ? 'invited' : 'not-connected', lastSyncAt: null, lastOkAt: null, lastError: null, lastResult: null });
     }
   }
-  const mailboxes: MailboxStatusReport[] = [...rows.values()]
-    .sort((a, b) => a.address.localeCompare(b.address))
-    .map((s) => {
-      const id = s.mailboxId ?? (t.mail.mode === 'user' ? s.address : null);
-      return {
-        address: s.address,
-        mailboxId: s.mailboxId,
-        connection: s.connection,
-        lastSyncAt: s.lastSyncAt,
-        lastOkAt: s.lastOkAt,
-        lastError: s.lastError,
-        skipped: id ? store.reasonCounts(id) : {},
-        imported: id ? (heldBy.get(id) ?? 0) : 0,
-      };
+  const mailboxes: MailboxStatusReport[] = [];
+  for (const s of [...rows.values()].sort((a, b) => a.address.localeCompare(b.address))) {
+    const id = s.mailboxId ?? (t.mail.mode === 'user' ? s.address : null);
+    mailboxes.push({
+      address: s.address,
+      mailboxId: s.mailboxId,
+      connection: s.connection,
+      lastSyncAt: s.lastSyncAt,
+      lastOkAt: s.lastOkAt,
+      lastError: s.lastError,
+      skipped: id ? await ledger.reasonCounts(id) : {},
+      imported: id ? await ledger.importedCount(id) : 0,
     });
+  }
 
   const skipped: Record<string, number> = {};
   for (const m of mailboxes) for (const [r, n] of Object.entries(m.skipped)) skipped[r] = (skipped[r] ?? 0) + n;
-  const recentRounds = admin.syncRounds(10);
-  const lastRound = lastRoundOf(recentRounds[0], parseJson(admin.setting('sync.lastRound')) as { at?: string; totals?: unknown } | null);
+  const recentRounds = await rounds.syncRounds(10);
+  const lastRound = lastRoundOf(recentRounds[0], parseJson(await settings.setting('sync.lastRound')) as { at?: string; totals?: unknown } | null);
   const lastRoundFailed = lastRound !== null && !lastRound.ok;
   return {
     tenant: t.id,
@@ -142,8 +141,8 @@ export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'sch
     mode: t.mail.mode,
     crm: {
       kind: t.crm.kind,
-      budget: budget(parseJson(admin.setting('crm.limits'))),
-      pendingDeletions: db.prepare<[], number>('SELECT count(*) FROM crm_deletions').pluck().get() ?? 0,
+      budget: budget(parseJson(await settings.setting('crm.limits'))),
+      pendingDeletions: await governance.crmDeletionsOwedCount(),
     },
     schedule: { cron: config.schedule.cron, nextRun: nextRun(config.schedule.cron, now) },
     lastRound,
@@ -154,7 +153,7 @@ export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'sch
       connected: mailboxes.filter((m) => m.connection === 'connected').length,
       needingAttention: mailboxes.filter((m) => m.lastError !== null || ATTENTION_CONNECTIONS.includes(m.connection)).length + (lastRoundFailed ? 1 : 0),
       lastRoundFailed,
-      imported: db.prepare<[], number>('SELECT count(*) FROM ledger').pluck().get() ?? 0,
+      imported: await ledger.importedCount(),
       skipped,
     },
   };

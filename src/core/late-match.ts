@@ -22,6 +22,31 @@ function domainKnown(index: DomainIndex, domain: string): boolean {
 }
 
 /**
+ * The index keys `newLateMatchKeys` reads for a batch (its addresses and registrable domains), so
+ * a shared store can resolve them in one round trip before the batch is applied.
+ */
+export function lateMatchLookupKeys(batch: CrmChangeBatch): string[] {
+  const keys = new Set<string>();
+  const domain = (raw: string | null | undefined) => {
+    const d = registrableDomain(raw);
+    if (d) keys.add(d);
+  };
+  const address = (raw: string) => {
+    const a = normalizeAddress(raw);
+    if (!a) return;
+    keys.add(a);
+    domain(domainOf(a));
+  };
+  for (const a of batch.accounts ?? []) for (const d of a.domains) domain(d);
+  for (const c of batch.contacts ?? []) for (const e of c.emails) address(e);
+  for (const l of batch.leads ?? []) {
+    domain(l.domain);
+    for (const e of l.emails) address(e);
+  }
+  return [...keys];
+}
+
+/**
  * The addresses and domains a batch makes matchable that the index (as it is BEFORE the batch is
  * applied) does not match yet. A domain key covers its addresses; a free-mail domain is never a
  * domain key (the association never matches by it).

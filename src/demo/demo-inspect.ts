@@ -48,23 +48,29 @@ export function sampleLabels(crm: 'salesforce' | 'hubspot'): string[] {
 }
 
 export async function inspectWorkspace(ws: DemoWorkspace, tenant: DemoTenant, emulators: DemoEmulators): Promise<DemoState> {
-  const open = openTenant(ws.config, ws.config.tenants[0]!, { clock: { now: () => tenant.now } });
+  const open = await openTenant(ws.config, ws.config.tenants[0]!, { clock: { now: () => tenant.now } });
   try {
-    const { db } = open;
-    const count = (sql: string) => db.prepare<[], { n: number }>(sql).get()?.n ?? 0;
-    const skipped: Record<string, number> = {};
-    for (const row of db.prepare<[], { reason: string; n: number }>('SELECT reason, SUM(count) AS n FROM reason_counts GROUP BY reason ORDER BY reason').all()) {
-      if (row.n) skipped[row.reason] = row.n;
+    // Through the store ports, so the same inspection reads either store.
+    const { ledger, status } = open.stores;
+    const statuses = await status.mailboxStatuses();
+    const mailboxIds = [...new Set(statuses.flatMap((s) => (s.mailboxId ? [s.mailboxId] : [])))];
+    const counts: Record<string, number> = {};
+    let held = 0;
+    for (const id of mailboxIds) {
+      for (const [reason, n] of Object.entries(await ledger.reasonCounts(id))) counts[reason] = (counts[reason] ?? 0) + n;
+      held += await ledger.importedCount(id);
     }
-    const addressOf = new Map(open.admin.mailboxStatuses().map((s) => [s.mailboxId, s.address]));
-    const records = db.prepare<[string], { kind: string; record_id: string }>('SELECT kind, record_id FROM ledger_records WHERE key = ? ORDER BY kind, record_id');
+    const skipped = Object.fromEntries(Object.entries(counts).filter(([, n]) => n).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const addressOf = new Map(statuses.map((s) => [s.mailboxId, s.address]));
+    const records = async (key: string) =>
+      (await ledger.records(key)).sort((a, b) => (a.kind === b.kind ? (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0) : a.kind < b.kind ? -1 : 1));
     const activities = emulators.activities();
     const byKey = new Map<string, DemoActivity>(activities.filter((a) => a.key).map((a) => [a.key!, a]));
 
     const samples: SampleEmail[] = [];
     for (const label of sampleLabels(emulators.crm)) {
       const email = tenant.emails.find((e) => e.label === label);
-      const entry = email ? open.store.entry(demoKey(email)) : undefined;
+      const entry = email ? await ledger.entry(demoKey(email)) : undefined;
       if (!email || !entry) continue;
       const activity = byKey.get(entry.key);
       const relatedId = activity?.relatedTo ?? entry.relatedToId;
@@ -75,10 +81,9 @@ export async function inspectWorkspace(ws: DemoWorkspace, tenant: DemoTenant, em
         sentAt: entry.sentAt,
         crmId: entry.crmId,
         relatedTo: relatedId ? { id: relatedId, name: recordName(tenant, relatedId) } : null,
-        linked: records
-          .all(entry.key)
+        linked: (await records(entry.key))
           .filter((r) => r.kind !== 'user')
-          .map((r) => ({ kind: r.kind, id: r.record_id, name: recordName(tenant, r.record_id) })),
+          .map((r) => ({ kind: r.kind, id: r.recordId, name: recordName(tenant, r.recordId) })),
         holders: entry.holders.map((id) => addressOf.get(id) ?? id),
         explanation: activity?.explanation ?? entry.explanation,
       });
@@ -86,8 +91,8 @@ export async function inspectWorkspace(ws: DemoWorkspace, tenant: DemoTenant, em
 
     const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
     return {
-      ledgerEntries: count('SELECT COUNT(*) AS n FROM ledger'),
-      accountedCopies: skippedTotal + count('SELECT COUNT(*) AS n FROM ledger_holders'),
+      ledgerEntries: await ledger.importedCount(),
+      accountedCopies: skippedTotal + held,
       skipped,
       crmKeys: activities.map((a) => a.key ?? `(no key) ${a.crmId}`).sort(),
       activitiesWritten: activities.length,

@@ -139,7 +139,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
     workspace = createWorkspace(emulators, tenant);
     const rounds: SyncRoundResult[] = [];
     let crmChangeStory: CrmChangeStory | null = null;
-    const open = openTenant(workspace.config, workspace.config.tenants[0]!, { clock: { now: () => tenant.now }, ...DEMO_TUNING });
+    const open = await openTenant(workspace.config, workspace.config.tenants[0]!, { clock: { now: () => tenant.now }, ...DEMO_TUNING });
     try {
       step('Round 1: full sync (CRM load, then every mailbox since its backfill start)');
       rounds.push(await runSyncRound(open, {}));

@@ -10,19 +10,33 @@ import { SqliteSecretStore } from './secret-store.js';
 import type { TenantStore } from './store-ports.js';
 import { SqliteSyncStore } from './sync-store.js';
 
-export function sqliteTenantStore(tenantId: string, db: SqliteDatabase, now: () => Date = () => new Date()): TenantStore {
-  const admin = new SqliteAdminStore(db, now);
+/** The file's own classes; commands still built on the file use them directly. */
+export interface SqliteTenantParts {
+  ledger: SqliteSyncStore;
+  index: SqliteDomainIndex;
+  admin: SqliteAdminStore;
+  secrets: SqliteSecretStore;
+}
+
+export function sqliteTenantParts(db: SqliteDatabase, now: () => Date = () => new Date()): SqliteTenantParts {
+  return { ledger: new SqliteSyncStore(db, now), index: new SqliteDomainIndex(db), admin: new SqliteAdminStore(db, now), secrets: new SqliteSecretStore(db) };
+}
+
+export function sqliteTenantStore(tenantId: string, db: SqliteDatabase, now: () => Date = () => new Date(), parts: SqliteTenantParts = sqliteTenantParts(db, now)): TenantStore {
+  const { admin } = parts;
   return {
     kind: 'sqlite',
     tenantId,
-    ledger: new SqliteSyncStore(db, now),
+    ledger: parts.ledger,
     meetings: new SqliteMeetingStore(db, now),
-    index: new SqliteDomainIndex(db),
+    index: parts.index,
     status: admin,
     settings: admin,
     governance: admin,
+    leases: admin,
+    rounds: admin,
     audit: { audit: (...a) => admin.audit(...a), auditLog: (limit) => admin.auditLog(limit) },
-    secrets: new SqliteSecretStore(db),
+    secrets: parts.secrets,
     async close() {
       if (db.open) db.close();
     },

@@ -7,7 +7,7 @@
 import type { MeetingStore } from '../core/meeting-ledger.js';
 import type { Awaitable, CrmChangeBatch, DomainIndex, IndexResolver, ReassociationStore, SyncStore } from '../core/ports.js';
 import type { TokenStore } from '../providers/common/token-store.js';
-import type { AuditEntry, BlocklistEntry, CrmDeletionRow, MailboxStatusRow, PrivacyJob, PrivacyJobState } from './admin-store.js';
+import type { AuditEntry, BlocklistEntry, CrmDeletionRow, MailboxStatusRow, PrivacyJob, PrivacyJobState, SyncRoundRecord } from './admin-store.js';
 import type { Blocklist, Deal } from '../core/types.js';
 import type { IndexCounts } from './domain-index.js';
 import type { LedgerRow } from './sync-store.js';
@@ -31,12 +31,36 @@ export interface LedgerStore extends SyncStore, ReassociationStore {
   rememberForgotten(key: string): Awaitable<void>;
   /** Keys of imported messages whose subject, text or participants hold every word, best first. */
   searchText(words: string, limit?: number): Awaitable<string[]>;
+  /** Emails in the ledger; with `mailboxId`, those that mailbox holds (for `status`). */
+  importedCount(mailboxId?: string): Awaitable<number>;
 }
 
 export interface MailboxStatusStore {
   setConnection(address: string, connection: string, mailboxId?: string | null): Awaitable<void>;
   recordRun(address: string, mailboxId: string, error: string | null, result: unknown): Awaitable<void>;
   mailboxStatuses(): Awaitable<MailboxStatusRow[]>;
+}
+
+/**
+ * Leases: one holder per name (the tenant's round, a mailbox) until it expires, so a `run` or
+ * `sync --once` and the workers never sync the same mailbox at once (src/app/leases.ts).
+ */
+export interface LeaseStore {
+  /** Takes (or renews) `name` for `holder` until `ttlMs` from now; false if another holds it. */
+  acquireLease(name: string, holder: string, ttlMs: number): Awaitable<boolean>;
+  leaseHolder(name: string): Awaitable<{ holder: string; expiresAt: string } | null>;
+  /** Takes `name` from `from` (a holder known to be dead); false if it changed hands meanwhile. */
+  takeOverLease(name: string, from: string, holder: string, ttlMs: number): Awaitable<boolean>;
+  releaseLease(name: string, holder: string): Awaitable<void>;
+}
+
+/** Every sync round's outcome, failed ones included, for `status`. */
+export interface RoundStore {
+  recordRound(r: SyncRoundRecord): Awaitable<void>;
+  /** The latest rounds, newest first. */
+  syncRounds(limit?: number): Awaitable<SyncRoundRecord[]>;
+  /** A tenant-wide failure (a refused credential): every one of `addresses` is marked failing. */
+  markMailboxesFailing(addresses: readonly string[], error: string): Awaitable<void>;
 }
 
 export interface SettingsStore {
@@ -92,6 +116,8 @@ export interface TenantStore {
   readonly settings: SettingsStore;
   readonly audit: AuditStore;
   readonly governance: GovernanceStore;
+  readonly leases: LeaseStore;
+  readonly rounds: RoundStore;
   /** Provider tokens; encrypted at rest (SQLCipher file, or AES-256-GCM in PostgreSQL). */
   readonly secrets: TokenStore;
   close(): Promise<void>;

@@ -359,4 +359,9 @@ export class SqliteSyncStore implements SyncStore, ReassociationStore {
   reasonCounts(mailboxId: string): Record<string, number> {
     return Object.fromEntries(this.stmt.counts.all(mailboxId).map((r) => [r.reason, r.count]));
   }
+
+  importedCount(mailboxId?: string): number {
+    if (mailboxId === undefined) return this.db.prepare<[], number>('SELECT count(*) FROM ledger').pluck().get() ?? 0;
+    return this.db.prepare<[string], number>('SELECT count(*) FROM ledger_holders WHERE mailbox_id = ?').pluck().get(mailboxId) ?? 0;
+  }
 }

@@ -115,7 +115,7 @@ describe.each(['salesforce', 'hubspot'] as const)('admin operations against %s',
     openTenant(config, config.tenants[0]!, { clock, providerTuning: { retryBaseMs: 5, requestTimeoutMs: 5_000 }, crmRetryBaseMs: 5 });
   const parts = (t = tenant): AdminParts => adminParts(t, 'cli:e2e');
   const sync = (t = tenant): Promise<TenantSyncResult> =>
-    syncTenant({ provider: t.provider(), crm: t.crm(), index: t.index, store: t.store, ctx: t.context(), clock: t.clock });
+    t.context().then((ctx) => syncTenant({ provider: t.provider(), crm: t.crm(), index: t.index, store: t.store, ctx, clock: t.clock }));
   const count = (table: string, t = tenant) => t.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
   const ledgerSubjects = (t = tenant) => t.db.prepare('SELECT subject FROM ledger ORDER BY subject').pluck().all() as string[];
   const crmIdOf = (subject: string) => tenant.db.prepare('SELECT crm_id FROM ledger WHERE subject = ?').pluck().get(subject) as string;
@@ -141,7 +141,7 @@ describe.each(['salesforce', 'hubspot'] as const)('admin operations against %s',
     };
     writeFileSync(file, JSON.stringify(json, null, 2));
     config = parseConfig(json, file);
-    tenant = open();
+    tenant = await open();
     const first = await sync();
     expect(first.mailboxes.every((m) => m.ok)).toBe(true);
     expect(crm.subjects()).toEqual(ALL_SUBJECTS);
@@ -184,7 +184,7 @@ describe.each(['salesforce', 'hubspot'] as const)('admin operations against %s',
   it('retention deletes expired local copies with a fixed clock, keeping CRM activities', async () => {
     await tenant.close();
     // 1,095 days after 2026-04-20T12:00Z: the two oldest messages (19th, 20th 10:00) have expired.
-    tenant = open({ now: () => new Date('2029-04-19T12:00:00Z') });
+    tenant = await open({ now: () => new Date('2029-04-19T12:00:00Z') });
     const result = await runRetention(parts());
     expect(result).toMatchObject({ expired: 2, messages: 2, crmDeleted: 0 });
     expect(ledgerSubjects()).toEqual(['Globex next steps', 'Initech question']);
@@ -269,7 +269,7 @@ describe.each(['salesforce', 'hubspot'] as const)('admin operations against %s',
     expect(bad).toMatchObject({ code: 2 });
     expect((bad as { stderr: string }).stderr).toMatch(/public suffix/);
 
-    tenant = open();
+    tenant = await open();
     expect(ledgerSubjects()).toEqual(['Initech question', 'Intro', 'Renewal pricing']);
     expect(tenant.admin.auditLog(1)[0]).toMatchObject({ action: 'blocklist.add', target: 'bob@globex.com' });
   });

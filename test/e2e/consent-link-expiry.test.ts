@@ -52,7 +52,7 @@ describe('consent link expiry', () => {
     });
     const loaded = loadConfig(config);
     let now = new Date('2026-05-01T09:00:00Z');
-    const tenant = openTenant(loaded, loaded.tenants[0]!, { clock: { now: () => now } });
+    const tenant = await openTenant(loaded, loaded.tenants[0]!, { clock: { now: () => now } });
     try {
       const invite = await inviteUser(tenant, ALEX);
       const authorize = await fetch(invite.url, { redirect: 'manual' });

@@ -157,7 +157,7 @@ describe('mailbridge doctor (Graph, Salesforce)', () => {
 
     // The consent round trip, as the user's browser makes it (the emulator's authorize endpoint redirects with a code).
     const config = loadConfig(t.configFile);
-    const tenant = openTenant(config, pickTenant(config));
+    const tenant = await openTenant(config, pickTenant(config));
     try {
       const invite = await inviteUser(tenant, ALEX);
       const link = new URL(invite.url);

@@ -55,16 +55,31 @@ it('names the missing DATABASE_URL as a bad store.url', async () => {
   expect(result.stdout + result.stderr).toMatch(/store\.url: environment variable DATABASE_URL is not set/);
 });
 
+it('mailboxes remove, list and add work on the shared store', async (ctx: TestContext) => {
+  if (!server) return ctx.skip('PostgreSQL server binaries not found');
+  const env = { DATABASE_URL: url, MAILBRIDGE_DB_KEY: tenant.key };
+  const cli = async (...argv: string[]) => {
+    const r = await mailbridge(['mailboxes', ...argv, '--config', tenant.configFile, '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    return lastJsonLine(r.stdout) as { changes?: { address: string; change: string }[]; mailboxes?: { address: string; connection: string; synced: boolean }[] };
+  };
+  expect((await cli('remove', 'bo@acme.example')).changes).toEqual([{ address: 'bo@acme.example', change: 'removed' }]);
+  expect((await cli('list')).mailboxes).toContainEqual(expect.objectContaining({ address: 'bo@acme.example', connection: 'removed', synced: false }));
+  expect((await cli('add', 'bo@acme.example')).changes).toEqual([{ address: 'bo@acme.example', change: 'restored' }]);
+  expect((await cli('list')).mailboxes).toContainEqual(expect.objectContaining({ address: 'bo@acme.example', synced: true }));
+});
+
 it('a command not yet on the shared store refuses it instead of using local files', async () => {
-  const result = await mailbridge(['mailboxes', 'list', '--config', tenant.configFile, '--json'], { DATABASE_URL: 'postgres://nowhere/x' });
+  const result = await mailbridge(['messages', 'list', '--config', tenant.configFile, '--json'], { DATABASE_URL: 'postgres://nowhere/x' });
   expect(result.code).not.toBe(0);
   expect(result.stdout + result.stderr).toMatch(/store\.kind: "postgres": this command works on the embedded SQLite store only/);
 });
 
-it('refuses to rotate the key of a PostgreSQL store, whose sealed rows it would orphan', async () => {
-  const result = await mailbridge(['key', 'rotate', '--config', tenant.configFile, '--json'], { MAILBRIDGE_DB_KEY: '' });
+it('key rotate on a PostgreSQL store goes by the same key rules (re-sealing: test/unit/config/rotate-key-postgres.test.ts)', async () => {
+  const result = await mailbridge(['key', 'rotate', '--config', tenant.configFile, '--json'], { MAILBRIDGE_DB_KEY: tenant.key, DATABASE_URL: url });
   expect(result.code).not.toBe(0);
-  expect(result.stdout + result.stderr).toMatch(/key rotation re-encrypts SQLite files only/);
+  expect(result.stdout + result.stderr).toMatch(/MAILBRIDGE_DB_KEY: rotation needs a key file/);
+  expect(result.stdout + result.stderr).not.toMatch(/SQLite files only/);
 });
 
 it('reports the SQLite files on the default store', async () => {

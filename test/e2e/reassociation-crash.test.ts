@@ -88,7 +88,7 @@ describe.each([
     for (const a of before.filter((x) => x.relatedTo !== DEAL)) expect(byKey(after).get(a.key)).toEqual(a);
 
     // The ledger follows the CRM (id and explanation), and nothing is left to move.
-    const open = openTenant(workspace.config, workspace.config.tenants[0]!);
+    const open = await openTenant(workspace.config, workspace.config.tenants[0]!);
     try {
       for (const old of onDeal) {
         const entry = await open.store.entry(old.key!);

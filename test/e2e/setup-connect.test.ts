@@ -51,11 +51,11 @@ describe('connect as init configured it', () => {
     };
   }
 
-  async function withTenant<T>(file: string, work: (t: ReturnType<typeof openTenant>) => Promise<T>): Promise<T> {
+  async function withTenant<T>(file: string, work: (t: Awaited<ReturnType<typeof openTenant>>) => Promise<T>): Promise<T> {
     const config = loadConfig(file);
     const saved = { ...process.env };
     Object.assign(process.env, env);
-    const tenant = openTenant(config, config.tenants[0]!);
+    const tenant = await openTenant(config, config.tenants[0]!);
     try {
       return await work(tenant);
     } finally {

@@ -46,7 +46,7 @@ describe.runIf(hasChromium || inCi)('the status page in Chromium', () => {
     if (!hasChromium) return; // the test below fails, naming the package
     emulators = await startDemoEmulators(tenant, 'graph', 'salesforce');
     ws = createWorkspace(emulators, tenant, 'mailbridge-page-');
-    const open = openTenant(ws.config, ws.config.tenants[0]!, { clock: { now: () => tenant.now }, ...DEMO_TUNING });
+    const open = await openTenant(ws.config, ws.config.tenants[0]!, { clock: { now: () => tenant.now }, ...DEMO_TUNING });
     try {
       await runSyncRound(open);
       // The second round: Graph refuses one mailbox from now on.

@@ -61,7 +61,7 @@ describe('per-tenant API limits', () => {
 
   async function syncOnce(limits: Record<string, unknown> | undefined) {
     const config = configWith(limits);
-    const tenant = openTenant(config, config.tenants[0]!, { providerTuning: { retryBaseMs: 50 } });
+    const tenant = await openTenant(config, config.tenants[0]!, { providerTuning: { retryBaseMs: 50 } });
     try {
       return await runSyncRound(tenant);
     } finally {

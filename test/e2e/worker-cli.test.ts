@@ -1,8 +1,11 @@
 /**
  * `mailbridge worker` refuses, naming the field, a configuration it cannot run a pool on: no
- * PostgreSQL for the queue (neither pool.url nor store.kind "postgres"), a bad --concurrency, and
- * store.kind "postgres" (the worker does not open tenants on the shared store yet).
+ * PostgreSQL for the queue (neither pool.url nor store.kind "postgres") and a bad --concurrency.
+ * With store.kind "postgres" it runs on the shared store, and an unreachable server is a failure
+ * to start, with no local database file made instead.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailbridge, startCliTenant, type CliTenant } from '../helpers/cli-tenant.js';
 
@@ -31,9 +34,10 @@ describe('mailbridge worker: clear refusals', () => {
     expect(r.stderr + r.stdout).toMatch(/--concurrency/);
   }, 60_000);
 
-  it('refuses store.kind "postgres" naming the field, before touching the queue', async () => {
+  it('on store.kind "postgres" it needs the server: unreachable, it fails to start and opens no local file', async () => {
     const r = await mailbridge(['worker', '--config', onPostgres.configFile, '--json'], { MAILBRIDGE_DB_KEY: onPostgres.key });
     expect(r.code).not.toBe(0);
-    expect(r.stdout + r.stderr).toMatch(/store\.kind/);
+    expect(r.stdout + r.stderr).not.toMatch(/does not open tenants on the PostgreSQL store/);
+    expect(existsSync(join(onPostgres.dir, 'data', 'acme.db'))).toBe(false);
   }, 60_000);
 });

@@ -8,6 +8,7 @@
  */
 import type { MeetingWriter } from '../../core/meeting.js';
 import type { SqliteAdminStore } from '../../store/admin-store.js';
+import type { GovernanceStore } from '../../store/store-ports.js';
 import { SqliteMeetingStore } from '../../store/meeting-store.js';
 import type { AdminParts } from './admin-parts.js';
 import type { ForgetOptions, ForgetResult, SettleResult } from './forget-messages.js';
@@ -41,17 +42,17 @@ export async function forgetMeetings(parts: ForgetMeetingParts, keys: readonly s
   return { messages: meetings, crmDeleted: paid.paid, crmOwed: paid.owed };
 }
 
-async function pay(admin: SqliteAdminStore, writer: MeetingWriter, crmIds: readonly string[]): Promise<SettleResult> {
+async function pay(admin: GovernanceStore, writer: MeetingWriter, crmIds: readonly string[]): Promise<SettleResult> {
   let paid = 0;
   let owed = 0;
   for (let i = 0; i < crmIds.length; i += DELETE_CHUNK) {
     const chunk = crmIds.slice(i, i + DELETE_CHUNK);
     try {
       await writer.deleteMeetings(chunk);
-      admin.crmDeletionsPaid(chunk);
+      await admin.crmDeletionsPaid(chunk);
       paid += chunk.length;
     } catch (err) {
-      admin.crmDeletionsFailed(chunk, err instanceof Error ? err.message : String(err));
+      await admin.crmDeletionsFailed(chunk, err instanceof Error ? err.message : String(err));
       owed += chunk.length;
     }
   }
@@ -59,9 +60,9 @@ async function pay(admin: SqliteAdminStore, writer: MeetingWriter, crmIds: reado
 }
 
 /** Retries every meeting deletion still owed (the sync round and `purge --all` call it). */
-export async function settleMeetingDeletions(admin: SqliteAdminStore, writer: MeetingWriter): Promise<SettleResult> {
-  const owed = admin.crmDeletionsOwed().filter((r) => isMeetingDeletion(r.reason)).map((r) => r.crmId);
+export async function settleMeetingDeletions(admin: GovernanceStore, writer: MeetingWriter): Promise<SettleResult> {
+  const owed = (await admin.crmDeletionsOwed()).filter((r) => isMeetingDeletion(r.reason)).map((r) => r.crmId);
   if (!owed.length) return { paid: 0, owed: 0 };
   const result = await pay(admin, writer, owed);
-  return { paid: result.paid, owed: admin.crmDeletionsOwed().filter((r) => isMeetingDeletion(r.reason)).length };
+  return { paid: result.paid, owed: (await admin.crmDeletionsOwed()).filter((r) => isMeetingDeletion(r.reason)).length };
 }

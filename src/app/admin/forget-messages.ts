@@ -12,6 +12,7 @@ import { isMeetingDeletion } from './forget-meetings.js';
 import type { CrmAdapter } from '../../core/ports.js';
 import type { SqliteAdminStore } from '../../store/admin-store.js';
 import type { SqliteDatabase } from '../../store/database.js';
+import type { GovernanceStore } from '../../store/store-ports.js';
 import type { AdminParts } from './admin-parts.js';
 
 /** Ids per delete call: a Salesforce collection's limit (the HubSpot adapter splits further). */
@@ -85,17 +86,17 @@ function removeLocally(
 }
 
 /** Tries to delete owed CRM activities in chunks; a failing chunk stays owed with its error. */
-async function pay(admin: SqliteAdminStore, crm: CrmAdapter, crmIds: readonly string[]): Promise<SettleResult> {
+async function pay(admin: GovernanceStore, crm: CrmAdapter, crmIds: readonly string[]): Promise<SettleResult> {
   let paid = 0;
   let owed = 0;
   for (let i = 0; i < crmIds.length; i += DELETE_CHUNK) {
     const chunk = crmIds.slice(i, i + DELETE_CHUNK);
     try {
       await crm.deleteActivities(chunk);
-      admin.crmDeletionsPaid(chunk);
+      await admin.crmDeletionsPaid(chunk);
       paid += chunk.length;
     } catch (err) {
-      admin.crmDeletionsFailed(chunk, err instanceof Error ? err.message : String(err));
+      await admin.crmDeletionsFailed(chunk, err instanceof Error ? err.message : String(err));
       owed += chunk.length;
     }
   }
@@ -107,10 +108,10 @@ async function pay(admin: SqliteAdminStore, crm: CrmAdapter, crmIds: readonly st
  * activities; `purge --all` and the admin commands call it too. Returns what was paid and what
  * is still owed after this attempt.
  */
-export async function settleCrmDeletions(admin: SqliteAdminStore, crm: CrmAdapter): Promise<SettleResult> {
+export async function settleCrmDeletions(admin: GovernanceStore, crm: CrmAdapter): Promise<SettleResult> {
   // Meeting activities are deleted through the meeting writer (forget-meetings.ts).
-  const owed = admin.crmDeletionsOwed().filter((r) => !isMeetingDeletion(r.reason)).map((r) => r.crmId);
+  const owed = (await admin.crmDeletionsOwed()).filter((r) => !isMeetingDeletion(r.reason)).map((r) => r.crmId);
   if (owed.length === 0) return { paid: 0, owed: 0 };
   const result = await pay(admin, crm, owed);
-  return { paid: result.paid, owed: admin.crmDeletionsOwedCount() };
+  return { paid: result.paid, owed: await admin.crmDeletionsOwedCount() };
 }

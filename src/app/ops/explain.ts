@@ -56,6 +56,8 @@ export interface Explanation {
 }
 
 export async function explainMessage(tenant: OpenTenant, request: ExplainRequest): Promise<Explanation> {
+  // Built on the embedded file: refused on the shared store before any API call.
+  const { db, store } = tenant;
   const provider = tenant.provider();
   const address = request.mailbox.trim().toLowerCase();
   const mailbox = (await provider.listMailboxes()).find((m) => m.address === address);
@@ -68,11 +70,11 @@ export async function explainMessage(tenant: OpenTenant, request: ExplainRequest
     throw new ExplainError('not-found', `the mail service has no message with ${what} in ${mailbox.address}`, 'id' in request.ref ? 'id' : 'messageId');
   }
 
-  const ctx = tenant.context();
+  const ctx = await tenant.context();
   const now = tenant.clock.now();
   const trace = new DecisionTrace();
   // As the sync does: a reply to an imported email inherits its records (thread.ts).
-  const parent = threadParent(meta, tenant.store.importedAssociations(threadKeys(meta)));
+  const parent = threadParent(meta, store.importedAssociations(threadKeys(meta)));
   const q = qualify(meta, ctx, parent && { thread: parent }, trace);
   let decision: EmailDecision;
   if (!q.ok) {
@@ -84,8 +86,8 @@ export async function explainMessage(tenant: OpenTenant, request: ExplainRequest
   }
 
   const key = dedupeKey(meta);
-  const ledger = new ImportedMessages(tenant.db).byKey(key);
-  const forgotten = !ledger && tenant.store.wasForgotten(key);
+  const ledger = new ImportedMessages(db).byKey(key);
+  const forgotten = !ledger && store.wasForgotten(key);
   return {
     mailbox: mailbox.address,
     message: { id: meta.id, messageId: meta.messageId, folder: meta.folder, sentAt: meta.sentAt, subject: meta.subject, from: meta.from?.address ?? null },

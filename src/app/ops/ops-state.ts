@@ -57,12 +57,13 @@ export function failedRound(error: unknown, at: Date): RoundRecord {
 }
 
 /** Reads a tenant's view from its open database. */
-export function readTenantView(tenant: OpenTenant, config: Pick<LoadedConfig, 'schedule'>, round: RoundRecord | null): TenantView {
+export async function readTenantView(tenant: OpenTenant, config: Pick<LoadedConfig, 'schedule'>, round: RoundRecord | null): Promise<TenantView> {
   const now = tenant.clock.now();
+  const { audit, settings } = tenant.stores;
   return {
-    status: tenantStatus(tenant, config, now),
-    audit: tenant.admin.auditLog(AUDIT_ENTRIES),
-    counts: { day: countsSince(tenant.admin, now, DAY), week: countsSince(tenant.admin, now, 7 * DAY) },
+    status: await tenantStatus(tenant, config, now),
+    audit: await audit.auditLog(AUDIT_ENTRIES),
+    counts: { day: await countsSince(settings, now, DAY), week: await countsSince(settings, now, 7 * DAY) },
     round,
     readAt: now.toISOString(),
   };

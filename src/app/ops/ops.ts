@@ -48,11 +48,11 @@ export class Ops {
   }
 
   /** Re-reads a tenant's view (after any job); `round` replaces the last round's outcome when given. */
-  observe(tenant: OpenTenant, round?: RoundRecord): void {
+  async observe(tenant: OpenTenant, round?: RoundRecord): Promise<void> {
     const previous = this.state.get(tenant.config.id)?.round ?? null;
     let view;
     try {
-      view = readTenantView(tenant, this.config, round ?? previous);
+      view = await readTenantView(tenant, this.config, round ?? previous);
     } catch (err) {
       this.logger.warn({ tenant: tenant.config.id, error: err instanceof Error ? err.message : String(err) }, 'status page: could not read the tenant');
       return;
@@ -61,14 +61,14 @@ export class Ops {
     this.alert(view);
   }
 
-  roundFinished(tenant: OpenTenant, result: SyncRoundResult): void {
+  async roundFinished(tenant: OpenTenant, result: SyncRoundResult): Promise<void> {
     const round = roundOf(result, tenant.clock.now());
     this.metrics.recordRound(tenant.config.id, round.outcome, result.totals);
-    this.observe(tenant, round);
+    await this.observe(tenant, round);
   }
 
   /** A round that threw; `tenant` is null when its database could not even be opened. */
-  roundFailed(tenantId: string, tenant: OpenTenant | null, error: unknown): void {
+  async roundFailed(tenantId: string, tenant: OpenTenant | null, error: unknown): Promise<void> {
     const round = failedRound(error, new Date());
     this.metrics.recordRound(tenantId, 'failed', null);
     if (tenant) return this.observe(tenant, round);

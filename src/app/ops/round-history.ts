@@ -3,7 +3,7 @@
  * can show the last 24 h and 7 d (the per-mailbox counts in the store are totals since the
  * start). Counts only: no address, subject or id (DESIGN §1.3).
  */
-import type { SqliteAdminStore as AdminStore } from '../../store/admin-store.js';
+import type { SettingsStore } from '../../store/store-ports.js';
 import type { SyncTotals } from '../run-sync.js';
 
 const SETTING = 'ops.countsByHour';
@@ -12,9 +12,9 @@ const KEEP_MS = 7 * 24 * HOUR;
 
 type Buckets = Record<string, Record<string, number>>;
 
-function read(admin: AdminStore): Buckets {
+async function read(settings: SettingsStore): Promise<Buckets> {
   try {
-    const parsed = JSON.parse(admin.setting(SETTING) ?? '{}') as unknown;
+    const parsed = JSON.parse((await settings.setting(SETTING)) ?? '{}') as unknown;
     return parsed && typeof parsed === 'object' ? (parsed as Buckets) : {};
   } catch {
     return {};
@@ -32,19 +32,19 @@ export function countsOfRound(totals: SyncTotals): Record<string, number> {
 }
 
 /** Adds a round's counts to the hour of `at`, and drops hours older than a week. */
-export function recordRoundCounts(admin: AdminStore, at: Date, totals: SyncTotals): void {
-  const buckets = read(admin);
+export async function recordRoundCounts(settings: SettingsStore, at: Date, totals: SyncTotals): Promise<void> {
+  const buckets = await read(settings);
   const hour = new Date(Math.floor(at.getTime() / HOUR) * HOUR).toISOString();
   const bucket = (buckets[hour] ??= {});
   for (const [reason, n] of Object.entries(countsOfRound(totals))) bucket[reason] = (bucket[reason] ?? 0) + n;
   for (const key of Object.keys(buckets)) if (Date.parse(key) < at.getTime() - KEEP_MS) delete buckets[key];
-  admin.setSetting(SETTING, JSON.stringify(buckets));
+  await settings.setSetting(SETTING, JSON.stringify(buckets));
 }
 
 /** Counts by reason over the hours that started within `windowMs` before `now`. */
-export function countsSince(admin: AdminStore, now: Date, windowMs: number): Record<string, number> {
+export async function countsSince(settings: SettingsStore, now: Date, windowMs: number): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const [hour, counts] of Object.entries(read(admin))) {
+  for (const [hour, counts] of Object.entries(await read(settings))) {
     if (Date.parse(hour) + HOUR <= now.getTime() - windowMs) continue;
     for (const [reason, n] of Object.entries(counts)) out[reason] = (out[reason] ?? 0) + n;
   }

@@ -9,14 +9,12 @@
  * holds is that process's to sync: its job ends and is queued again after the retry delay. Payloads carry ids only: the mailbox's address is looked up from the provider's list.
  */
 import type { Mailbox } from '../../core/ports.js';
-import { adminParts } from '../admin/admin-parts.js';
 import { settleCrmDeletions } from '../admin/forget-messages.js';
-import { runPrivacyJobs } from '../admin/privacy.js';
 import { REMOVED } from '../connect.js';
 import { Leases } from '../leases.js';
 import type { JobLogger } from '../logger.js';
 import type { OpenTenant } from '../open-tenant.js';
-import { SCHEDULER_ACTOR } from '../run-sync.js';
+import { runQueuedPrivacyJobs, SCHEDULER_ACTOR } from '../run-sync.js';
 import { runHousekeepingJob } from '../scheduler/job-handlers.js';
 import type { Job } from '../scheduler/job-queue.js';
 import { pullCrm, syncMailboxes } from '../sync-tenant.js';
@@ -28,7 +26,7 @@ export class JobNotDoneError extends Error {
 
 export interface PoolJobContext {
   /** Opens the job's tenant; closed when the job ends. */
-  open(tenantId: string): OpenTenant | null;
+  open(tenantId: string): Promise<OpenTenant | null>;
   enqueue(job: Job): Promise<boolean>;
   /** Queues the job again after the retry delay (a no-op when one of its key already waits). */
   enqueueLater(job: Job): Promise<boolean>;
@@ -50,7 +48,7 @@ async function findMailbox(tenant: OpenTenant, mailboxId: string): Promise<Mailb
 }
 
 export async function runPoolJob(job: Job, signal: AbortSignal, ctx: PoolJobContext): Promise<void> {
-  const tenant = ctx.open(job.tenant);
+  const tenant = await ctx.open(job.tenant);
   if (!tenant) return;
   try {
     if (job.kind === 'sync') await planRound(tenant, ctx);
@@ -67,15 +65,15 @@ async function planRound(tenant: OpenTenant, ctx: PoolJobContext): Promise<void>
   const log = ctx.logger.child({ tenant: id });
   const crm = tenant.crm();
   // Queued erasures first, so their suppressions hold for the mailbox jobs that follow.
-  const jobs = await runPrivacyJobs(adminParts(tenant, SCHEDULER_ACTOR));
-  const crmDeletions = await settleCrmDeletions(tenant.admin, crm);
-  const crmBatches = await pullCrm(crm, tenant.index, tenant.store);
-  const removed = new Set(tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address));
+  const jobs = await runQueuedPrivacyJobs(tenant, SCHEDULER_ACTOR);
+  const crmDeletions = await settleCrmDeletions(tenant.stores.governance, crm);
+  const crmBatches = await pullCrm(crm, tenant.stores.index, tenant.stores.ledger);
+  const removed = new Set((await tenant.stores.status.mailboxStatuses()).filter((s) => s.connection === REMOVED).map((s) => s.address));
   const mailboxes = (await tenant.provider().listMailboxes()).filter((m) => !removed.has(m.address));
   mailboxCache.set(id, new Map(mailboxes.map((m) => [m.id, m])));
   let queued = 0;
   for (const m of mailboxes) if (await ctx.enqueue({ kind: 'mailbox', tenant: id, mailbox: m.id })) queued++;
-  tenant.admin.setSetting('crm.limits', JSON.stringify({ ...crm.limits(), at: tenant.clock.now().toISOString() }));
+  await tenant.stores.settings.setSetting('crm.limits', JSON.stringify({ ...crm.limits(), at: tenant.clock.now().toISOString() }));
   log.info({ privacyJobs: jobs.length, ...crmDeletions, crmBatches, mailboxes: mailboxes.length, queued }, 'round planned');
 }
 
@@ -84,29 +82,30 @@ async function syncOneMailbox(tenant: OpenTenant, mailboxId: string, signal: Abo
   const mailbox = await findMailbox(tenant, mailboxId);
   // Gone from the directory since the round was planned: nothing to do.
   if (!mailbox) return;
-  if (tenant.admin.mailboxStatuses().some((s) => s.address === mailbox.address && s.connection === REMOVED)) return;
+  if ((await tenant.stores.status.mailboxStatuses()).some((s) => s.address === mailbox.address && s.connection === REMOVED)) return;
   // The queue runs one job per mailbox; the lease also keeps a `run` or `sync --once` off it.
-  const leases = new Leases(tenant.admin, ctx.holder);
+  const leases = new Leases(tenant.stores.leases, ctx.holder);
   const lease = `mailbox:${mailbox.id}`;
   const [outcome] = await syncMailboxes(
     {
       provider: tenant.provider(),
       crm: tenant.crm(),
-      index: tenant.index,
-      store: tenant.store,
-      ctx: tenant.context(),
+      index: tenant.stores.index,
+      store: tenant.stores.ledger,
+      ctx: await tenant.context(),
+      resolvePages: tenant.resolvePages,
       clock: tenant.clock,
       backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
       shouldStop: () => signal.aborted,
       claim: (m) => leases.acquire(`mailbox:${m.id}`),
       release: () => leases.release(lease),
-      onPage: () => void leases.acquire(lease),
+      onPage: () => leases.renew(lease),
     },
     [mailbox],
   );
   if (!outcome) return;
   if (outcome.ok) {
-    tenant.admin.recordRun(outcome.address, outcome.mailboxId, null, { scanned: outcome.scanned, imported: outcome.imported, duplicates: outcome.duplicates, skipped: outcome.skipped });
+    await tenant.stores.status.recordRun(outcome.address, outcome.mailboxId, null, { scanned: outcome.scanned, imported: outcome.imported, duplicates: outcome.duplicates, skipped: outcome.skipped });
     log.info({ mailbox: outcome.address, scanned: outcome.scanned, imported: outcome.imported, duplicates: outcome.duplicates, stopped: outcome.stopped }, 'mailbox synced');
     if (outcome.stopped) throw new JobNotDoneError('worker stopping: the batch in flight is saved, the rest of the mailbox is released');
     return;
@@ -120,7 +119,7 @@ async function syncOneMailbox(tenant: OpenTenant, mailboxId: string, signal: Abo
     log.info({ mailbox: outcome.address, queuedAgain: again }, 'mailbox held by another process; looked at again later');
     return;
   }
-  tenant.admin.recordRun(outcome.address, outcome.mailboxId, outcome.error, { code: outcome.code });
+  await tenant.stores.status.recordRun(outcome.address, outcome.mailboxId, outcome.error, { code: outcome.code });
   log.warn({ mailbox: outcome.address, code: outcome.code, error: outcome.error }, 'mailbox failed');
   throw new JobNotDoneError(`mailbox ${outcome.address} failed (${outcome.code ?? 'error'}): ${outcome.error}`);
 }

@@ -6,12 +6,16 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { ConfigError, type LoadedConfig } from '../../config/load-config.js';
+import type { LoadedConfig } from '../../config/load-config.js';
 import type { JobLogger } from '../logger.js';
 import { openTenant } from '../open-tenant.js';
 import { PgBossJobQueue, type PgBossQueueOptions } from '../scheduler/pg-boss-queue.js';
+import { openPostgresStore } from '../store/open-store.js';
 import { runPoolJob } from './pool-jobs.js';
 import { WorkerRegistry } from './worker-registry.js';
+
+/** Store connections per job lane: a mailbox job's reads and writes, and a lease renewal beside them. */
+const STORE_POOL_PER_LANE = 2;
 
 export interface WorkerOptions {
   connectionString: string;
@@ -30,14 +34,8 @@ export interface RunningWorker {
 export async function startWorker(config: LoadedConfig, logger: JobLogger, opts: WorkerOptions): Promise<RunningWorker> {
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
-  // Fail fast instead of sending every job to the dead letters: jobs open tenants through
-  // openTenant, which serves the embedded store only for now (docs/scale-out.md, "Not yet").
-  if (config.store.kind !== 'sqlite') {
-    throw new ConfigError(
-      'store.kind: "postgres": `mailbridge worker` does not open tenants on the PostgreSQL store yet; keep store.kind "sqlite" and set pool.url for the queue (workers on one host), see docs/scale-out.md',
-      'store.kind',
-    );
-  }
+  // With the shared store, every job opens its tenant on this one pool (and checks its schema).
+  const store = config.store.kind === 'postgres' ? openPostgresStore(config, STORE_POOL_PER_LANE * opts.concurrency) : undefined;
   const tuning = { ...workerTuningFromEnv(), ...opts.tuning };
   const queue = new PgBossJobQueue({
     connectionString: opts.connectionString,
@@ -57,9 +55,9 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
     await queue.work(async (job, signal) => {
       try {
         await runPoolJob(job, signal, {
-          open: (tenantId) => {
+          open: async (tenantId) => {
             const t = tenants.get(tenantId);
-            return t ? openTenant(config, t) : null;
+            return t ? openTenant(config, t, { postgres: store }) : null;
           },
           enqueue: (next) => queue.enqueue(next),
           enqueueLater: (next) => queue.enqueue(next, { afterRetryDelay: true }),
@@ -79,6 +77,7 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
   } catch (err) {
     // A worker that cannot join leaves nothing running behind it.
     await queue.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
     throw err;
   }
   return {
@@ -86,6 +85,7 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
     async stop() {
       await registry.leave().catch(() => undefined);
       await queue.close();
+      await store?.close();
     },
   };
 }

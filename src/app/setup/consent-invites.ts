@@ -43,7 +43,7 @@ export async function inviteUsers(tenant: OpenTenant, input: readonly string[], 
   const rows: InviteRow[] = [];
   for (const address of addresses) {
     const invite = await inviteUser(tenant, address, opts);
-    const current = tenant.admin.mailboxStatuses().find((s) => s.address === address)?.connection;
+    const current = (await tenant.stores.status.mailboxStatuses()).find((s) => s.address === address)?.connection;
     rows.push({ ...invite, status: current === 'connected' ? 'connected' : 'invited' });
   }
   return rows;

@@ -41,13 +41,13 @@ export async function handleConsentRedirect(tenant: OpenTenant, redirectPath: st
   const ageMs = tenant.clock.now().getTime() - Date.parse(pending.invitedAt);
   if (ageMs > CONSENT_LINK_DAYS * 86_400_000) {
     await dropPendingConsent(tenant, address);
-    tenant.admin.audit('consent-server', 'connect.expired', address);
+    await tenant.stores.audit.audit('consent-server', 'connect.expired', address);
     return { status: 400, result: 'expired', address, title: 'This consent link has expired', message: `Links are valid for ${CONSENT_LINK_DAYS} days. ${ASK_AGAIN}` };
   }
   const error = url.searchParams.get('error');
   if (error) {
     // The link stays valid: the user may open it again and accept.
-    tenant.admin.audit('consent-server', 'connect.declined', address, { error });
+    await tenant.stores.audit.audit('consent-server', 'connect.declined', address, { error });
     const declined = error === 'access_denied';
     return {
       status: 400,

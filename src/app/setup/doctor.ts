@@ -57,7 +57,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
 
     let open: OpenTenant;
     try {
-      open = openTenant(config, tenant, opts.open);
+      open = await openTenant(config, tenant, opts.open);
     } catch (error) {
       if (!(error instanceof StoreKeyError || error instanceof ConfigError)) throw error;
       const fix =
@@ -68,7 +68,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       continue;
     }
     try {
-      checks.push(pass(id, 'database', `the database key opens ${open.dbPath}`));
+      const where = open.stores.kind === 'postgres' ? `the tenant's PostgreSQL schema (at this build's version)` : open.dbPath;
+      checks.push(pass(id, 'database', `the database key opens ${where}`));
       checks.push(...(await mailChecks(open)));
       checks.push(...(await crmChecks(open, { fix: opts.fix ?? false, fixed })));
     } finally {

@@ -59,14 +59,14 @@ export function syncsAList(mail: { mode?: string; provider?: string; users?: rea
   return mail.provider === 'graph' || mail.users.length > 0;
 }
 
-const connectionOf = (tenant: OpenTenant, address: string) => tenant.admin.mailboxStatuses().find((s) => s.address === address)?.connection;
+const connectionOf = async (tenant: OpenTenant, address: string) => (await tenant.stores.status.mailboxStatuses()).find((s) => s.address === address)?.connection;
 
 /**
  * Adds mailboxes to the synced list. Where no list is configured (company mode over all users,
  * a group or the directory), every mailbox the service lists is synced already: adding one only
  * undoes an earlier removal, and the file is left as it is (a list would narrow the sync).
  */
-export function addMailboxes(tenant: OpenTenant, file: string, input: readonly string[], actor = 'cli'): MailboxChangeResult {
+export async function addMailboxes(tenant: OpenTenant, file: string, input: readonly string[], actor = 'cli'): Promise<MailboxChangeResult> {
   const wanted = addresses(input);
   const { json, t } = tenantJson(tenant, file);
   const mode = t.mail.mode ?? 'company';
@@ -74,7 +74,7 @@ export function addMailboxes(tenant: OpenTenant, file: string, input: readonly s
   const users = [...(t.mail.users ?? [])];
   const changes: MailboxChangeResult['changes'] = [];
   for (const address of wanted) {
-    const wasRemoved = connectionOf(tenant, address) === REMOVED;
+    const wasRemoved = (await connectionOf(tenant, address)) === REMOVED;
     const inList = users.some((u) => u.toLowerCase() === address);
     if (listed && !inList) users.push(address);
     changes.push({ address, change: listed && !inList ? 'added' : wasRemoved ? 'restored' : 'already-synced' });
@@ -85,10 +85,10 @@ export function addMailboxes(tenant: OpenTenant, file: string, input: readonly s
   }
   // Only after the file is written: a refused file leaves the database as it was.
   for (const { address, change } of changes) {
-    if (change === 'already-synced' && connectionOf(tenant, address) !== REMOVED) continue;
-    tenant.admin.setConnection(address, mode === 'user' ? 'invited' : 'not-connected', null);
+    if (change === 'already-synced' && (await connectionOf(tenant, address)) !== REMOVED) continue;
+    await tenant.stores.status.setConnection(address, mode === 'user' ? 'invited' : 'not-connected', null);
   }
-  tenant.admin.audit(actor, 'mailboxes.add', null, { mailboxes: changes.length });
+  await tenant.stores.audit.audit(actor, 'mailboxes.add', null, { mailboxes: changes.length });
   const next = mode === 'user' ? changes.filter((c) => c.change !== 'already-synced').map((c) => `mailbridge connect --user ${c.address}`) : ['mailbridge connect'];
   next.push('a running `mailbridge run` reads the file when it starts: restart it to sync added mailboxes');
   return { tenant: tenant.config.id, changes, next };
@@ -101,7 +101,7 @@ export function addMailboxes(tenant: OpenTenant, file: string, input: readonly s
 export async function removeMailboxes(tenant: OpenTenant, file: string, input: readonly string[], actor = 'cli'): Promise<MailboxChangeResult> {
   const gone = addresses(input);
   const { json, t } = tenantJson(tenant, file);
-  const known = new Set(tenant.admin.mailboxStatuses().map((s) => s.address));
+  const known = new Set((await tenant.stores.status.mailboxStatuses()).map((s) => s.address));
   const listed = syncsAList(t.mail);
   const users = t.mail.users ?? [];
   const changes: MailboxChangeResult['changes'] = gone.map((address) => {
@@ -115,10 +115,10 @@ export async function removeMailboxes(tenant: OpenTenant, file: string, input: r
     writeConfigJson(file, json);
   }
   for (const { address } of changes) {
-    tenant.admin.setConnection(address, REMOVED, null);
+    await tenant.stores.status.setConnection(address, REMOVED, null);
     for (const key of [graphTokenKey(address), gmailTokenKey(address), pendingConsentKey(address)]) await tenant.secrets.delete(key);
   }
-  tenant.admin.audit(actor, 'mailboxes.remove', null, { mailboxes: changes.length });
+  await tenant.stores.audit.audit(actor, 'mailboxes.remove', null, { mailboxes: changes.length });
   return {
     tenant: tenant.config.id,
     changes,

@@ -63,9 +63,9 @@ go to alerts.webhook on transitions. See docs/operations.md.`,
       // Fail fast on a wrong key or an unreadable database, before the first tick; the status
       // page starts from what each database says.
       for (const t of tenants.values()) {
-        const tenant = openTenant(config, t);
+        const tenant = await openTenant(config, t);
         try {
-          ops.observe(tenant);
+          await ops.observe(tenant);
         } finally {
           await tenant.close();
         }
@@ -79,26 +79,26 @@ go to alerts.webhook on transitions. See docs/operations.md.`,
         // afresh, and a mailbox whose consent was refused is tried again with new clients.
         let tenant;
         try {
-          tenant = openTenant(config, tenantConfig);
+          tenant = await openTenant(config, tenantConfig);
         } catch (err) {
-          if (job.kind === 'sync') ops.roundFailed(job.tenant, null, err);
+          if (job.kind === 'sync') await ops.roundFailed(job.tenant, null, err);
           throw err;
         }
         try {
           if (job.kind === 'sync') {
             try {
               const result = await runSyncRound(tenant, { signal, logger });
-              ops.roundFinished(tenant, result);
+              await ops.roundFinished(tenant, result);
               // --json: one line per round on stdout, for scripts that follow the service.
               if (flags.json) process.stdout.write(`${JSON.stringify({ round: result })}\n`);
             } catch (err) {
-              if (!(err instanceof TenantBusyError)) ops.roundFailed(job.tenant, tenant, err);
+              if (!(err instanceof TenantBusyError)) await ops.roundFailed(job.tenant, tenant, err);
               throw err;
             }
             logger.info({ tenant: job.tenant, nextRun: nextRunOf(config.schedule.cron)?.toISOString() ?? null }, 'next sync round');
           } else {
             await runHousekeepingJob(job, tenant, logger);
-            ops.observe(tenant);
+            await ops.observe(tenant);
           }
         } catch (err) {
           if (flags.json && job.kind === 'sync') process.stdout.write(`${JSON.stringify({ tenant: job.tenant, error: errorJson(err) })}\n`);

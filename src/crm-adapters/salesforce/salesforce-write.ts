@@ -8,7 +8,7 @@
  * A replayed batch therefore creates nothing new, and a batch cut off anywhere completes on retry.
  */
 import { normalizeAddress } from '../../core/address.js';
-import type { ActivityDraft, DomainIndex, WriteOutcome } from '../../core/ports.js';
+import type { ActivityDraft, DomainIndex, IndexResolver, WriteOutcome } from '../../core/ports.js';
 import { KEY_FIELD, toEmailMessage } from './salesforce-mapping.js';
 import { soqlList } from './soql-literal.js';
 import { z } from 'zod';
@@ -26,7 +26,12 @@ export interface SfWriteApi {
 }
 
 /** Resolves which participant address a matched id stands for; the store's index does this. */
-export type RelationIndex = Pick<DomainIndex, 'contactsByEmail' | 'leadsByEmail' | 'userByEmail'>;
+type RelationLookups = Pick<DomainIndex, 'contactsByEmail' | 'leadsByEmail' | 'userByEmail'>;
+/**
+ * Where matched ids are tied to participant addresses: an index read in process, or one that
+ * resolves a batch's addresses in one round trip first (the PostgreSQL store).
+ */
+export type RelationIndex = RelationLookups | IndexResolver;
 
 type RelationType = 'FromAddress' | 'ToAddress' | 'CcAddress';
 export interface PlannedRelation {
@@ -100,8 +105,10 @@ function participants(draft: ActivityDraft): { address: string; norm: string; ty
  * The relation rows of each draft. Ids are tied to participant addresses through `index` when
  * given; ids it cannot place are looked up in Salesforce (one query per object per batch).
  */
-export async function planRelations(api: SfWriteApi, drafts: readonly ActivityDraft[], index: RelationIndex | undefined): Promise<PlannedRelation[][]> {
+export async function planRelations(api: SfWriteApi, drafts: readonly ActivityDraft[], relations: RelationIndex | undefined): Promise<PlannedRelation[][]> {
   const plans: PlannedRelation[][] = drafts.map(() => []);
+  const index: RelationLookups | undefined =
+    relations && 'resolveKeys' in relations ? await relations.resolveKeys(drafts.flatMap((d) => participants(d).map((p) => p.norm))) : relations;
   const unplaced = { Contact: new Set<string>(), Lead: new Set<string>(), User: new Set<string>() };
   drafts.forEach((draft, i) => {
     const people = participants(draft);

@@ -14,11 +14,14 @@ const TAG_BYTES = 16;
 export class FieldCrypto {
   private readonly aesKey: Buffer;
   private readonly termKey: Buffer;
+  /** Names the key the tenant's rows are sealed under (kept in its settings by `key rotate`), never the key. */
+  readonly fingerprint: string;
 
   constructor(databaseKey: string, tenantId: string) {
     const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', databaseKey, 'mailbridge/postgres', `${purpose}:${tenantId}`, 32));
     this.aesKey = derive('aes-256-gcm');
     this.termKey = derive('search-terms');
+    this.fingerprint = derive('fingerprint').toString('hex').slice(0, 32);
   }
 
   /**

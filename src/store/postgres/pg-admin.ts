@@ -4,11 +4,11 @@
  */
 import type pg from 'pg';
 import type { TokenStore } from '../../providers/common/token-store.js';
-import type { AuditEntry, MailboxStatusRow } from '../admin-store.js';
-import type { AuditStore, MailboxStatusStore, SettingsStore } from '../store-ports.js';
+import type { AuditEntry, MailboxStatusRow, SyncRoundRecord } from '../admin-store.js';
+import type { AuditStore, LeaseStore, MailboxStatusStore, RoundStore, SettingsStore } from '../store-ports.js';
 import type { FieldCrypto } from './field-crypto.js';
 
-export class PgAdminStore implements MailboxStatusStore, SettingsStore, AuditStore {
+export class PgAdminStore implements MailboxStatusStore, SettingsStore, AuditStore, LeaseStore, RoundStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly s: string,
@@ -47,6 +47,64 @@ export class PgAdminStore implements MailboxStatusStore, SettingsStore, AuditSto
       lastError: row.last_error,
       lastResult: row.last_result ?? null,
     }));
+  }
+
+  async markMailboxesFailing(addresses: readonly string[], error: string): Promise<void> {
+    const list = [...new Set(addresses.map((a) => a.toLowerCase()))];
+    if (!list.length) return;
+    await this.pool.query(
+      `INSERT INTO ${this.s}.mailbox_status (address, connection, last_sync_at, last_error)
+       SELECT a, 'failing', $2, $3 FROM unnest($1::text[]) AS a
+       ON CONFLICT (address) DO UPDATE SET connection = 'failing', last_sync_at = excluded.last_sync_at, last_error = excluded.last_error`,
+      [list, this.now().toISOString(), error],
+    );
+  }
+
+  async recordRound(r: SyncRoundRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.s}.sync_rounds (started_at, finished_at, ok, stage, error_code, error_message, error_setting, totals)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [r.startedAt, r.finishedAt, r.ok, r.stage, r.error?.code ?? null, r.error?.message ?? null, r.error?.setting ?? null, r.totals === undefined || r.totals === null ? null : JSON.stringify(r.totals)],
+    );
+  }
+
+  async syncRounds(limit = 20): Promise<SyncRoundRecord[]> {
+    const r = await this.pool.query(`SELECT * FROM ${this.s}.sync_rounds ORDER BY id DESC LIMIT $1`, [limit]);
+    return r.rows.map((row) => ({
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      ok: row.ok,
+      stage: row.stage,
+      error: row.error_code ? { code: row.error_code, message: row.error_message ?? '', setting: row.error_setting } : null,
+      totals: row.totals ?? null,
+    }));
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    const r = await this.pool.query(
+      `INSERT INTO ${this.s}.leases (name, holder, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE leases.holder = excluded.holder OR leases.expires_at < $4`,
+      [name, holder, new Date(now.getTime() + ttlMs), now],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async leaseHolder(name: string): Promise<{ holder: string; expiresAt: string } | null> {
+    const row = (await this.pool.query<{ holder: string; expires_at: Date }>(`SELECT holder, expires_at FROM ${this.s}.leases WHERE name = $1`, [name])).rows[0];
+    return row ? { holder: row.holder, expiresAt: row.expires_at.toISOString() } : null;
+  }
+
+  async takeOverLease(name: string, from: string, holder: string, ttlMs: number): Promise<boolean> {
+    const r = await this.pool.query(`UPDATE ${this.s}.leases SET holder = $1, expires_at = $2 WHERE name = $3 AND holder = $4`, [
+      holder, new Date(this.now().getTime() + ttlMs), name, from,
+    ]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.s}.leases WHERE name = $1 AND holder = $2`, [name, holder]);
   }
 
   async setting(key: string): Promise<string | null> {

@@ -286,4 +286,11 @@ export class PgLedgerStore implements LedgerStore {
     const r = await this.pool.query<{ reason: string; count: string }>(`SELECT reason, count FROM ${this.s}.reason_counts WHERE mailbox_id = $1`, [mailboxId]);
     return Object.fromEntries(r.rows.map((row) => [row.reason, Number(row.count)]));
   }
+
+  async importedCount(mailboxId?: string): Promise<number> {
+    const r = mailboxId === undefined
+      ? await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.ledger`)
+      : await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.ledger_holders WHERE mailbox_id = $1`, [mailboxId]);
+    return Number(r.rows[0]?.n ?? 0);
+  }
 }

@@ -125,6 +125,18 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         PRIMARY KEY (key, kind, record_id));
     `,
   },
+  {
+    version: 6,
+    name: 'leases (a run and the workers never sync one mailbox at once), sync rounds for status',
+    sql: (s) => `
+      -- A row with an expiry, not an advisory lock: a lease outlives the pooled connection that
+      -- took it, and a holder killed on another host is taken over when it expires.
+      CREATE TABLE ${s}.leases (name text PRIMARY KEY, holder text NOT NULL, expires_at timestamptz NOT NULL);
+      CREATE TABLE ${s}.sync_rounds (
+        id bigserial PRIMARY KEY, started_at text NOT NULL, finished_at text NOT NULL, ok boolean NOT NULL, stage text,
+        error_code text, error_message text, error_setting text, totals jsonb);
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

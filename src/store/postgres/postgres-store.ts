@@ -14,6 +14,7 @@ import { PgGovernanceStore } from './pg-governance.js';
 import { PgLedgerStore } from './pg-ledger.js';
 import { PgMeetingStore } from './pg-meetings.js';
 import { migratePg, pgSchemaVersion, PG_SCHEMA_VERSION } from './pg-migrations.js';
+import { resealTenant, sealedUnder, type ResealResult } from './pg-reseal.js';
 
 /** A tenant's schema name: `t_<id>` lower-cased (ids are case-insensitively unique), within 63 bytes. */
 export function tenantSchemaName(tenantId: string): string {
@@ -53,7 +54,7 @@ export class PostgresStore {
    * The tenant's store. `databaseKey` (from the key provider) derives the tenant's encryption
    * keys; a schema not at this build's version is refused, naming `mailbridge migrate`.
    */
-  async tenant(tenantId: string, databaseKey: string, now: () => Date = () => new Date()): Promise<TenantStore> {
+  async tenant(tenantId: string, databaseKey: string, now: () => Date = () => new Date(), pendingKey: string | null = null): Promise<TenantStore> {
     const name = tenantSchemaName(tenantId);
     const version = await this.schemaVersion(tenantId);
     if (version !== PG_SCHEMA_VERSION) {
@@ -61,7 +62,7 @@ export class PostgresStore {
       throw new StoreError(`PostgreSQL schema ${name} of tenant ${tenantId} is at version ${version}, this mailbridge needs ${PG_SCHEMA_VERSION}: ${what}`, name);
     }
     const s = quoted(name);
-    const crypto = new FieldCrypto(databaseKey, tenantId.toLowerCase());
+    const crypto = await this.cryptoOf(tenantId, s, databaseKey, pendingKey);
     const admin = new PgAdminStore(this.pool, s, now);
     return {
       kind: 'postgres',
@@ -73,10 +74,32 @@ export class PostgresStore {
       settings: admin,
       audit: admin,
       governance: new PgGovernanceStore(this.pool, s, crypto, now),
+      leases: admin,
+      rounds: admin,
       secrets: new PgSecretStore(this.pool, s, crypto),
       // The pool is the process's; `PostgresStore.close` ends it.
       async close() {},
     };
+  }
+
+  /**
+   * The tenant's field crypto under the key its rows are sealed with: the current key, or the
+   * pending one (`<keyFile>.next`) of a `key rotate` that re-sealed this tenant and was then
+   * interrupted before the key file changed.
+   */
+  private async cryptoOf(tenantId: string, s: string, databaseKey: string, pendingKey: string | null): Promise<FieldCrypto> {
+    const id = tenantId.toLowerCase();
+    const recorded = await sealedUnder(this.pool, s);
+    const candidates = [databaseKey, ...(pendingKey ? [pendingKey] : [])].map((k) => new FieldCrypto(k, id));
+    if (recorded === null) return candidates[0]!;
+    const match = candidates.find((c) => c.fingerprint === recorded);
+    if (!match) throw new StoreError(`tenant ${tenantId}: its PostgreSQL rows are sealed under another database key; use the key they were sealed with (keyFile or MAILBRIDGE_DB_KEY)`, tenantSchemaName(tenantId));
+    return match;
+  }
+
+  /** `key rotate`: re-seals the tenant's rows from one key to the other in one transaction. */
+  reseal(tenantId: string, fromKey: string, toKey: string, holder: string, now: Date = new Date()): Promise<ResealResult> {
+    return resealTenant(this.pool, quoted(tenantSchemaName(tenantId)), tenantId, fromKey, toKey, holder, now);
   }
 
   close(): Promise<void> {

@@ -90,6 +90,19 @@ describeStores('ledger', (sut) => {
     expect((await ledger.entry('mid:c'))?.holders).toContain('mbx-5');
   });
 
+  it('counts imported emails, and per mailbox the ones it holds (for status)', async () => {
+    const ledger = sut.store().ledger;
+    expect(await ledger.importedCount()).toBe(0);
+    await ledger.claim('mid:n1', 'mbx-1');
+    await ledger.claim('mid:n1', 'mbx-2');
+    await ledger.recordImport(record('mid:n1', 'mbx-1'));
+    await ledger.recordImport(record('mid:n2', 'mbx-2'));
+    expect(await ledger.importedCount()).toBe(2);
+    expect(await ledger.importedCount('mbx-1')).toBe(1);
+    expect(await ledger.importedCount('mbx-2')).toBe(2);
+    expect(await ledger.importedCount('mbx-9')).toBe(0);
+  });
+
   it('releases a claim whose mail was not written, so another mailbox can claim it', async () => {
     const ledger = sut.store().ledger;
     expect(await ledger.claim('mid:d', 'mbx-1')).toBe(true);

@@ -46,10 +46,10 @@ function probe(config: LoadedConfig, id: string, key: string): string | null {
 }
 
 describe('key rotate', () => {
-  it('re-encrypts every database; the new key opens them with data intact, the old one no longer does', () => {
+  it('re-encrypts every database; the new key opens them with data intact, the old one no longer does', async () => {
     const config = twoTenants();
     const oldKey = databaseKey(config, {});
-    const result = rotateKey(config, { env: {} });
+    const result = await rotateKey(config, { env: {} });
     expect(result.resumed).toBe(false);
     expect(result.tenants).toEqual([
       { id: 'acme', result: 'rekeyed' },
@@ -71,13 +71,13 @@ describe('key rotate', () => {
     expect(JSON.stringify(audit)).not.toContain(oldKey);
   });
 
-  it('refuses while a sync holds the tenant lease, and leaves a resumable state', () => {
+  it('refuses while a sync holds the tenant lease, and leaves a resumable state', async () => {
     const config = twoTenants();
     const oldKey = databaseKey(config, {});
     const db = openDatabase({ path: tenantDatabasePath(config, 'globex'), key: oldKey });
     new SqliteAdminStore(db).acquireLease(TENANT_LEASE, 'sync:other-process', 60_000);
     db.close();
-    expect(() => rotateKey(config, { env: {} })).toThrow(KeyRotationError);
+    await expect(rotateKey(config, { env: {} })).rejects.toThrow(KeyRotationError);
     expect(existsSync(`${config.keyPath}.next`)).toBe(true);
     expect(databaseKey(config, {})).toBe(oldKey);
     // acme was done before globex refused: the open path still reaches both.
@@ -86,16 +86,16 @@ describe('key rotate', () => {
     acme.close();
     // Once the lease expires the rotation resumes and finishes.
     const later = () => new Date(Date.now() + 120_000);
-    const result = rotateKey(config, { env: {}, now: later });
+    const result = await rotateKey(config, { env: {}, now: later });
     expect(result).toMatchObject({ resumed: true, tenants: [{ id: 'acme', result: 'already-rekeyed' }, { id: 'globex', result: 'rekeyed' }] });
     expect(probe(config, 'globex', databaseKey(config, {}))).toBe('data of globex');
   });
 
-  it('refuses a key from MAILBRIDGE_DB_KEY, or a configuration without a key file', () => {
+  it('refuses a key from MAILBRIDGE_DB_KEY, or a configuration without a key file', async () => {
     const config = twoTenants();
-    expect(() => rotateKey(config, { env: { MAILBRIDGE_DB_KEY: 'k' } })).toThrow(/MAILBRIDGE_DB_KEY: rotation needs a key file/);
+    await expect(rotateKey(config, { env: { MAILBRIDGE_DB_KEY: 'k' } })).rejects.toThrow(/MAILBRIDGE_DB_KEY: rotation needs a key file/);
     const noFile = parseConfig({ tenants: config.tenants }, config.file);
-    expect(() => rotateKey(noFile, { env: {} })).toThrow(ConfigError);
+    await expect(rotateKey(noFile, { env: {} })).rejects.toThrow(ConfigError);
     expect(existsSync(`${config.keyPath}.next`)).toBe(false);
   });
 
@@ -108,11 +108,11 @@ describe('key rotate', () => {
     rekeyDatabase(db, nextKey);
     db.close();
 
-    const tenant = openTenant(config, config.tenants[0]!);
+    const tenant = await openTenant(config, config.tenants[0]!);
     expect(tenant.admin.setting('probe')).toBe('data of acme');
     await tenant.close();
 
-    const result = rotateKey(config, { env: {} });
+    const result = await rotateKey(config, { env: {} });
     expect(result.tenants.map((t) => t.result)).toEqual(['already-rekeyed', 'rekeyed']);
     expect(databaseKey(config, {})).toBe(nextKey);
     expect(probe(config, 'globex', nextKey)).toBe('data of globex');

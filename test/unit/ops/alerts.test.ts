@@ -48,7 +48,7 @@ describe('alerts', () => {
   beforeEach(async () => {
     receiver = await startReceiver();
     const config = opsConfig({ alerts: { webhook: receiver.url } });
-    tenant = openOpsTenant(config);
+    tenant = await openOpsTenant(config);
     ops = new Ops(config, silentLogger(), () => ({ queued: 0, running: 0 }));
   });
   afterEach(async () => {
@@ -60,20 +60,20 @@ describe('alerts', () => {
   it('posts when a mailbox becomes failing, not again while it stays so, and when it recovers', async () => {
     tenant.admin.recordRun(ANN, 'id-ann', null, {});
     tenant.admin.recordRun(BOB, 'id-bob', null, {});
-    ops.roundFinished(tenant, roundResult());
+    await ops.roundFinished(tenant, roundResult());
     await ops.alertsSent();
     expect(receiver.bodies).toEqual([]);
 
     tenant.admin.recordRun(BOB, 'id-bob', 'graph 503 after 5 tries', { code: 'transient' });
-    ops.roundFinished(tenant, roundResult(totals({ failed: 1 })));
-    ops.roundFinished(tenant, roundResult(totals({ failed: 1 })));
+    await ops.roundFinished(tenant, roundResult(totals({ failed: 1 })));
+    await ops.roundFinished(tenant, roundResult(totals({ failed: 1 })));
     await ops.alertsSent();
     expect(receiver.bodies).toHaveLength(1);
     expect(receiver.bodies[0]).toMatchObject({ event: 'failing', tenant: 'acme', mailbox: BOB, reason: 'graph 503 after 5 tries' });
     expect(receiver.bodies[0]!.text).toMatch(/^mailbridge: mailbox bob@acme-seller\.example of tenant acme is failing: graph 503 after 5 tries/);
 
     tenant.admin.recordRun(BOB, 'id-bob', null, {});
-    ops.roundFinished(tenant, roundResult());
+    await ops.roundFinished(tenant, roundResult());
     await ops.alertsSent();
     expect(receiver.bodies.map((b) => [b.event, b.mailbox])).toEqual([
       ['failing', BOB],
@@ -83,11 +83,11 @@ describe('alerts', () => {
   });
 
   it('posts when a mailbox is revoked, and when a round fails and then succeeds', async () => {
-    ops.observe(tenant);
+    await ops.observe(tenant);
     tenant.admin.setConnection(ANN, 'revoked', 'id-ann');
-    ops.observe(tenant);
-    ops.roundFailed('acme', tenant, new SyncError('auth', 'Salesforce login refused: invalid_client (check crm.clientSecret)'));
-    ops.roundFinished(tenant, roundResult());
+    await ops.observe(tenant);
+    await ops.roundFailed('acme', tenant, new SyncError('auth', 'Salesforce login refused: invalid_client (check crm.clientSecret)'));
+    await ops.roundFinished(tenant, roundResult());
     await ops.alertsSent();
     expect(receiver.bodies.map((b) => [b.event, b.mailbox])).toEqual([
       ['revoked', ANN],
@@ -100,10 +100,10 @@ describe('alerts', () => {
   it('alerts what is already failing when the process starts, and a webhook that refuses breaks nothing', async () => {
     receiver.status = 500;
     tenant.admin.recordRun(BOB, 'id-bob', 'consent withdrawn', { code: 'auth' });
-    ops.observe(tenant);
+    await ops.observe(tenant);
     await ops.alertsSent();
     expect(receiver.bodies.map((b) => b.event)).toEqual(['failing']);
-    ops.observe(tenant);
+    await ops.observe(tenant);
     await ops.alertsSent();
     expect(receiver.bodies).toHaveLength(1);
   });

@@ -34,7 +34,7 @@ export function opsConfig(extra: Record<string, unknown> = {}): LoadedConfig {
   return parseConfig(raw, file);
 }
 
-export function openOpsTenant(config: LoadedConfig): OpenTenant {
+export function openOpsTenant(config: LoadedConfig): Promise<OpenTenant> {
   return openTenant(config, config.tenants[0]!);
 }
 

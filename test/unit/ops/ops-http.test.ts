@@ -23,7 +23,7 @@ describe('the ops HTTP server', () => {
 
   beforeEach(async () => {
     const config = opsConfig();
-    tenant = openOpsTenant(config);
+    tenant = await openOpsTenant(config);
     ops = new Ops(config, silentLogger(), () => ({ queued: 2, running: 1 }));
     url = await ops.listen({ host: '127.0.0.1', port: 0 }, TOKEN);
   });
@@ -35,13 +35,13 @@ describe('the ops HTTP server', () => {
   it('/healthz needs no token: 200 while rounds succeed, 503 naming the tenant when a mailbox fails', async () => {
     tenant.admin.recordRun(ANN, 'id-ann', null, {});
     tenant.admin.recordRun(BOB, 'id-bob', null, {});
-    ops.roundFinished(tenant, roundResult());
+    await ops.roundFinished(tenant, roundResult());
     let res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('ok\n');
 
     tenant.admin.recordRun(BOB, 'id-bob', `mailbox ${BOB} answered 403`, { code: 'permission' });
-    ops.roundFinished(tenant, roundResult(totals({ failed: 1 })));
+    await ops.roundFinished(tenant, roundResult(totals({ failed: 1 })));
     res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(503);
     const body = await res.text();
@@ -51,16 +51,16 @@ describe('the ops HTTP server', () => {
   });
 
   it('/healthz is 503 with the reason when the last round failed', async () => {
-    ops.observe(tenant);
+    await ops.observe(tenant);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    ops.roundFailed('acme', tenant, Object.assign(new Error('CRM login refused'), { name: 'CrmLoginError' }));
+    await ops.roundFailed('acme', tenant, Object.assign(new Error('CRM login refused'), { name: 'CrmLoginError' }));
     const res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('tenant acme: last round failed (CrmLoginError)');
   });
 
   it('/metrics and / answer 401 without the token, or with a wrong one', async () => {
-    ops.observe(tenant);
+    await ops.observe(tenant);
     for (const path of ['/', '/metrics']) {
       expect((await fetch(`${url}${path}`)).status).toBe(401);
       expect((await fetch(`${url}${path}`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
@@ -70,7 +70,7 @@ describe('the ops HTTP server', () => {
   });
 
   it('?token= once sets an HttpOnly SameSite=Strict cookie (not the token) and redirects without it', async () => {
-    ops.observe(tenant);
+    await ops.observe(tenant);
     const first = await fetch(`${url}/?token=${TOKEN}`, { redirect: 'manual' });
     expect(first.status).toBe(303);
     expect(first.headers.get('location')).toBe('/');
@@ -88,8 +88,8 @@ describe('the ops HTTP server', () => {
     tenant.admin.recordRun(ANN, 'id-ann', null, {});
     tenant.admin.recordRun(BOB, 'id-bob', 'token expired', { code: 'auth' });
     tenant.admin.setSetting('crm.limits', JSON.stringify({ dailyUsed: 1200, dailyMax: 15000, at: new Date().toISOString() }));
-    ops.roundFinished(tenant, roundResult(totals({ failed: 1 })));
-    ops.roundFinished(tenant, roundResult());
+    await ops.roundFinished(tenant, roundResult(totals({ failed: 1 })));
+    await ops.roundFinished(tenant, roundResult());
     const res = await fetch(`${url}/metrics`, { headers: auth });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -111,7 +111,7 @@ describe('the ops HTTP server', () => {
     tenant.admin.recordRun(ANN, 'id-ann', null, {});
     tenant.admin.recordRun(BOB, 'id-bob', '<script>alert("error")</script>', { code: 'transient' });
     tenant.admin.audit('<script>alert("actor")</script>', 'blocklist.add', '<img src=x onerror=alert(1)>', { phrase: '</code><script>x</script>' });
-    ops.observe(tenant);
+    await ops.observe(tenant);
     const res = await fetch(`${url}/`, { headers: auth });
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy')!;

@@ -13,24 +13,24 @@ const ago = (hours: number) => new Date(NOW.getTime() - hours * HOUR);
 
 describe('counts by reason per hour', () => {
   let tenant: OpenTenant;
-  beforeEach(() => {
-    tenant = openOpsTenant(opsConfig());
+  beforeEach(async () => {
+    tenant = await openOpsTenant(opsConfig());
   });
   afterEach(async () => {
     await tenant.close();
   });
 
-  it('sums the last 24 h and 7 d and forgets older hours', () => {
-    recordRoundCounts(tenant.admin, ago(0), totals({ imported: 1, duplicates: 0, skipped: { automated: 2 } }));
-    recordRoundCounts(tenant.admin, ago(0.2), totals({ imported: 2, duplicates: 0, skipped: {} }));
-    recordRoundCounts(tenant.admin, ago(30), totals({ imported: 4, duplicates: 1, skipped: { automated: 1 } }));
-    recordRoundCounts(tenant.admin, ago(24 * 8), totals({ imported: 100, duplicates: 0, skipped: {} }));
-    expect(countsSince(tenant.admin, NOW, 24 * HOUR)).toEqual({ imported: 3, automated: 2 });
-    expect(countsSince(tenant.admin, NOW, 7 * 24 * HOUR)).toEqual({ imported: 7, automated: 3, duplicate: 1 });
+  it('sums the last 24 h and 7 d and forgets older hours', async () => {
+    await recordRoundCounts(tenant.admin, ago(0), totals({ imported: 1, duplicates: 0, skipped: { automated: 2 } }));
+    await recordRoundCounts(tenant.admin, ago(0.2), totals({ imported: 2, duplicates: 0, skipped: {} }));
+    await recordRoundCounts(tenant.admin, ago(30), totals({ imported: 4, duplicates: 1, skipped: { automated: 1 } }));
+    await recordRoundCounts(tenant.admin, ago(24 * 8), totals({ imported: 100, duplicates: 0, skipped: {} }));
+    expect(await countsSince(tenant.admin, NOW, 24 * HOUR)).toEqual({ imported: 3, automated: 2 });
+    expect(await countsSince(tenant.admin, NOW, 7 * 24 * HOUR)).toEqual({ imported: 7, automated: 3, duplicate: 1 });
 
     // A later round drops the 8-day-old hour from storage.
-    recordRoundCounts(tenant.admin, NOW, totals({ imported: 0, duplicates: 0, skipped: {} }));
-    expect(countsSince(tenant.admin, NOW, 30 * 24 * HOUR).imported).toBe(7);
+    await recordRoundCounts(tenant.admin, NOW, totals({ imported: 0, duplicates: 0, skipped: {} }));
+    expect((await countsSince(tenant.admin, NOW, 30 * 24 * HOUR)).imported).toBe(7);
     const stored = tenant.admin.setting('ops.countsByHour')!;
     expect(Object.keys(JSON.parse(stored) as object)).toHaveLength(2);
   });

@@ -34,10 +34,10 @@ describe('pool mailbox job', () => {
 
   it('ends and is queued again when a live process holds the mailbox', async () => {
     const config = loadConfig(t.configFile);
-    const holderSide = openTenant(config, config.tenants[0]!);
+    const holderSide = await openTenant(config, config.tenants[0]!);
     const [mailbox] = await holderSide.provider().listMailboxes();
     // Another host's process holds it (a lease from elsewhere is honoured until it expires).
-    expect(new Leases(holderSide.admin, 'other-host:4242').acquire(`mailbox:${mailbox!.id}`)).toBe(true);
+    expect(await new Leases(holderSide.stores.leases, 'other-host:4242').acquire(`mailbox:${mailbox!.id}`)).toBe(true);
 
     const queuedLater: Job[] = [];
     const job: Job = { kind: 'mailbox', tenant: 'acme', mailbox: mailbox!.id };
