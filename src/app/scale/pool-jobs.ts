@@ -17,7 +17,7 @@ import type { OpenTenant } from '../open-tenant.js';
 import { runQueuedPrivacyJobs, SCHEDULER_ACTOR } from '../run-sync.js';
 import { runHousekeepingJob } from '../scheduler/job-handlers.js';
 import type { Job } from '../scheduler/job-queue.js';
-import { pullCrm, syncMailboxes } from '../sync-tenant.js';
+import { crmStage, lateMatchStage, syncMailboxes } from '../sync-tenant.js';
 
 /** A job that did not finish and must be tried again (by this or another worker). */
 export class JobNotDoneError extends Error {
@@ -67,14 +67,38 @@ async function planRound(tenant: OpenTenant, ctx: PoolJobContext): Promise<void>
   // Queued erasures first, so their suppressions hold for the mailbox jobs that follow.
   const jobs = await runQueuedPrivacyJobs(tenant, SCHEDULER_ACTOR);
   const crmDeletions = await settleCrmDeletions(tenant.stores.governance, crm);
-  const crmBatches = await pullCrm(crm, tenant.stores.index, tenant.stores.ledger);
+  const stage = {
+    provider: tenant.provider(),
+    crm,
+    index: tenant.stores.index,
+    store: tenant.stores.ledger,
+    ctx: await tenant.context(),
+    clock: tenant.clock,
+    resolvePages: tenant.resolvePages,
+    lateMatch: tenant.config.lateMatch,
+    reassociation: tenant.config.reassociation,
+  };
+  // The same CRM stage as an embedded round: the pull queues new keys and touched emails, then
+  // re-association moves what the change touched, before any mailbox job of this round runs.
+  const { crmBatches, reassociation } = await crmStage(stage);
   const removed = new Set((await tenant.stores.status.mailboxStatuses()).filter((s) => s.connection === REMOVED).map((s) => s.address));
   const mailboxes = (await tenant.provider().listMailboxes()).filter((m) => !removed.has(m.address));
   mailboxCache.set(id, new Map(mailboxes.map((m) => [m.id, m])));
+  // Late matching for the keys queued so far. An embedded round runs it after its scans; here the
+  // scans are other jobs, so it runs before queueing them: mail that arrived since the last scan
+  // and matches a new key is then imported here (counted as late matched) rather than by the
+  // scan, and the ledger claim keeps it to one activity either way.
+  const lateMatch = await lateMatchStage(stage, mailboxes);
   let queued = 0;
   for (const m of mailboxes) if (await ctx.enqueue({ kind: 'mailbox', tenant: id, mailbox: m.id })) queued++;
   await tenant.stores.settings.setSetting('crm.limits', JSON.stringify({ ...crm.limits(), at: tenant.clock.now().toISOString() }));
-  log.info({ privacyJobs: jobs.length, ...crmDeletions, crmBatches, mailboxes: mailboxes.length, queued }, 'round planned');
+  log.info(
+    {
+      privacyJobs: jobs.length, ...crmDeletions, crmBatches, mailboxes: mailboxes.length, queued,
+      reassociated: reassociation.reassociated, reassociationPending: reassociation.pending, lateMatched: lateMatch.lateMatched,
+    },
+    'round planned',
+  );
 }
 
 async function syncOneMailbox(tenant: OpenTenant, mailboxId: string, signal: AbortSignal, ctx: PoolJobContext): Promise<void> {

@@ -15,14 +15,21 @@ import { silentLogger } from '../../../src/app/logger.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { recentMail, startCliTenant, type CliTenant } from '../../helpers/cli-tenant.js';
 
-const ALEX = 'alex@example.com';
+const ALEX = 'alex@example-seller.com';
+const PAT = 'pat@wayne-ent.example';
 
 describe('pool mailbox job', () => {
   let t: CliTenant;
   const savedKey = process.env.MAILBRIDGE_DB_KEY;
   beforeEach(async () => {
     t = await startCliTenant([
-      { address: ALEX, messages: [recentMail('inbox', 24, { From: 'Jane Doe <jane.doe@acme.com>', To: ALEX, Subject: 'Renewal', 'Message-ID': '<held@acme.com>' })] },
+      {
+        address: ALEX,
+        messages: [
+          recentMail('inbox', 48, { From: 'Jane Doe <jane.doe@acme.com>', To: ALEX, Subject: 'Renewal', 'Message-ID': '<held@acme.com>' }),
+          recentMail('inbox', 24, { From: `Pat Lee <${PAT}>`, To: ALEX, Subject: 'Wayne pilot question', 'Message-ID': '<pilot@wayne-ent.example>' }),
+        ],
+      },
     ]);
     process.env.MAILBRIDGE_DB_KEY = t.key;
   });
@@ -55,5 +62,33 @@ describe('pool mailbox job', () => {
     // Nothing was synced behind the holder's back.
     expect(t.sf.control.emails()).toHaveLength(0);
     await holderSide.close();
+  });
+
+  it('the round job runs the CRM stage of a round: a contact added in the CRM late-matches mail rejected before', async () => {
+    const config = loadConfig(t.configFile);
+    const queued: Job[] = [];
+    const jobs = {
+      open: () => openTenant(config, config.tenants[0]!),
+      enqueue: (next: Job) => {
+        queued.push(next);
+        return Promise.resolve(true);
+      },
+      enqueueLater: () => Promise.resolve(true),
+      logger: silentLogger(),
+      holder: `${hostname()}:${process.pid}`,
+    };
+    const signal = new AbortController().signal;
+    const round = async () => {
+      await runPoolJob({ kind: 'sync', tenant: 'acme' }, signal, jobs);
+      for (const job of queued.splice(0)) await runPoolJob(job, signal, jobs);
+    };
+    await round();
+    expect(t.sf.control.emails().map((e) => e.record.Subject)).toEqual(['Renewal']);
+
+    t.sf.control.advanceClock(60_000);
+    t.sf.control.createRecord('Contact', { Name: 'Pat Lee', Email: PAT });
+    // The round job alone: its pull queues the new address, its late matching finds the mail.
+    await runPoolJob({ kind: 'sync', tenant: 'acme' }, signal, jobs);
+    expect(t.sf.control.emails().map((e) => e.record.Subject).sort()).toEqual(['Renewal', 'Wayne pilot question']);
   });
 });
