@@ -10,6 +10,7 @@ import { ConfigError, type LoadedConfig } from '../../config/load-config.js';
 import type { JobLogger } from '../logger.js';
 import { openTenant } from '../open-tenant.js';
 import { PgBossJobQueue, type PgBossQueueOptions } from '../scheduler/pg-boss-queue.js';
+import { CrmRateBuckets } from './crm-rate-bucket.js';
 import { runPoolJob } from './pool-jobs.js';
 import { WorkerRegistry } from './worker-registry.js';
 
@@ -46,8 +47,12 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
     onError: (err) => logger.error({ error: err.message }, 'queue error'),
   });
   const registry = new WorkerRegistry(queue.boss.getDb(), id, opts.connectionString);
+  let buckets: CrmRateBuckets | null = null;
   try {
     await queue.start();
+    // Every worker's CRM calls for a tenant count in one bucket: the tenant's limits are shared.
+    buckets = await CrmRateBuckets.open(opts.connectionString);
+    const crmBuckets = buckets;
     await registry.join(opts.concurrency);
     await queue.schedule(config.schedule.cron, config.schedule.retentionCron);
     await queue.onTick(async (kind) => {
@@ -59,7 +64,7 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
         await runPoolJob(job, signal, {
           open: (tenantId) => {
             const t = tenants.get(tenantId);
-            return t ? openTenant(config, t) : null;
+            return t ? crmBuckets.share(openTenant(config, t)) : null;
           },
           enqueue: (next) => queue.enqueue(next),
           logger,
@@ -78,6 +83,7 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
   } catch (err) {
     // A worker that cannot join leaves nothing running behind it.
     await queue.close().catch(() => undefined);
+    await buckets?.close().catch(() => undefined);
     throw err;
   }
   return {
@@ -85,6 +91,7 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
     async stop() {
       await registry.leave().catch(() => undefined);
       await queue.close();
+      await buckets?.close().catch(() => undefined);
     },
   };
 }
