@@ -94,8 +94,8 @@ describe('CRM adapters of three workers on one tenant share its limits', () => {
       // The emulator's count: exactly the 54 useful calls, so not one was refused by its rolling
       // window (a refused call is retried, and pauses the budget).
       expect(hs.counters.total()).toBe(54);
-      expect(hs.limits.refused).toEqual({});
-      expect(hs.limits.peakWindow).toBeLessThanOrEqual(20);
+      expect(hs.control.limits.refused).toEqual({});
+      expect(hs.control.limits.peakWindow).toBeLessThanOrEqual(20);
       expect(adapters.map((a) => a.budgetPauses())).toEqual([0, 0, 0]);
     } finally {
       for (const a of adapters) await a.close();
