@@ -178,6 +178,9 @@ interface WorkerProcess {
   exited: Promise<void>;
 }
 
+/** Every worker started, so an interrupted run leaves none behind. */
+const started = new Set<ChildProcess>();
+
 function startWorker(configFile: string, databaseUrl: string): WorkerProcess {
   const { args: cli, cwd } = cliCommand();
   const child = spawn(process.execPath, [...cli, 'worker', '--config', configFile, '--concurrency', String(CONCURRENCY), '--no-initial', '--json', '--log-level', 'error'], {
@@ -185,6 +188,8 @@ function startWorker(configFile: string, databaseUrl: string): WorkerProcess {
     env: { ...process.env, ...WORKER_ENV, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
+  child.once('close', () => started.delete(child));
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
   const joined = new Promise<void>((resolve, reject) => {
@@ -224,7 +229,8 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
   const { dir, configFile } = workspace(emu, true);
   const procs: WorkerProcess[] = [];
   const db = new pg.Client({ connectionString: databaseUrl });
-  const control = new PgBossJobQueue({ connectionString: databaseUrl, concurrency: 1 });
+  // The same queue tuning as the workers: starting a queue sets the queues' options (expiry).
+  const control = new PgBossJobQueue({ connectionString: databaseUrl, concurrency: 1, expireInSeconds: 20, maintenanceIntervalSeconds: 1, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1 });
   let kills = 0;
   let killer: NodeJS.Timeout | null = null;
   try {
@@ -238,7 +244,7 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
         ])
       ).rows[0]!.n;
     const roundDone = async () => (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [QUEUE_OF.sync])).rows[0]!.n > 0;
-    const started = performance.now();
+    const startedAt = performance.now();
     if (!(await control.enqueue({ kind: 'sync', tenant: TENANT }))) throw new Error('the round was not queued');
     if (kill) {
       const rand = prng(workers * 7919);
@@ -254,7 +260,7 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
       }, KILL_EVERY_MS);
     }
     await until(async () => (await roundDone()) && (await pending()) === 0, `the ${name} round to drain`);
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (performance.now() - startedAt) / 1000;
     if (killer) clearInterval(killer);
     killer = null;
     const dead = (await control.depth()).failed;
@@ -313,6 +319,12 @@ async function deltaCycle(): Promise<{ sample: number; seconds: number; mailboxe
 
 async function main(): Promise<void> {
   const server = await startPostgres();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const child of started) child.kill('SIGKILL');
+      void server.stop().finally(() => process.exit(130));
+    });
+  }
   try {
     // Newest mail an hour ago: the workers run on the real clock.
     const mailboxes = workload(MAILBOXES, new Date(Date.now() - 3_600_000), 2026);
