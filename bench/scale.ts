@@ -166,7 +166,8 @@ function crmState(emu: Emulators) {
     keys.set(key, (keys.get(key) ?? 0) + 1);
   }
   const limits = emu.hs.control.limits;
-  return { keys, refused: { ...limits.refused }, peakWindow: limits.peakWindow };
+  const crmCalls = emu.hs.counters.total() - (emu.hs.counters.byKind().control ?? 0);
+  return { keys, refused: { ...limits.refused }, peakWindow: limits.peakWindow, crmCalls, mailCalls: emu.graph.emulator.counters.total() };
 }
 
 // ---------------------------------------------------------------- worker passes
@@ -334,7 +335,7 @@ async function main(): Promise<void> {
     for (const w of WORKERS) {
       const r = await pass(server, mailboxes, w, false, `scale_w${w}`);
       passes.push(r);
-      log(`  ${w} worker(s): ${round(r.seconds, 1)} s, ${round(r.mailboxesPerMinute, 1)} mailboxes/min, ${r.state.keys.size} activities, window peak ${r.state.peakWindow}/${HS_MAX}, refused ${JSON.stringify(r.state.refused)}`);
+      log(`  ${w} worker(s): ${round(r.seconds, 1)} s, ${round(r.mailboxesPerMinute, 1)} mailboxes/min, ${r.state.keys.size} activities, ${r.state.mailCalls} Graph / ${r.state.crmCalls} HubSpot calls, window peak ${r.state.peakWindow}/${HS_MAX}, refused ${JSON.stringify(r.state.refused)}`);
     }
     const most = Math.max(...WORKERS);
     const killed = await pass(server, mailboxes, most, true, `scale_kill`);
