@@ -179,12 +179,25 @@ interface WorkerProcess {
   exited: Promise<void>;
 }
 
+/** Why workers' jobs were not done, by kind (the worker log's warnings), for the pass's line. */
+const warnings = new Map<string, number>();
+function noteWarning(line: string): void {
+  if (!line.startsWith('{')) return;
+  try {
+    const entry = JSON.parse(line) as { msg?: string; error?: string };
+    const why = `${entry.msg ?? ''}: ${(entry.error ?? '').replace(/[\w.+-]+@[\w.-]+/g, '<address>').slice(0, 90)}`;
+    warnings.set(why, (warnings.get(why) ?? 0) + 1);
+  } catch {
+    // Not a log line.
+  }
+}
+
 /** Every worker started, so an interrupted run leaves none behind. */
 const started = new Set<ChildProcess>();
 
 function startWorker(configFile: string, databaseUrl: string): WorkerProcess {
   const { args: cli, cwd } = cliCommand();
-  const child = spawn(process.execPath, [...cli, 'worker', '--config', configFile, '--concurrency', String(CONCURRENCY), '--no-initial', '--json', '--log-level', 'error'], {
+  const child = spawn(process.execPath, [...cli, 'worker', '--config', configFile, '--concurrency', String(CONCURRENCY), '--no-initial', '--json', '--log-level', 'warn'], {
     cwd,
     env: { ...process.env, ...WORKER_ENV, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -192,7 +205,11 @@ function startWorker(configFile: string, databaseUrl: string): WorkerProcess {
   started.add(child);
   child.once('close', () => started.delete(child));
   let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  child.stderr!.on('data', (c: Buffer) => {
+    const text = c.toString('utf8');
+    err = (err + text).slice(-20_000);
+    for (const line of text.split('\n')) noteWarning(line);
+  });
   const joined = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {
       if (c.toString('utf8').includes('"joined"')) resolve();
@@ -226,6 +243,7 @@ interface PassResult {
 
 async function pass(server: PostgresServer, mailboxes: MailboxDescription[], workers: number, kill: boolean, name: string): Promise<PassResult> {
   const databaseUrl = await server.createDatabase(name);
+  warnings.clear();
   const emu = await startEmulators(mailboxes);
   const { dir, configFile } = workspace(emu, true);
   const procs: WorkerProcess[] = [];
@@ -269,6 +287,9 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
     for (const p of procs.filter(alive)) p.child.kill('SIGTERM');
     await Promise.all(procs.map((p) => p.exited));
     const state = crmState(emu);
+    const retried = (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM (SELECT retry_count FROM pgboss.job UNION ALL SELECT retry_count FROM pgboss.archive) j WHERE retry_count > 0`)).rows[0]!.n;
+    const top = [...warnings.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    if (retried || top.length) log(`    ${name}: ${retried} jobs needed a retry; worker warnings: ${JSON.stringify(top)}`);
     return { workers, seconds, mailboxesPerMinute: (mailboxes.length / seconds) * 60, kills, state };
   } finally {
     if (killer) clearInterval(killer);
