@@ -291,9 +291,14 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
     killer = null;
     const dead = (await control.depth()).failed;
     if (dead) throw new Error(`${name}: ${dead} jobs ended as dead letters`);
-    for (const p of procs.filter(alive)) p.child.kill('SIGTERM');
-    await Promise.all(procs.map((p) => p.exited));
+    // The queue is drained: the CRM's state is final. Stop the workers (SIGTERM; a worker not
+    // gone after 30 s is killed, so the bench never waits on one).
     const state = crmState(emu);
+    for (const p of procs.filter(alive)) p.child.kill('SIGTERM');
+    const stopped = Promise.all(procs.map((p) => p.exited));
+    const grace = setTimeout(() => procs.filter(alive).forEach((p) => p.child.kill('SIGKILL')), 30_000);
+    await stopped;
+    clearTimeout(grace);
     const retried = (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM (SELECT retry_count FROM pgboss.job UNION ALL SELECT retry_count FROM pgboss.archive) j WHERE retry_count > 0`)).rows[0]!.n;
     const top = [...warnings.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
     if (retried || top.length) log(`    ${name}: ${retried} jobs needed a retry; worker warnings: ${JSON.stringify(top)}`);
