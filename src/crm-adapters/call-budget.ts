@@ -19,6 +19,19 @@ export interface CallBudgetOptions {
   now?: () => number;
 }
 
+/**
+ * Pacing shared with the other processes calling the same CRM tenant (the worker pool's bucket
+ * in PostgreSQL). Without one, each process paces itself alone.
+ */
+export interface SharedCallGate {
+  /** Takes one call: `ok`, or how long to wait and whether the tenant's day (not its window) is spent. */
+  take(): Promise<{ ok: true } | { ok: false; waitMs: number; daily: boolean }>;
+  /** The CRM's reported daily allocation (shared caps hold `share` of it once known). */
+  dailyLimit(limit: number): void;
+  /** The CRM's reported rolling window (HubSpot's `X-HubSpot-RateLimit-Max` per interval). */
+  window(max: number, intervalMs: number): void;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class CallBudget {
@@ -31,14 +44,27 @@ export class CallBudget {
   pauses = 0;
   private readonly share: number;
   private readonly now: () => number;
+  private shared: SharedCallGate | null = null;
 
   constructor(private readonly opts: CallBudgetOptions) {
     this.share = opts.share ?? 0.75;
     this.now = opts.now ?? Date.now;
   }
 
+  /** Paces every call also by `gate`, shared with the tenant's other processes. */
+  shareWith(gate: SharedCallGate): void {
+    this.shared = gate;
+    if (this.limit !== null) gate.dailyLimit(this.limit);
+  }
+
+  /** The CRM's rolling window as reported, passed on to the shared gate. */
+  observeWindow(max: number, intervalMs: number): void {
+    this.shared?.window(max, intervalMs);
+  }
+
   /** Records the usage the CRM reported on a response. */
   observe(used: number, limit: number): void {
+    if (limit !== this.limit) this.shared?.dailyLimit(limit);
     this.used = used;
     this.limit = limit;
     this.probe = false;
@@ -67,6 +93,16 @@ export class CallBudget {
       if (!this.probe && this.used !== null && this.used >= this.cap()) {
         this.pause(this.opts.pauseMs);
         continue;
+      }
+      if (this.shared) {
+        const turn = await this.shared.take();
+        if (!turn.ok) {
+          // A spent day pauses like the CRM's own counter (and counts toward maxPauseMs); a spent
+          // window is a short wait for the next one.
+          if (turn.daily) this.pause(turn.waitMs);
+          else await sleep(turn.waitMs);
+          continue;
+        }
       }
       return;
     }

@@ -121,7 +121,7 @@ describe('worker pool on the PostgreSQL store', () => {
 
       for (const { address, message } of newMail(tenant)) emulators.deliver(address, message);
       // A round queued by hand, as the cron tick would.
-      const control = new PgBossJobQueue({ connectionString: databaseUrl, concurrency: 1 });
+      const control = new PgBossJobQueue({ connectionString: databaseUrl, concurrency: 1, client: true });
       try {
         expect(await control.enqueue({ kind: 'sync', tenant: DEMO_TENANT_ID })).toBe(true);
         await until(async () => (await roundsDone()) >= 2 && (await pending()) === 0, 'round 2 to drain');

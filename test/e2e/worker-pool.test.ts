@@ -100,7 +100,7 @@ describe('worker pool: 3 workers on PostgreSQL with SIGKILLs end like one embedd
     writeFileSync(workspace.configFile, `${JSON.stringify({ ...raw, pool: { url: { env: 'DATABASE_URL' } } }, null, 2)}\n`, { mode: 0o600 });
 
     const db = new pg.Client({ connectionString: databaseUrl });
-    const control = new PgBossJobQueue({ connectionString: databaseUrl, concurrency: 1 });
+    const control = new PgBossJobQueue({ connectionString: databaseUrl, concurrency: 1, client: true });
     const workers: WorkerProcess[] = [];
     const rand = prng(seed);
     let kills = 0;

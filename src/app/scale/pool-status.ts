@@ -18,7 +18,7 @@ export function poolDatabaseUrl(config: LoadedConfig): string | null {
 }
 
 export async function poolStatus(connectionString: string): Promise<PoolStatus> {
-  const queue = new PgBossJobQueue({ connectionString, concurrency: 1 });
+  const queue = new PgBossJobQueue({ connectionString, concurrency: 1, client: true });
   try {
     await queue.start();
     return { workers: await liveWorkers(queue.boss.getDb()), queue: await queue.depth() };

@@ -11,6 +11,7 @@ import type { JobLogger } from '../logger.js';
 import { openTenant } from '../open-tenant.js';
 import { PgBossJobQueue, type PgBossQueueOptions } from '../scheduler/pg-boss-queue.js';
 import { openPostgresStore } from '../store/open-store.js';
+import { CrmRateBuckets } from './crm-rate-bucket.js';
 import { runPoolJob } from './pool-jobs.js';
 import { WorkerRegistry } from './worker-registry.js';
 
@@ -44,8 +45,12 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
     onError: (err) => logger.error({ error: err.message }, 'queue error'),
   });
   const registry = new WorkerRegistry(queue.boss.getDb(), id, opts.connectionString);
+  let buckets: CrmRateBuckets | null = null;
   try {
     await queue.start();
+    // Every worker's CRM calls for a tenant count in one bucket: the tenant's limits are shared.
+    buckets = await CrmRateBuckets.open(opts.connectionString);
+    const crmBuckets = buckets;
     await registry.join(opts.concurrency);
     await queue.schedule(config.schedule.cron, config.schedule.retentionCron);
     await queue.onTick(async (kind) => {
@@ -57,7 +62,7 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
         await runPoolJob(job, signal, {
           open: async (tenantId) => {
             const t = tenants.get(tenantId);
-            return t ? openTenant(config, t, { postgres: store }) : null;
+            return t ? crmBuckets.share(await openTenant(config, t, { postgres: store })) : null;
           },
           enqueue: (next) => queue.enqueue(next),
           enqueueLater: (next) => queue.enqueue(next, { afterRetryDelay: true }),
@@ -78,6 +83,7 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
     // A worker that cannot join leaves nothing running behind it.
     await queue.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
+    await buckets?.close().catch(() => undefined);
     throw err;
   }
   return {
@@ -86,6 +92,7 @@ export async function startWorker(config: LoadedConfig, logger: JobLogger, opts:
       await registry.leave().catch(() => undefined);
       await queue.close();
       await store?.close();
+      await buckets?.close().catch(() => undefined);
     },
   };
 }

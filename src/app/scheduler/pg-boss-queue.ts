@@ -39,6 +39,12 @@ export interface PgBossQueueOptions {
   pollingIntervalSeconds?: number;
   retryLimit?: number;
   retryDelaySeconds?: number;
+  /**
+   * A client of the pool (`status`, a test or a tool queueing a round) rather than a worker: it
+   * creates a missing queue but never rewrites the policies (expiry, retries) the workers set,
+   * and runs no maintenance or cron of its own.
+   */
+  client?: boolean;
   onError?(error: Error): void;
 }
 
@@ -67,6 +73,7 @@ export class PgBossJobQueue implements JobQueue {
       connectionString: opts.connectionString,
       application_name: 'mailbridge-worker',
       maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 60,
+      ...(opts.client ? { supervise: false, schedule: false } : {}),
       // Small pool: a worker holds few connections, so N workers fit in max_connections.
       max: 4,
     });
@@ -94,8 +101,8 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   private async ensureQueue(name: string, options: PgBoss.Queue): Promise<void> {
-    if (await this.boss.getQueue(name)) await this.boss.updateQueue(name, options);
-    else await this.boss.createQueue(name, options);
+    if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name, options);
+    else if (!this.opts.client) await this.boss.updateQueue(name, options);
   }
 
   /**

@@ -8,7 +8,7 @@
 import Bottleneck from 'bottleneck';
 import { Client } from '@hubspot/api-client';
 import type { ActivityDraft, ActivityMove, CrmAdapter, CrmChangeBatch, CrmLimits, MoveOutcome, WriteOutcome } from '../../core/ports.js';
-import { CallBudget, withBudget } from '../call-budget.js';
+import { CallBudget, withBudget, type SharedCallGate } from '../call-budget.js';
 import { toSyncError, uniqueValueConflict } from './hubspot-errors.js';
 import { KEY_PROPERTY, MAILBRIDGE_EMAIL_PROPERTIES, hsObject, toContact } from './hubspot-mapping.js';
 import { pullHubspot, type HsPullApi } from './hubspot-pull.js';
@@ -70,6 +70,7 @@ export class HubspotAdapter implements CrmAdapter {
     if (!(max > 0 && interval > 0)) return;
     if (max !== this.window.max || interval !== this.window.interval) {
       this.window = { max, interval };
+      this.budget.observeWindow(max, interval);
       // Spread our share of the window evenly. (Only minTime is updated: bottleneck 2.19.5's
       // updateSettings stops the reservoir refresh timer, so no reservoir is used here.)
       void this.limiter.updateSettings({ minTime: Math.ceil(interval / Math.max(1, Math.floor(max * this.share))) });
@@ -84,6 +85,11 @@ export class HubspotAdapter implements CrmAdapter {
     for (let wait = this.windowPausedUntil - Date.now(); wait > 0; wait = this.windowPausedUntil - Date.now()) {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
+  }
+
+  /** Paces calls also by a gate shared with the tenant's other workers (the pool's bucket). */
+  shareLimits(gate: SharedCallGate): void {
+    this.budget.shareWith(gate);
   }
 
   private async call<T>(fn: () => Promise<HttpInfo<T>>, opts: { search?: boolean; attempts?: number } = {}): Promise<T> {

@@ -8,7 +8,7 @@ import Bottleneck from 'bottleneck';
 import { Connection } from 'jsforce';
 import { z } from 'zod';
 import type { ActivityDraft, ActivityMove, CrmAdapter, CrmChangeBatch, CrmLimits, MoveOutcome, WriteOutcome } from '../../core/ports.js';
-import { CallBudget, withBudget } from '../call-budget.js';
+import { CallBudget, withBudget, type SharedCallGate } from '../call-budget.js';
 import { SyncError } from '../../core/sync-error.js';
 import { toSyncError } from './salesforce-errors.js';
 import { queryPage } from './salesforce-mapping.js';
@@ -133,6 +133,11 @@ export class SalesforceAdapter implements CrmAdapter {
       },
     );
     return this.authorized;
+  }
+
+  /** Paces calls also by a gate shared with the tenant's other workers (the pool's bucket). */
+  shareLimits(gate: SharedCallGate): void {
+    this.budget.shareWith(gate);
   }
 
   /** One budgeted call; `attempts` 1 leaves transient retries to the caller. */

@@ -26,6 +26,10 @@ export class HubspotRateLimits {
   private readonly searches: number[] = [];
   private dailyUsed = 0;
   private dailyResetAt: number;
+  /** Refusals by policy (`TEN_SECONDLY_ROLLING`, `DAILY`, `SECONDLY`): the proof a client kept to its limits. */
+  readonly refused: Record<string, number> = {};
+  /** Most requests the rolling ten-second window ever held (admitted ones). */
+  peakWindow = 0;
 
   constructor(
     public options: HubspotLimitOptions,
@@ -81,7 +85,12 @@ export class HubspotRateLimits {
     const u = this.usage();
     this.prune(this.window, this.options.intervalMs, at);
     this.prune(this.searches, 1000, at);
-    const refuse = (body: Record<string, unknown>): LimitVerdict => ({
+    const refuse = (body: Record<string, unknown>): LimitVerdict => {
+      const policy = String(body.policyName);
+      this.refused[policy] = (this.refused[policy] ?? 0) + 1;
+      return refusal(body);
+    };
+    const refusal = (body: Record<string, unknown>): LimitVerdict => ({
       ok: false,
       status: 429,
       body: { status: 'error', errorType: 'RATE_LIMIT', category: 'RATE_LIMITS', correlationId: randomUUID(), requestId: randomUUID(), ...body },
@@ -101,7 +110,10 @@ export class HubspotRateLimits {
       return refuse({ message: 'You have reached your secondly limit.', policyName: 'SECONDLY', groupName: 'publicapi:private_app-api-calls-secondly:emulator' });
     }
     this.dailyUsed++;
-    if (countsWindow) this.window.push(at);
+    if (countsWindow) {
+      this.window.push(at);
+      this.peakWindow = Math.max(this.peakWindow, this.window.length);
+    }
     if (isSearch) this.searches.push(at);
     return { ok: true, headers: this.headers() };
   }

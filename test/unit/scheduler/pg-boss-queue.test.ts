@@ -135,4 +135,21 @@ describe.runIf(() => server !== null)('pg-boss job queue', () => {
       await Promise.all([first.close(), second.close()]);
     }
   }, 90_000);
+
+  it('a client (status, a tool queueing a round) leaves the queue policies the workers set', async (ctx) => {
+    if (!server) return ctx.skip();
+    const url = await server.createDatabase(`q${++dbNo}`);
+    const worker = new PgBossJobQueue({ connectionString: url, concurrency: 1, ...fast, expireInSeconds: 20 });
+    const client = new PgBossJobQueue({ connectionString: url, concurrency: 1, client: true });
+    try {
+      await worker.start();
+      // Defaults of its own (15-minute expiry, 30 s retry delay) must not replace the workers'.
+      expect(await client.enqueue({ kind: 'sync', tenant: 't1' })).toBe(true);
+      expect(await client.depth()).toEqual({ queued: 1, running: 0, failed: 0 });
+      const policy = await worker.boss.getQueue(QUEUE_OF.mailbox);
+      expect({ expireInSeconds: policy?.expireInSeconds, retryDelay: policy?.retryDelay }).toEqual({ expireInSeconds: 20, retryDelay: 1 });
+    } finally {
+      await Promise.all([worker.close(), client.close()]);
+    }
+  }, 60_000);
 });

@@ -1,0 +1,414 @@
+/**
+ * Scale-out benchmark: `mailbridge worker` processes sharing one real PostgreSQL (the pg-boss
+ * queue and the CRM bucket) sync one tenant's mailboxes from the Graph emulator into the HubSpot
+ * emulator. The emulators enforce per-mailbox limits (Graph: requests per window, 4 concurrent,
+ * a simulated service time per request) and the portal's ten-second window, so the work is
+ * limit-bound as it is in real life, and mailbridge is configured to the same limits.
+ *
+ * Workload: N mailboxes × M new messages (20% with customers), a quarter of the customer mail
+ * also copied to a colleague's inbox (the same email in two mailboxes, written once).
+ * - Passes with 1, 2, 4, 8 workers (fresh emulators and database each): the round is queued once
+ *   every worker has joined, and timed until the queue is drained.
+ * - A kill pass with the most workers: a random worker is SIGKILLed every few seconds and a new
+ *   one started; it must end with the same CRM state as the clean pass.
+ * - deltaCycleMailboxes: one process on the embedded SQLite store, a sample of mailboxes already
+ *   synced, 10 new mails each, one delta round timed; extrapolated to a 15-minute cadence.
+ *
+ * Last line (always): `{"workers":[1,2,4,8],"mailboxesPerMinute":[..],"speedup8":x,"lost":0,
+ * "duplicates":0,"crmCallsPerTenantWithin":true,"killedWorkers":k,"deltaCycleMailboxes":n}`.
+ * Without `--json` a line per pass goes to stderr as well.
+ *
+ * Usage: `tsx bench/scale.ts [--json] [--mailboxes 200] [--messages 100] [--workers 1,2,4,8]
+ *   [--concurrency 4] [--mail-limit 20] [--mail-window-ms 5000] [--latency-ms 100]
+ *   [--kill-every-ms 4000] [--kills 8] [--delta-sample 20]`
+ * Needs PostgreSQL server binaries (initdb, pg_ctl), as the tests do.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openTenant } from '../src/app/open-tenant.js';
+import { runSyncRound } from '../src/app/run-sync.js';
+import { PgBossJobQueue, QUEUE_OF } from '../src/app/scheduler/pg-boss-queue.js';
+import { generateKey, writeKeyFile } from '../src/config/database-key.js';
+import { parseConfig } from '../src/config/load-config.js';
+import { cliCommand } from '../src/demo/sync-child.js';
+import type { MailboxDescription, SeedMessage } from '../src/emulators/common/mail-store.js';
+import { generateMailboxes } from '../src/emulators/common/mailbox-generator.js';
+import { prng } from '../src/emulators/common/prng.js';
+import { generateTenant, type TenantSource } from '../src/emulators/common/tenant-generator.js';
+import { startGraphEmulator } from '../src/emulators/graph/graph-emulator.js';
+import { startHubspotEmulator } from '../src/emulators/hubspot/hubspot-emulator.js';
+import { startPostgres, type PostgresServer } from '../test/helpers/postgres-server.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const num = (name: string, fallback: number) => Number(arg(name) ?? fallback);
+const jsonOnly = args.includes('--json');
+const MAILBOXES = num('--mailboxes', 200);
+const MESSAGES = num('--messages', 100);
+const WORKERS = (arg('--workers') ?? '1,2,4,8').split(',').map(Number);
+const CONCURRENCY = num('--concurrency', 4);
+/** Graph, per mailbox: requests per window (a `$batch` item counts), 4 at once, a service time each. */
+const MAIL_LIMIT = num('--mail-limit', 20);
+const MAIL_WINDOW_MS = num('--mail-window-ms', 5_000);
+const LATENCY_MS = num('--latency-ms', 100);
+const KILL_EVERY_MS = num('--kill-every-ms', 4_000);
+/** Kills in the kill pass: each killed job waits out its expiry, so unbounded kills every few seconds would starve the round. */
+const MAX_KILLS = num('--kills', 8);
+const DELTA_SAMPLE = Math.min(num('--delta-sample', 20), MAILBOXES);
+/** HubSpot portal (Free/Starter): 100 requests per rolling 10 s, for every worker together. */
+const HS_MAX = 100;
+const HS_INTERVAL_MS = 10_000;
+const TENANT = 'scale';
+const COMPANY = 'example-seller.com';
+const CUSTOMERS = 20;
+
+/**
+ * A killed worker's job is retried after 90 s (production: 15 minutes). Shorter would expire
+ * live jobs: a mailbox of 100 new messages takes 10–30 s at its limits on a loaded machine, and
+ * an expired job is started again beside the one still running.
+ */
+const EXPIRE_SECONDS = 90;
+const WORKER_ENV = {
+  MAILBRIDGE_WORKER_EXPIRE_SECONDS: String(EXPIRE_SECONDS),
+  MAILBRIDGE_WORKER_MAINTENANCE_SECONDS: '1',
+  MAILBRIDGE_WORKER_POLL_SECONDS: '0.5',
+  MAILBRIDGE_WORKER_RETRY_DELAY_SECONDS: '1',
+};
+
+const log = (line: string) => {
+  if (!jsonOnly) process.stderr.write(`${line}\n`);
+};
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+// ---------------------------------------------------------------- workload
+
+const customerDomains = Array.from({ length: CUSTOMERS }, (_, i) => `company${i + 1}.example`);
+
+/** Mailboxes whose newest mail is `newest`; a quarter of the customer mail also sits in the next colleague's inbox. */
+function workload(mailboxes: number, newest: Date, seed: number): MailboxDescription[] {
+  const generated = generateMailboxes({
+    mailboxes,
+    messagesPerMailbox: MESSAGES,
+    customerShare: 0.2,
+    companyDomain: COMPANY,
+    customerDomains,
+    // One hour apart: M messages reach back M hours, inside the 7-day first-run backfill.
+    newest: newest.toISOString(),
+    seed,
+  }).mailboxes;
+  const rand = prng(seed + 1);
+  const copies: SeedMessage[][] = generated.map(() => []);
+  generated.forEach((box, i) => {
+    const colleague = generated[(i + 1) % generated.length]!;
+    if (colleague === box) return;
+    for (const m of box.messages) {
+      const isCustomer = m.headers.some((h) => (h.name === 'From' || h.name === 'To') && customerDomains.some((d) => h.value.includes(`@${d}`)));
+      if (!isCustomer || (m.folder !== 'inbox' && m.folder !== 'sent') || rand() >= 0.25) continue;
+      m.headers.push({ name: 'Cc', value: colleague.address });
+      copies[(i + 1) % generated.length]!.push({ ...m, folder: 'inbox', headers: [...m.headers] });
+    }
+  });
+  return generated.map((box, i) => ({ ...box, messages: [...box.messages, ...copies[i]!] }));
+}
+
+function crmTenant(mailboxes: MailboxDescription[]): TenantSource {
+  const base = generateTenant({ accounts: CUSTOMERS, contactsPerAccount: 2, dealsPerAccount: 1, users: mailboxes.length, companyDomain: COMPANY, epoch: '2026-01-01T00:00:00Z' });
+  return { ...base, users: mailboxes.map((m, i) => ({ id: `user-${i + 1}`, email: m.address, name: m.displayName ?? m.address })) };
+}
+
+// ---------------------------------------------------------------- emulators and workspace
+
+async function startEmulators(mailboxes: MailboxDescription[]) {
+  const graph = await startGraphEmulator({ mailboxes, limits: { requestsPerWindow: MAIL_LIMIT, windowMs: MAIL_WINDOW_MS, concurrency: 4 }, latencyMs: LATENCY_MS });
+  const hs = await startHubspotEmulator({ tenant: crmTenant(mailboxes), limits: { tenSecondlyMax: HS_MAX, intervalMs: HS_INTERVAL_MS, daily: 1_000_000 } });
+  return {
+    graph,
+    hs,
+    async close() {
+      await graph.close();
+      await hs.close();
+    },
+  };
+}
+type Emulators = Awaited<ReturnType<typeof startEmulators>>;
+
+/** A configuration file pointing at the emulators, with the same limits, and the pool's queue. */
+function workspace(emu: Emulators, pool: boolean): { dir: string; configFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'mailbridge-bench-scale-'));
+  writeKeyFile(join(dir, 'mailbridge.key'), generateKey());
+  const raw = {
+    version: 1,
+    dataDir: 'data',
+    keyFile: 'mailbridge.key',
+    ...(pool ? { pool: { url: { env: 'DATABASE_URL' } } } : {}),
+    tenants: [
+      {
+        id: TENANT,
+        companyDomains: [COMPANY],
+        mail: { provider: 'graph', mode: 'company', ...emu.graph.credentials, baseUrl: emu.graph.url, authorityHost: emu.graph.url },
+        crm: { kind: 'hubspot', accessToken: emu.hs.credentials.accessToken, basePath: emu.hs.credentials.basePath },
+        limits: { share: 0.75, mail: { limit: MAIL_LIMIT, windowMs: MAIL_WINDOW_MS, concurrency: 4 }, hubspotRequestsPer10s: HS_MAX },
+        timeZone: 'UTC',
+      },
+    ],
+    // No scheduled round during a pass: the bench queues the one round it times.
+    schedule: { cron: '0 0 1 1 *' },
+  };
+  const configFile = join(dir, 'mailbridge.config.json');
+  writeFileSync(configFile, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
+  return { dir, configFile };
+}
+
+/** Activities by dedupe key (the CRM's state), and what its limits saw. */
+function crmState(emu: Emulators) {
+  const keys = new Map<string, number>();
+  for (const e of emu.hs.control.emails()) {
+    const key = e.properties.mailbridge_key ?? '';
+    keys.set(key, (keys.get(key) ?? 0) + 1);
+  }
+  const limits = emu.hs.control.limits;
+  const crmCalls = emu.hs.counters.total() - (emu.hs.counters.byKind().control ?? 0);
+  return { keys, refused: { ...limits.refused }, peakWindow: limits.peakWindow, crmCalls, mailCalls: emu.graph.emulator.counters.total() };
+}
+
+// ---------------------------------------------------------------- worker passes
+
+interface WorkerProcess {
+  child: ChildProcess;
+  ready: boolean;
+  joined: Promise<void>;
+  exited: Promise<void>;
+}
+
+/** Why workers' jobs were not done, by kind (the worker log's warnings), for the pass's line. */
+const warnings = new Map<string, number>();
+function noteWarning(line: string): void {
+  if (!line.startsWith('{')) return;
+  try {
+    const entry = JSON.parse(line) as { msg?: string; error?: string };
+    const why = `${entry.msg ?? ''}: ${(entry.error ?? '').replace(/[\w.+-]+@[\w.-]+/g, '<address>').slice(0, 90)}`;
+    warnings.set(why, (warnings.get(why) ?? 0) + 1);
+  } catch {
+    // Not a log line.
+  }
+}
+
+/** Every worker started, so an interrupted run leaves none behind. */
+const started = new Set<ChildProcess>();
+
+function startWorker(configFile: string, databaseUrl: string): WorkerProcess {
+  const { args: cli, cwd } = cliCommand();
+  const child = spawn(process.execPath, [...cli, 'worker', '--config', configFile, '--concurrency', String(CONCURRENCY), '--no-initial', '--json', '--log-level', 'warn'], {
+    cwd,
+    env: { ...process.env, ...WORKER_ENV, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.add(child);
+  child.once('close', () => started.delete(child));
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => {
+    const text = c.toString('utf8');
+    err = (err + text).slice(-20_000);
+    for (const line of text.split('\n')) noteWarning(line);
+  });
+  const joined = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      if (c.toString('utf8').includes('"joined"')) resolve();
+    });
+    child.once('close', (code) => reject(new Error(`worker exited (${code}) before joining: ${err.slice(-2000)}`)));
+  });
+  joined.catch(() => undefined);
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const proc: WorkerProcess = { child, ready: false, joined, exited };
+  void joined.then(() => (proc.ready = true), () => undefined);
+  return proc;
+}
+
+const alive = (w: WorkerProcess) => w.child.exitCode === null && w.child.signalCode === null;
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30 * 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface PassResult {
+  workers: number;
+  seconds: number;
+  mailboxesPerMinute: number;
+  kills: number;
+  state: ReturnType<typeof crmState>;
+}
+
+async function pass(server: PostgresServer, mailboxes: MailboxDescription[], workers: number, kill: boolean, name: string): Promise<PassResult> {
+  const databaseUrl = await server.createDatabase(name);
+  warnings.clear();
+  const emu = await startEmulators(mailboxes);
+  const { dir, configFile } = workspace(emu, true);
+  const procs: WorkerProcess[] = [];
+  const db = new pg.Client({ connectionString: databaseUrl });
+  // The same queue tuning as the workers: starting a queue sets the queues' options (expiry).
+  const control = new PgBossJobQueue({ connectionString: databaseUrl, concurrency: 1, expireInSeconds: EXPIRE_SECONDS, maintenanceIntervalSeconds: 1, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1 });
+  let kills = 0;
+  let killer: NodeJS.Timeout | null = null;
+  try {
+    for (let i = 0; i < workers; i++) procs.push(startWorker(configFile, databaseUrl));
+    await Promise.all(procs.map((p) => p.joined));
+    await db.connect();
+    const pending = async () =>
+      (
+        await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = ANY($1) AND state IN ('created', 'retry', 'active')`, [
+          [QUEUE_OF.sync, QUEUE_OF.mailbox],
+        ])
+      ).rows[0]!.n;
+    const roundDone = async () => (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [QUEUE_OF.sync])).rows[0]!.n > 0;
+    const startedAt = performance.now();
+    if (!(await control.enqueue({ kind: 'sync', tenant: TENANT }))) throw new Error('the round was not queued');
+    if (kill) {
+      const rand = prng(workers * 7919);
+      killer = setInterval(() => {
+        if (kills >= MAX_KILLS) return;
+        // Only workers that have joined: one killed while starting would have held no job.
+        const live = procs.filter((p) => alive(p) && p.ready);
+        const victim = live[Math.floor(rand() * live.length)];
+        if (!victim) return;
+        victim.child.kill('SIGKILL');
+        kills++;
+        procs.push(startWorker(configFile, databaseUrl));
+      }, KILL_EVERY_MS);
+    }
+    await until(async () => (await roundDone()) && (await pending()) === 0, `the ${name} round to drain`);
+    const seconds = (performance.now() - startedAt) / 1000;
+    if (killer) clearInterval(killer);
+    killer = null;
+    const dead = (await control.depth()).failed;
+    if (dead) throw new Error(`${name}: ${dead} jobs ended as dead letters`);
+    // The queue is drained: the CRM's state is final. Stop the workers (SIGTERM; a worker not
+    // gone after 30 s is killed, so the bench never waits on one).
+    const state = crmState(emu);
+    for (const p of procs.filter(alive)) p.child.kill('SIGTERM');
+    const stopped = Promise.all(procs.map((p) => p.exited));
+    const grace = setTimeout(() => procs.filter(alive).forEach((p) => p.child.kill('SIGKILL')), 30_000);
+    await stopped;
+    clearTimeout(grace);
+    const retried = (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM (SELECT retry_count FROM pgboss.job UNION ALL SELECT retry_count FROM pgboss.archive) j WHERE retry_count > 0`)).rows[0]!.n;
+    const top = [...warnings.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    if (retried || top.length) log(`    ${name}: ${retried} jobs needed a retry; worker warnings: ${JSON.stringify(top)}`);
+    return { workers, seconds, mailboxesPerMinute: (mailboxes.length / seconds) * 60, kills, state };
+  } finally {
+    if (killer) clearInterval(killer);
+    for (const p of procs) if (alive(p)) p.child.kill('SIGKILL');
+    await Promise.all(procs.map((p) => p.exited));
+    await control.close().catch(() => undefined);
+    await db.end().catch(() => undefined);
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- delta cycle on SQLite
+
+/**
+ * One process, embedded store: a sample of mailboxes synced once, then 10 new mails each (20% with
+ * customers) and one delta round, timed. Scaled to 15 minutes: mailboxes kept current per cycle.
+ */
+async function deltaCycle(): Promise<{ sample: number; seconds: number; mailboxes: number }> {
+  const now = new Date();
+  const sample = workload(DELTA_SAMPLE, new Date(now.getTime() - 3_600_000), 77);
+  const emu = await startEmulators(sample);
+  const { dir, configFile } = workspace(emu, false);
+  try {
+    const config = parseConfig(JSON.parse(readFileSync(configFile, 'utf8')) as unknown, configFile);
+    const tenant = await openTenant(config, config.tenants[0]!);
+    try {
+      const first = await runSyncRound(tenant);
+      if (first.totals.failed) throw new Error(`delta sample: first round failed for ${first.totals.failed} mailboxes`);
+      const fresh = workload(DELTA_SAMPLE, now, 78);
+      for (const [i, box] of sample.entries()) {
+        for (const m of fresh[i]!.messages.slice(-10)) emu.graph.control.addMessage(box.address, { ...m, headers: m.headers.filter((h) => h.name !== 'Cc') });
+      }
+      const started = performance.now();
+      const delta = await runSyncRound(tenant);
+      const seconds = (performance.now() - started) / 1000;
+      if (delta.totals.failed) throw new Error(`delta sample: delta round failed for ${delta.totals.failed} mailboxes`);
+      return { sample: DELTA_SAMPLE, seconds, mailboxes: Math.floor((DELTA_SAMPLE * 900) / seconds) };
+    } finally {
+      await tenant.close();
+    }
+  } finally {
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const server = await startPostgres();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const child of started) child.kill('SIGKILL');
+      void server.stop().finally(() => process.exit(130));
+    });
+  }
+  try {
+    // Newest mail an hour ago: the workers run on the real clock.
+    const mailboxes = workload(MAILBOXES, new Date(Date.now() - 3_600_000), 2026);
+    const total = mailboxes.reduce((n, m) => n + m.messages.length, 0);
+    log(`scale: ${MAILBOXES} mailboxes, ${total} messages (${MESSAGES} each + shared copies), workers ${WORKERS.join(',')} × concurrency ${CONCURRENCY}`);
+    const passes: PassResult[] = [];
+    for (const w of WORKERS) {
+      const r = await pass(server, mailboxes, w, false, `scale_w${w}`);
+      passes.push(r);
+      log(`  ${w} worker(s): ${round(r.seconds, 1)} s, ${round(r.mailboxesPerMinute, 1)} mailboxes/min, ${r.state.keys.size} activities, ${r.state.mailCalls} Graph / ${r.state.crmCalls} HubSpot calls, window peak ${r.state.peakWindow}/${HS_MAX}, refused ${JSON.stringify(r.state.refused)}`);
+    }
+    const most = Math.max(...WORKERS);
+    const killed = await pass(server, mailboxes, most, true, `scale_kill`);
+    log(`  kill pass (${most} workers, one SIGKILL every ${KILL_EVERY_MS / 1000} s): ${round(killed.seconds, 1)} s, ${killed.kills} killed, ${killed.state.keys.size} activities`);
+
+    // The clean single-worker pass is the reference CRM state.
+    const reference = passes[0]!.state.keys;
+    let lost = 0;
+    let duplicates = 0;
+    for (const r of [...passes, killed]) {
+      lost += [...reference.keys()].filter((k) => !r.state.keys.has(k)).length + [...r.state.keys.keys()].filter((k) => !reference.has(k)).length;
+      duplicates += [...r.state.keys.values()].reduce((n, c) => n + c - 1, 0);
+    }
+    const within = [...passes, killed].every((r) => Object.keys(r.state.refused).length === 0 && r.state.peakWindow <= HS_MAX);
+
+    const delta = await deltaCycle();
+    log(`  delta cycle (1 process, SQLite): ${delta.sample} mailboxes × 10 new mails in ${round(delta.seconds, 2)} s → ${delta.mailboxes} mailboxes per 15 min`);
+
+    const perMinute = passes.map((r) => round(r.mailboxesPerMinute, 1));
+    const at = (w: number) => passes.find((r) => r.workers === w)?.mailboxesPerMinute;
+    const one = at(1);
+    const eight = at(8);
+    process.stdout.write(
+      `${JSON.stringify({
+        workers: WORKERS,
+        mailboxesPerMinute: perMinute,
+        speedup8: one && eight ? round(eight / one) : null,
+        lost,
+        duplicates,
+        crmCallsPerTenantWithin: within,
+        killedWorkers: killed.kills,
+        deltaCycleMailboxes: delta.mailboxes,
+      })}\n`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
