@@ -16,7 +16,7 @@ const httpsUrl = z
 
 /**
  * The scopes the sync job needs and nothing more (read CRM records and owners, write email
- * engagements): the HubSpot list of mailbridge's permissions registry (src/core/permissions.ts).
+ * and meeting engagements): the HubSpot list of mailbridge's permissions registry (src/core/permissions.ts).
  */
 export const ALLOWED_SCOPES = [
   'crm.objects.contacts.read',
@@ -24,6 +24,8 @@ export const ALLOWED_SCOPES = [
   'crm.objects.deals.read',
   'crm.objects.owners.read',
   'crm.objects.emails.write',
+  // Meetings (engagements) are written under the contacts scopes.
+  'crm.objects.contacts.write',
 ] as const;
 
 export const projectSchema = z.strictObject({

@@ -11,13 +11,13 @@ import { readFile } from 'node:fs/promises';
 import { classifyMessage, skipDecision, type EmailDecision } from '../core/classify.js';
 import { normalizeMessageId } from '../core/dedupe.js';
 import { parseRawMessage, UnparseableMessageError } from '../core/parse-message.js';
-import { buildRules } from '../core/rules.js';
+import { buildRules, type EngineRules } from '../core/rules.js';
 import { parseBlocklist, parseSnapshot } from '../core/snapshot.js';
 import { threadParent } from '../core/thread.js';
 import type { ImportedAssociation } from '../core/ports.js';
 import type { Blocklist, CrmSnapshot, MessageBody, MessageMeta } from '../core/types.js';
 import { readMailSource } from '../mail-files/read-mail-source.js';
-import { openDatabase } from '../store/database.js';
+import { openDatabase, type SqliteDatabase } from '../store/database.js';
 import { SqliteDomainIndex } from '../store/domain-index.js';
 import { migrate } from '../store/migrations.js';
 
@@ -90,9 +90,10 @@ function byDate(read: readonly ({ meta: MessageMeta } | ClassifyLine)[]): number
   return read.map((_, i) => i).sort((a, b) => (sentAt(a) < sentAt(b) ? -1 : sentAt(a) > sentAt(b) ? 1 : a - b));
 }
 
-export async function* classifyFiles(opts: ClassifyFilesOptions): AsyncGenerator<ClassifyLine> {
+/** The rules the classify options describe: the snapshot's, with the command line's changes. */
+export function classifyRules(opts: Pick<ClassifyFilesOptions, 'snapshot' | 'companyDomains' | 'blocklist' | 'timeZone'>): EngineRules {
   const { snapshot } = opts;
-  const rules = buildRules({
+  return buildRules({
     companyDomains: opts.companyDomains ?? snapshot.companyDomains,
     blocklist: {
       addresses: [...snapshot.blocklist.addresses, ...(opts.blocklist?.addresses ?? [])],
@@ -102,11 +103,21 @@ export async function* classifyFiles(opts: ClassifyFilesOptions): AsyncGenerator
     ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
     ...(snapshot.freeMail ? { freeMail: snapshot.freeMail } : {}),
   });
+}
+
+/** The snapshot in an in-memory index (the sync's own SQLite index); `db` is closed by the caller. */
+export function snapshotIndex(snapshot: CrmSnapshot): { db: SqliteDatabase; index: SqliteDomainIndex } {
   const db = openDatabase({ path: ':memory:' });
+  migrate(db);
+  const index = new SqliteDomainIndex(db);
+  index.loadSnapshot(snapshot);
+  return { db, index };
+}
+
+export async function* classifyFiles(opts: ClassifyFilesOptions): AsyncGenerator<ClassifyLine> {
+  const rules = classifyRules(opts);
+  const { db, index } = snapshotIndex(opts.snapshot);
   try {
-    migrate(db);
-    const index = new SqliteDomainIndex(db);
-    index.loadSnapshot(snapshot);
     const ctx = { rules, index };
     const decideOpts = { mailboxOwner: opts.owner ?? null, now: opts.now ?? new Date() };
     const read: ({ file: string; meta: MessageMeta; body: MessageBody } | ClassifyLine)[] = [];

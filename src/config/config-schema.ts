@@ -215,6 +215,14 @@ export const tenantSchema = z
       .object({ windowDays: z.number().int().min(1).max(365).default(30), maxQueriesPerRound: z.number().int().min(0).default(50) })
       .strict()
       .default({ windowDays: 30, maxQueriesPerRound: 50 }),
+    /**
+     * Meetings (docs/rules.md "Meetings"): more than `webinarAttendees` attendees from outside
+     * the CRM is a webinar (`automated`); upcoming meetings are read `daysAhead` days ahead.
+     */
+    calendar: z
+      .object({ webinarAttendees: z.number().int().min(1).default(50), daysAhead: z.number().int().min(0).max(365).default(30) })
+      .strict()
+      .default({ webinarAttendees: 50, daysAhead: 30 }),
   })
   .strict()
   .superRefine(tenantRules);

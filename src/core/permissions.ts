@@ -68,6 +68,8 @@ export const HUBSPOT_PERMISSIONS = {
     { name: 'crm.objects.deals.read', why: 'the CRM index: deals, their pipelines and stages' },
     { name: 'crm.objects.owners.read', why: 'who owns each deal: the backfill window and the rep a mailbox belongs to' },
     { name: 'crm.objects.emails.write', why: 'create, associate and delete the email engagements mailbridge logs' },
+    // The meetings API asks for the contacts scopes (developers.hubspot.com, "Activities | Meetings", scope requirements).
+    { name: 'crm.objects.contacts.write', why: 'create, update (moved, cancelled), associate and delete the meetings mailbridge logs' },
   ],
 } as const satisfies Record<string, readonly Permission[]>;
 
@@ -83,6 +85,7 @@ export const SALESFORCE_PERMISSIONS = {
       name: 'EditTask',
       why: 'create and delete EmailMessage and EmailMessageRelation records: their access follows activities (Edit Tasks), not object permissions',
     },
+    { name: 'EditEvent', why: 'create, update and delete the Events (and EventRelation rows) of logged meetings: Edit Events' },
   ],
   /** Objects read with View All, so every record reaches the index. */
   objectsRead: [
@@ -95,6 +98,8 @@ export const SALESFORCE_PERMISSIONS = {
   fieldsEdit: [
     { name: 'EmailMessage.Mailbridge_Key__c', why: 'the idempotency key of each logged email' },
     { name: 'EmailMessage.Mailbridge_Explanation__c', why: 'why the email was logged where it was' },
+    { name: 'Activity.Mailbridge_Key__c', why: 'the idempotency key of each logged meeting (Event external id)' },
+    { name: 'Activity.Mailbridge_Explanation__c', why: 'why the meeting was logged where it was' },
   ],
 } as const satisfies Record<string, readonly Permission[]>;
 

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { createAdminSchema, createForgottenSchema, createSyncRoundsSchema } from './admin-schema.js';
 import { createDomainIndexSchema } from './domain-index-schema.js';
+import { createMeetingSchema } from './meeting-schema.js';
 import { StoreError } from './store-errors.js';
 import { createClaimSchema, createSyncSchema } from './sync-schema.js';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 6, name: 'sync round outcomes', up: createSyncRoundsSchema },
   { version: 7, name: 'ledger claims for many workers', up: createClaimSchema },
+  { version: 8, name: 'meetings: ledger, holders, attendees, calendar cursors', up: createMeetingSchema },
 ];
 
 /** The schema version the database is at (0 for a new file). */

@@ -5,6 +5,7 @@
 import type { SqliteDatabase } from './database.js';
 import { SqliteAdminStore } from './admin-store.js';
 import { SqliteDomainIndex } from './domain-index.js';
+import { SqliteMeetingStore } from './meeting-store.js';
 import { SqliteSecretStore } from './secret-store.js';
 import type { TenantStore } from './store-ports.js';
 import { SqliteSyncStore } from './sync-store.js';
@@ -15,6 +16,7 @@ export function sqliteTenantStore(tenantId: string, db: SqliteDatabase, now: () 
     kind: 'sqlite',
     tenantId,
     ledger: new SqliteSyncStore(db, now),
+    meetings: new SqliteMeetingStore(db, now),
     index: new SqliteDomainIndex(db),
     status: admin,
     settings: admin,

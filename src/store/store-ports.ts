@@ -4,6 +4,7 @@
  * schema in a shared PostgreSQL (many workers, asynchronous). Results are `Awaitable`: callers
  * always await, SQLite answers at once. One contract suite (test/contract/store) runs on both.
  */
+import type { MeetingStore } from '../core/meeting-ledger.js';
 import type { Awaitable, CrmChangeBatch, DomainIndex, IndexResolver, SyncStore } from '../core/ports.js';
 import type { TokenStore } from '../providers/common/token-store.js';
 import type { AuditEntry, BlocklistEntry, CrmDeletionRow, MailboxStatusRow, PrivacyJob, PrivacyJobState } from './admin-store.js';
@@ -83,6 +84,8 @@ export interface TenantStore {
   readonly kind: StoreKind;
   readonly tenantId: string;
   readonly ledger: LedgerStore;
+  /** Imported meetings and calendar cursors (DESIGN §6). */
+  readonly meetings: MeetingStore;
   /** Resolves a page's participant keys in one round trip for the synchronous cascade. */
   readonly index: IndexStore;
   readonly status: MailboxStatusStore;

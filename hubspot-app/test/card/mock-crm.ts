@@ -14,6 +14,7 @@ export interface CrmFixture {
   contacts: AssociationFixture[];
   deals: AssociationFixture[];
   dealEmails: Record<string, number[]>;
+  meetings?: AssociationFixture[];
 }
 
 const pagination = {
@@ -29,7 +30,7 @@ const pagination = {
 /** Answers useAssociations by object type from the fixture. */
 export function serveCrm(renderer: Renderer, crm: CrmFixture, emailState: { isLoading?: boolean; error?: Error } = {}) {
   renderer.mocks.useAssociations.willCall((config) => {
-    const byType: Record<string, AssociationFixture[]> = { '0-49': crm.emails, '0-1': crm.contacts, '0-3': crm.deals };
+    const byType: Record<string, AssociationFixture[]> = { '0-49': crm.emails, '0-1': crm.contacts, '0-3': crm.deals, '0-47': crm.meetings ?? [] };
     const isEmails = config.toObjectType === '0-49';
     return {
       results: (isEmails && (emailState.isLoading || emailState.error) ? [] : byType[config.toObjectType] ?? []).map((r) => ({
@@ -125,4 +126,26 @@ export function installCrmSearchHost(dealEmails: Record<string, number[]>): { re
 /** Picks a value in a Select, as a rep would (the SDK types trigger's argument loosely). */
 export function choose(select: { trigger: (event: 'onChange', value?: never) => void }, value: string): void {
   select.trigger('onChange', value as never);
+}
+
+/** A meeting engagement as HubSpot returns it (issue 15). */
+export function meetingRecord(
+  id: number,
+  props: Partial<{ title: string; start: string; end: string; location: string; outcome: string; why: string; key: string | null }>,
+): AssociationFixture {
+  return {
+    toObjectId: id,
+    associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 187, label: null }],
+    properties: {
+      hs_meeting_title: props.title ?? `Meeting ${id}`,
+      hs_meeting_body: `Agenda of meeting ${id}`,
+      hs_timestamp: props.start ?? '2026-03-01T14:00:00.000Z',
+      hs_meeting_start_time: props.start ?? '2026-03-01T14:00:00.000Z',
+      hs_meeting_end_time: props.end ?? '2026-03-01T15:00:00.000Z',
+      hs_meeting_location: props.location ?? null,
+      hs_meeting_outcome: props.outcome ?? 'SCHEDULED',
+      mailbridge_key: props.key === undefined ? `meeting-key-${id}` : props.key,
+      mailbridge_explanation: props.why ?? `meeting explanation ${id}`,
+    },
+  };
 }

@@ -28,10 +28,12 @@ function renderCard(data: CrmFixture, emailState: { isLoading?: boolean; error?:
 }
 
 describe('TimelineCard', () => {
-  it('asks HubSpot for the record’s emails, contacts and deals', () => {
+  it('asks HubSpot for the record’s emails, meetings, contacts and deals', () => {
     const renderer = renderCard(crm());
     const asked = renderer.mocks.useAssociations.calls.map(([config]) => config.toObjectType);
-    expect(new Set(asked)).toEqual(new Set(['0-49', '0-1', '0-3']));
+    expect(new Set(asked)).toEqual(new Set(['0-49', '0-47', '0-1', '0-3']));
+    const meetingCall = renderer.mocks.useAssociations.calls.find(([config]) => config.toObjectType === '0-47');
+    expect(meetingCall?.[0].properties).toEqual(expect.arrayContaining(['hs_meeting_outcome', 'mailbridge_explanation']));
     const emailCall = renderer.mocks.useAssociations.calls.find(([config]) => config.toObjectType === '0-49');
     expect(emailCall?.[0].properties).toContain('mailbridge_explanation');
   });

@@ -49,7 +49,7 @@ describe('HubSpot project definition files', () => {
   });
 
   it.each([
-    ['a scope beyond the need', (dir: string) => edit(appFile(dir), (j) => j.config.auth.requiredScopes.push('crm.objects.contacts.write')), 'requiredScopes'],
+    ['a scope beyond the need', (dir: string) => edit(appFile(dir), (j) => j.config.auth.requiredScopes.push('crm.objects.companies.write')), 'requiredScopes'],
     ['an http URL', (dir: string) => edit(appFile(dir), (j) => j.config.permittedUrls.fetch.push('http://api.mailbridge.example')), 'https'],
     ['a bad uid', (dir: string) => edit(cardFile(dir), (j) => (j.uid = 'timeline card!')), 'uid may contain only'],
     ['a duplicate uid', (dir: string) => edit(cardFile(dir), (j) => (j.uid = 'mailbridge-app')), 'already used'],

@@ -5,6 +5,7 @@
  */
 import { userInfo } from 'node:os';
 import type { TenantConfig } from '../../config/config-schema.js';
+import type { MeetingWriter } from '../../core/meeting.js';
 import type { Clock, CrmAdapter } from '../../core/ports.js';
 import type { SqliteAdminStore } from '../../store/admin-store.js';
 import type { SqliteDatabase } from '../../store/database.js';
@@ -17,6 +18,8 @@ export interface AdminParts {
   admin: SqliteAdminStore;
   config: Pick<TenantConfig, 'blocklist' | 'admins' | 'retentionDays'> & Partial<Pick<TenantConfig, 'retention'>>;
   crm(): CrmAdapter;
+  /** The CRM's meeting writer, for deleting meeting activities; absent, their deletions stay owed. */
+  meetingWriter?(): MeetingWriter;
   clock: Clock;
   /** Recorded in the audit log: an admin's address, or `cli:<os user>`. */
   actor: string;

@@ -14,6 +14,7 @@ import { parse as parseHost } from 'tldts';
 import { normalizeAddress, normalizeDomainList, registrableDomain } from '../../core/address.js';
 import type { BlocklistKind } from '../../store/admin-store.js';
 import { AdminError, type AdminParts } from './admin-parts.js';
+import { forgetMeetings, meetingStoreOf } from './forget-meetings.js';
 import { forgetMessages, type ForgetResult } from './forget-messages.js';
 import { ledgerKeysMatching, ledgerSummaries, type LedgerSummary } from './ledger-match.js';
 
@@ -81,6 +82,9 @@ export interface BlocklistAddResult {
   matched: number;
   wouldDelete: LedgerSummary[];
   purged: ForgetResult | null;
+  /** Imported meetings matched (an attendee, the organizer, or the title): counted. */
+  meetingsMatched: number;
+  meetingsPurged: ForgetResult | null;
 }
 
 function entryOf(input: BlocklistInput): { kind: BlocklistKind; value: string } {
@@ -96,14 +100,19 @@ function entryOf(input: BlocklistInput): { kind: BlocklistKind; value: string } 
 export async function addToBlocklist(parts: AdminParts, input: BlocklistInput, opts: { dryRun?: boolean } = {}): Promise<BlocklistAddResult> {
   const { kind, value } = entryOf(input);
   const keys = ledgerKeysMatching(parts.db, { kind, value });
+  const meetingKeys = meetingStoreOf(parts).meetingKeysMatching({ kind, value });
   if (opts.dryRun) {
-    parts.admin.audit(parts.actor, 'blocklist.dry-run', value, { kind, matched: keys.length });
-    return { kind, value, dryRun: true, added: false, matched: keys.length, wouldDelete: ledgerSummaries(parts.db, keys), purged: null };
+    parts.admin.audit(parts.actor, 'blocklist.dry-run', value, { kind, matched: keys.length, meetingsMatched: meetingKeys.length });
+    return {
+      kind, value, dryRun: true, added: false, matched: keys.length, wouldDelete: ledgerSummaries(parts.db, keys), purged: null,
+      meetingsMatched: meetingKeys.length, meetingsPurged: null,
+    };
   }
   const added = parts.admin.addBlocklistEntry(kind, value, parts.actor);
   const purged = await forgetMessages(parts, keys, { reason: 'blocklist' });
-  parts.admin.audit(parts.actor, 'blocklist.add', value, { kind, added, ...purged });
-  return { kind, value, dryRun: false, added, matched: keys.length, wouldDelete: [], purged };
+  const meetingsPurged = await forgetMeetings(parts, meetingKeys, { reason: 'blocklist' });
+  parts.admin.audit(parts.actor, 'blocklist.add', value, { kind, added, ...purged, meetings: meetingsPurged });
+  return { kind, value, dryRun: false, added, matched: keys.length, wouldDelete: [], purged, meetingsMatched: meetingKeys.length, meetingsPurged };
 }
 
 /** Removes a database entry. Entries from the configuration file are removed by editing it. */

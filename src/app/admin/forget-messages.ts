@@ -8,6 +8,7 @@
  * activity that is already gone counts as done in both adapters, so paying twice is harmless.
  */
 import { prepareDropMessageText, prepareRememberForgotten } from '../../store/sync-store.js';
+import { isMeetingDeletion } from './forget-meetings.js';
 import type { CrmAdapter } from '../../core/ports.js';
 import type { SqliteAdminStore } from '../../store/admin-store.js';
 import type { SqliteDatabase } from '../../store/database.js';
@@ -107,7 +108,8 @@ async function pay(admin: SqliteAdminStore, crm: CrmAdapter, crmIds: readonly st
  * is still owed after this attempt.
  */
 export async function settleCrmDeletions(admin: SqliteAdminStore, crm: CrmAdapter): Promise<SettleResult> {
-  const owed = admin.crmDeletionsOwed().map((r) => r.crmId);
+  // Meeting activities are deleted through the meeting writer (forget-meetings.ts).
+  const owed = admin.crmDeletionsOwed().filter((r) => !isMeetingDeletion(r.reason)).map((r) => r.crmId);
   if (owed.length === 0) return { paid: 0, owed: 0 };
   const result = await pay(admin, crm, owed);
   return { paid: result.paid, owed: admin.crmDeletionsOwedCount() };

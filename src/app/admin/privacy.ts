@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { normalizeAddress } from '../../core/address.js';
 import type { AuditEntry, MailboxStatusRow, PrivacyJob } from '../../store/admin-store.js';
 import { AdminError, type AdminParts } from './admin-parts.js';
+import { forgetMeetings, meetingStoreOf } from './forget-meetings.js';
 import { forgetMessages } from './forget-messages.js';
 import { ledgerKeysMatching, ledgerSummaries, type LedgerSummary } from './ledger-match.js';
 
@@ -31,6 +32,8 @@ export interface AccessReport {
   messages: (LedgerSummary & { roles: string[] })[];
   /** Other imported messages whose subject or text mention the address. */
   mentions: LedgerSummary[];
+  /** Imported meetings the address was invited to or organised. */
+  meetings: { key: string; crmId: string; start: string; title: string; status: string }[];
   contacts: { id: string; name: string | null; accountId: string | null }[];
   leads: { id: string; name: string | null; company: string | null }[];
   users: { id: string; name: string | null }[];
@@ -67,6 +70,7 @@ export function accessReport(parts: AdminParts, email: string): AccessReport {
     address,
     messages,
     mentions: ledgerSummaries(db, mentionKeys),
+    meetings: meetingsOf(parts, address),
     contacts: db
       .prepare<[string], { id: string; name: string | null; accountId: string | null }>(
         `SELECT c.id, c.name, c.account_id AS accountId FROM contacts c
@@ -88,11 +92,22 @@ export function accessReport(parts: AdminParts, email: string): AccessReport {
   parts.admin.audit(parts.actor, 'privacy.access', address, {
     messages: report.messages.length,
     mentions: report.mentions.length,
+    meetings: report.meetings.length,
     contacts: report.contacts.length,
     leads: report.leads.length,
     users: report.users.length,
   });
   return report;
+}
+
+function meetingsOf(parts: AdminParts, address: string): AccessReport['meetings'] {
+  const store = meetingStoreOf(parts);
+  return store
+    .meetingKeysMatching({ kind: 'address', value: address })
+    .map((key) => store.meeting(key))
+    .filter((m) => m !== undefined)
+    .map((m) => ({ key: m.key, crmId: m.crmId, start: m.start, title: m.activity.title, status: m.activity.status }))
+    .sort((a, b) => a.start.localeCompare(b.start) || a.key.localeCompare(b.key));
 }
 
 /** An FTS5 phrase: the tokenizer splits the address into words that must appear in order. */
@@ -126,6 +141,8 @@ export function requestErase(parts: AdminParts, email: string): string {
 
 export interface EraseSummary {
   messages: number;
+  /** Imported meetings it took part in, deleted (their CRM activities too). */
+  meetings: number;
   crmDeleted: number;
   crmOwed: number;
   contactsUpdated: number;
@@ -183,17 +200,20 @@ async function erase(parts: AdminParts, address: string, jobId: string, before: 
     onRemoved: (removed) =>
       parts.admin.setPrivacyJobState(jobId, 'running', { messages: before.messages + removed.messages, crmQueued: before.crmQueued + removed.crmIds }),
   });
+  // Meetings are forgotten whole on every pass (the tombstones make a resumed pass find none).
+  const meetings = await forgetMeetings(parts, meetingStoreOf(parts).meetingKeysMatching({ kind: 'address', value: address }), { reason: 'privacy.erase' });
   return {
     messages: before.messages + forgotten.messages,
-    crmDeleted: forgotten.crmDeleted,
+    meetings: meetings.messages,
+    crmDeleted: forgotten.crmDeleted + meetings.crmDeleted,
     // Deletions the interrupted pass queued stay owed until a sync round pays them.
-    crmOwed: forgotten.crmOwed + before.crmQueued,
+    crmOwed: forgotten.crmOwed + before.crmQueued + meetings.crmOwed,
     ...dropFromIndex(parts, address),
   };
 }
 
 /** Removes the address from contacts and leads; a record left with no address goes whole. */
-function dropFromIndex(parts: AdminParts, address: string): Omit<EraseSummary, 'messages' | 'crmDeleted' | 'crmOwed'> {
+function dropFromIndex(parts: AdminParts, address: string): Omit<EraseSummary, 'messages' | 'meetings' | 'crmDeleted' | 'crmOwed'> {
   const { db } = parts;
   const counts = { contactsUpdated: 0, contactsRemoved: 0, leadsUpdated: 0, leadsRemoved: 0 };
   db.transaction(() => {

@@ -10,6 +10,7 @@
  * the activities; that is why a one-off `--crm` that disagrees with the setting is refused.)
  */
 import { AdminError, type AdminParts } from './admin-parts.js';
+import { forgetMeetings, meetingStoreOf } from './forget-meetings.js';
 import { forgetMessages, type ForgetResult } from './forget-messages.js';
 
 const DAY_MS = 86_400_000;
@@ -30,6 +31,9 @@ export interface RetentionResult extends ForgetResult {
   dryRun: boolean;
   /** Expired messages found (deleted unless a dry run). */
   expired: number;
+  /** Imported meetings that ended before the cutoff, and what their deletion did. */
+  meetingsExpired: number;
+  meetings: ForgetResult;
 }
 
 export function retentionCutoff(now: Date, retentionDays: number): Date {
@@ -56,9 +60,12 @@ export async function runRetention(parts: AdminParts, opts: RetentionOptions = {
   const retentionDays = parts.config.retentionDays;
   const cutoff = retentionCutoff(parts.clock.now(), retentionDays);
   const keys = expiredKeys(parts, cutoff);
-  const base = { cutoff: cutoff.toISOString(), retentionDays, dryRun: !!opts.dryRun, expired: keys.length };
-  if (opts.dryRun) return { ...base, messages: 0, crmDeleted: 0, crmOwed: 0 };
+  const meetingKeys = meetingStoreOf(parts).meetingKeysEndedBefore(cutoff);
+  const base = { cutoff: cutoff.toISOString(), retentionDays, dryRun: !!opts.dryRun, expired: keys.length, meetingsExpired: meetingKeys.length };
+  const none = { messages: 0, crmDeleted: 0, crmOwed: 0 };
+  if (opts.dryRun) return { ...base, ...none, meetings: none };
   const result = await forgetMessages(parts, keys, { reason: 'retention', crm });
-  parts.admin.audit(parts.actor, 'retention.run', null, { ...base, crm, ...result });
-  return { ...base, ...result };
+  const meetings = await forgetMeetings(parts, meetingKeys, { reason: 'retention', crm });
+  parts.admin.audit(parts.actor, 'retention.run', null, { ...base, crm, ...result, meetings });
+  return { ...base, ...result, meetings };
 }

@@ -12,7 +12,9 @@ import { CallBudget, withBudget } from '../call-budget.js';
 import { toSyncError, uniqueValueConflict } from './hubspot-errors.js';
 import { KEY_PROPERTY, MAILBRIDGE_EMAIL_PROPERTIES, hsObject, toContact } from './hubspot-mapping.js';
 import { pullHubspot, type HsPullApi } from './hubspot-pull.js';
-import { HS_BATCH, writeHubspotBatch, type DedupeMode, type HsWriteApi } from './hubspot-write.js';
+import { HS_BATCH, writeHubspotBatch, type DedupeMode, type HsWriteApi, type ItemError } from './hubspot-write.js';
+import type { MeetingWriteOutcome, MeetingWriter } from '../../core/meeting.js';
+import { writeHubspotMeetings, type HsMeetingApi } from './hubspot-meetings.js';
 
 export interface HubspotAdapterOptions {
   accessToken: string;
@@ -166,8 +168,8 @@ export class HubspotAdapter implements CrmAdapter {
     yield* pullHubspot(this.pullApi(), cursor, { pageSize: this.opts.pageSize ?? 200, maxResults: 10_000 });
   }
 
-  private writeApi(): HsWriteApi {
-    const batch = this.client.crm.objects.emails.batchApi;
+  /** Read by key and create, for emails or (`batch` of meetings) meetings. */
+  private writeApi(batch = this.client.crm.objects.emails.batchApi): HsWriteApi {
     return {
       readByKeys: async (keys) => {
         const data = (await this.call(
@@ -196,12 +198,16 @@ export class HubspotAdapter implements CrmAdapter {
     return outcomes;
   }
 
+  private writeChunk(chunk: readonly ActivityDraft[]): Promise<WriteOutcome[]> {
+    // After a lost response, never trust the unique property alone: look first.
+    return this.retryChunk(chunk, (attempt) => writeHubspotBatch(this.writeApi(), chunk, attempt > 1 ? 'read-before-create' : (this.opts.dedupe ?? 'read-before-create')));
+  }
+
   /** Retries a whole chunk on a transient failure: the read-or-conflict check makes that safe. */
-  private async writeChunk(chunk: readonly ActivityDraft[]): Promise<WriteOutcome[]> {
+  private async retryChunk<O>(chunk: readonly { key: string }[], write: (attempt: number) => Promise<O[]>): Promise<(O | { key: string; ok: false; error: string; retryable: boolean })[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        // After a lost response, never trust the unique property alone: look first.
-        return await writeHubspotBatch(this.writeApi(), chunk, attempt > 1 ? 'read-before-create' : (this.opts.dedupe ?? 'read-before-create'));
+        return await write(attempt);
       } catch (error) {
         const mapped = toSyncError(error, this.opts.dailyPauseMs);
         if (mapped.code === 'rate-limited' || mapped.code === 'auth' || mapped.code === 'permission') throw mapped;
@@ -212,7 +218,41 @@ export class HubspotAdapter implements CrmAdapter {
   }
 
   async deleteActivities(crmIds: readonly string[]): Promise<void> {
-    const batch = this.client.crm.objects.emails.batchApi;
+    await this.archive(this.client.crm.objects.emails.batchApi, crmIds);
+  }
+
+  /**
+   * Meetings (issue 15): meeting engagements kept by `mailbridge_key`, through the same limiter,
+   * budget and retries as emails. Needs `crm.objects.contacts.write` (the meetings API's scope).
+   */
+  meetingWriter(): MeetingWriter {
+    const meetings = this.client.crm.objects.meetings.batchApi;
+    const api: HsMeetingApi = {
+      ...this.writeApi(meetings as never),
+      updateBatch: async (inputs) => {
+        const data = (await this.call(() => meetings.updateWithHttpInfo({ inputs }) as never, { attempts: 1 })) as { results?: unknown[]; errors?: ItemError[] };
+        return { results: data.results ?? [], errors: data.errors ?? [] };
+      },
+      associate: async (toType, pairs) => {
+        const inputs = pairs.map((p) => ({ _from: { id: p.from }, to: { id: p.to } }));
+        await this.call(() => this.client.crm.associations.v4.batchApi.createDefaultWithHttpInfo('meetings', toType, { inputs }) as never, { attempts: 1 });
+      },
+    };
+    return {
+      writeMeetings: async (batch) => {
+        const outcomes: MeetingWriteOutcome[] = [];
+        for (let i = 0; i < batch.length; i += HS_BATCH) {
+          const chunk = batch.slice(i, i + HS_BATCH);
+          outcomes.push(...(await this.retryChunk(chunk, () => writeHubspotMeetings(api, chunk))));
+        }
+        return outcomes;
+      },
+      // Privacy purges only: cancelled meetings are marked, not deleted.
+      deleteMeetings: (crmIds) => this.archive(meetings as never, crmIds),
+    };
+  }
+
+  private async archive(batch: typeof this.client.crm.objects.emails.batchApi, crmIds: readonly string[]): Promise<void> {
     for (let i = 0; i < crmIds.length; i += HS_BATCH) {
       const inputs = crmIds.slice(i, i + HS_BATCH).map((id) => ({ id }));
       await this.call(() => batch.archiveWithHttpInfo({ inputs }) as never);

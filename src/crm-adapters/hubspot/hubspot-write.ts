@@ -17,7 +17,9 @@ import { hsObject, KEY_PROPERTY, toEngagement } from './hubspot-mapping.js';
 
 export const HS_BATCH = 100;
 
-type ItemError = { message?: string; category?: string };
+export type ItemError = { message?: string; category?: string };
+/** One engagement create input: properties and inline associations. */
+export type EngagementInput = ReturnType<typeof toEngagement>;
 
 /** What a batch create answered: created objects and 207 items, or a whole-batch unique-value refusal. */
 export type CreateAnswer = { results: unknown[]; errors: ItemError[] } | { conflict: string };
@@ -26,7 +28,7 @@ export interface HsWriteApi {
   /** Existing engagements by key (batch read by the unique property). */
   readByKeys(keys: string[]): Promise<unknown[]>;
   /** Batch create; resolves with created objects and the per-input errors of a 207, or the conflict. */
-  createBatch(inputs: ReturnType<typeof toEngagement>[]): Promise<CreateAnswer>;
+  createBatch(inputs: EngagementInput[]): Promise<CreateAnswer>;
 }
 
 export type DedupeMode = 'read-before-create' | 'unique-property';
@@ -34,7 +36,7 @@ export type DedupeMode = 'read-before-create' | 'unique-property';
 /** Rounds of create → read back → create the rest before giving up on a chunk's leftovers. */
 const MAX_ROUNDS = 5;
 
-async function idsByKey(api: HsWriteApi, keys: string[]): Promise<Map<string, string>> {
+export async function idsByKey(api: HsWriteApi, keys: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (!keys.length) return found;
   for (const raw of await api.readByKeys(keys)) {
@@ -46,13 +48,18 @@ async function idsByKey(api: HsWriteApi, keys: string[]): Promise<Map<string, st
 }
 
 /** Writes up to 100 drafts; outcomes in draft order. */
-export async function writeHubspotBatch(api: HsWriteApi, drafts: readonly ActivityDraft[], mode: DedupeMode): Promise<WriteOutcome[]> {
+export function writeHubspotBatch(api: HsWriteApi, drafts: readonly ActivityDraft[], mode: DedupeMode): Promise<WriteOutcome[]> {
+  return createByKey(api, drafts, mode, toEngagement);
+}
+
+/** The create-by-key steps above for any engagement (emails, meetings): `toInput` builds each input. */
+export async function createByKey<D extends { key: string }>(api: HsWriteApi, drafts: readonly D[], mode: DedupeMode, toInput: (draft: D) => EngagementInput): Promise<WriteOutcome[]> {
   const unique = [...new Map(drafts.map((d) => [d.key, d])).values()];
   const ids = mode === 'read-before-create' ? await idsByKey(api, unique.map((d) => d.key)) : new Map<string, string>();
   let missing = unique.filter((d) => !ids.has(d.key));
   let failure: { error: string; retryable: boolean } | null = null;
   for (let round = 1; missing.length && round <= MAX_ROUNDS; round++) {
-    const answer = await api.createBatch(missing.map(toEngagement));
+    const answer = await api.createBatch(missing.map(toInput));
     // A 207 settles every input (created or failed); a whole-batch refusal settles none.
     const whole = 'conflict' in answer;
     let conflict: string | null = whole ? answer.conflict : null;

@@ -14,6 +14,8 @@ import { toSyncError } from './salesforce-errors.js';
 import { queryPage } from './salesforce-mapping.js';
 import { pullSalesforce } from './salesforce-pull.js';
 import { soqlString } from './soql-literal.js';
+import type { MeetingWriteOutcome, MeetingWriter } from '../../core/meeting.js';
+import { writeSalesforceMeetings } from './salesforce-meetings.js';
 import { SF_BATCH, writeSalesforceBatch, type ItemRetry, type RelationIndex, type SfWriteApi } from './salesforce-write.js';
 
 export interface SalesforceAdapterOptions {
@@ -199,11 +201,15 @@ export class SalesforceAdapter implements CrmAdapter {
     return { attempts: this.opts.itemRetries ?? 3, wait: (attempt) => backoff(this.opts.retryBaseMs ?? 1000, attempt) };
   }
 
-  /** Retries a whole chunk on a transient failure: every step of it is idempotent. */
-  private async writeChunk(chunk: readonly ActivityDraft[]): Promise<WriteOutcome[]> {
+  private writeChunk(chunk: readonly ActivityDraft[]): Promise<WriteOutcome[]> {
+    return this.retryChunk(chunk, () => writeSalesforceBatch(this.writeApi(), chunk, this.opts.relationIndex, this.itemRetry));
+  }
+
+  /** Retries a whole chunk on a transient failure: every step of a write is idempotent. */
+  private async retryChunk<O>(chunk: readonly { key: string }[], write: () => Promise<O[]>): Promise<(O | { key: string; ok: false; error: string; retryable: boolean })[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await writeSalesforceBatch(this.writeApi(), chunk, this.opts.relationIndex, this.itemRetry);
+        return await write();
       } catch (error) {
         const mapped = toSyncError(error, this.opts.dailyPauseMs, this.opts.concurrentPauseMs);
         // The budget already waited as long as allowed: the caller must stop and come back later.
@@ -217,9 +223,32 @@ export class SalesforceAdapter implements CrmAdapter {
   }
 
   async deleteActivities(crmIds: readonly string[]): Promise<void> {
+    await this.destroy('EmailMessage', crmIds);
+  }
+
+  /**
+   * Meetings (issue 15): Events upserted on `Mailbridge_Key__c` with their EventRelation rows,
+   * through the same session, budget, limiter and retries as the email write-back.
+   */
+  meetingWriter(): MeetingWriter {
+    return {
+      writeMeetings: async (batch) => {
+        const outcomes: MeetingWriteOutcome[] = [];
+        for (let i = 0; i < batch.length; i += SF_BATCH) {
+          const chunk = batch.slice(i, i + SF_BATCH);
+          outcomes.push(...(await this.retryChunk(chunk, () => writeSalesforceMeetings(this.writeApi(), chunk, this.itemRetry))));
+        }
+        return outcomes;
+      },
+      // Deleting an Event deletes its relations; used by privacy purges only (cancelled meetings are marked).
+      deleteMeetings: (crmIds) => this.destroy('Event', crmIds),
+    };
+  }
+
+  private async destroy(type: string, crmIds: readonly string[]): Promise<void> {
     for (let i = 0; i < crmIds.length; i += SF_BATCH) {
       const ids = crmIds.slice(i, i + SF_BATCH);
-      const results = (await this.call(() => this.conn.destroy('EmailMessage', [...ids], { allOrNone: false }) as Promise<unknown>)) as {
+      const results = (await this.call(() => this.conn.destroy(type, [...ids], { allOrNone: false }) as Promise<unknown>)) as {
         success: boolean;
         errors?: { statusCode?: string; message?: string }[];
       }[];

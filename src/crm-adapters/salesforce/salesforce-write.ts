@@ -47,7 +47,7 @@ const saveResults = z.array(saveResult);
  * Per-record codes worth retrying (the record itself is fine). A duplicate rule's
  * `DUPLICATES_DETECTED` is not one: it answers the same until an admin changes the rule.
  */
-const RETRYABLE_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'ALL_OR_NONE_OPERATION_ROLLED_BACK', 'SERVER_UNAVAILABLE']);
+export const RETRYABLE_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'ALL_OR_NONE_OPERATION_ROLLED_BACK', 'SERVER_UNAVAILABLE']);
 
 /** How records that failed with a retryable code are retried within one write. */
 export interface ItemRetry {
@@ -57,7 +57,7 @@ export interface ItemRetry {
   wait(attempt: number): Promise<void>;
 }
 
-type SaveResult = z.infer<typeof saveResult>;
+export type SaveResult = z.infer<typeof saveResult>;
 const retryableResult = (r: SaveResult) => !r.success && RETRYABLE_CODES.has(r.errors[0]?.statusCode ?? '');
 
 /**
@@ -65,7 +65,7 @@ const retryableResult = (r: SaveResult) => !r.success && RETRYABLE_CODES.has(r.e
  * lock held by another transaction): the saved ones are never sent again. Results stay in
  * request order; records still failing keep their last error.
  */
-async function saveWithItemRetry(save: (records: Record<string, unknown>[]) => Promise<unknown>, records: Record<string, unknown>[], retry: ItemRetry | undefined): Promise<SaveResult[]> {
+export async function saveWithItemRetry(save: (records: Record<string, unknown>[]) => Promise<unknown>, records: Record<string, unknown>[], retry: ItemRetry | undefined): Promise<SaveResult[]> {
   const call = async (subset: Record<string, unknown>[]) => {
     const results = saveResults.parse(await save(subset));
     if (results.length !== subset.length) throw new Error(`salesforce: ${results.length} results for ${subset.length} records`);

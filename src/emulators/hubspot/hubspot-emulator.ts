@@ -29,6 +29,7 @@ import { ASSOCIATION_TYPES, HubspotStore, UNIQUE_PROPERTIES, objectType, type Hs
 import { BATCH_CONFLICT_MODES, unknownPropertiesError, wholeBatchConflict, type BatchConflictMode, type UniqueCollision } from './hubspot-batch-create.js';
 import { serveCrmControl } from '../common/crm-control-routes.js';
 import { PageTokens } from '../common/page-tokens.js';
+import { checkMeeting, MEETING_PROPERTIES } from './hubspot-meetings.js';
 
 export interface HubspotEmulatorOptions {
   port?: number;
@@ -73,6 +74,8 @@ export interface HubspotControl {
   associate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string, typeId: number): void;
   dissociate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string): void;
   emails(): WrittenEngagement[];
+  /** Every live meeting with its associations (issue 15). */
+  meetings(): WrittenEngagement[];
   addFault(rule: FaultRule): void;
   /** Switches how batch creates meeting an existing unique value are answered. */
   setBatchConflictMode(mode: BatchConflictMode): void;
@@ -94,10 +97,14 @@ const DEFAULT_PROPERTIES: Record<ObjectType, string[]> = {
   companies: ['createdate', 'domain', 'name', 'hs_lastmodifieddate', 'hs_object_id'],
   deals: ['amount', 'closedate', 'createdate', 'dealname', 'dealstage', 'hs_lastmodifieddate', 'hs_object_id', 'pipeline'],
   emails: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id', 'hs_timestamp'],
+  meetings: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id', 'hs_timestamp'],
 };
 
 /** The granular scope a 403 names for a refused call kind. */
 const SCOPE_OF_CALL: Record<string, string> = { owners: 'crm.objects.owners.read', properties: 'crm.schemas.emails.read', 'properties-create': 'crm.schemas.emails.write' };
+
+/** The scope a refused call names: meetings calls need the contacts write scope (the meetings API's). */
+const scopeOfCall = (kind: string): string => SCOPE_OF_CALL[kind] ?? (kind.includes('meetings') ? 'crm.objects.contacts.write' : 'crm.objects.emails.write');
 
 /** mailbridge's own email properties, as `doctor --fix` (or an admin) creates them. */
 const CUSTOM_EMAIL_PROPERTIES = new Set(['mailbridge_key', 'mailbridge_explanation']);
@@ -374,6 +381,12 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       const existing = props.mailbridge_key ? store.byUnique('emails', 'mailbridge_key', props.mailbridge_key) : undefined;
       if (existing) return fail('CONFLICT', `An object with mailbridge_key ${props.mailbridge_key} already exists. Existing ID: ${existing.id}`, { id: [existing.id] });
     }
+    if (type === 'meetings') {
+      const problem = checkMeeting(props, true, (id) => store.owners.has(id));
+      if (problem) return fail(problem.category, problem.message, problem.property ? { propertyName: [problem.property] } : {});
+      const existing = props.mailbridge_key ? store.byUnique('meetings', 'mailbridge_key', props.mailbridge_key) : undefined;
+      if (existing) return fail('CONFLICT', `An object with mailbridge_key ${props.mailbridge_key} already exists. Existing ID: ${existing.id}`, { id: [existing.id] });
+    }
     const links: { toType: ObjectType; toId: string; typeId: number }[] = [];
     for (const a of input.associations ?? []) {
       for (const t of a.types ?? []) {
@@ -408,6 +421,49 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     return out;
   };
 
+  /**
+   * `POST /crm/v3/objects/{type}/batch/update`: up to 100 `{ id, properties }`. A missing id or a
+   * unique value held by another object fails that input (207), the others are saved
+   * (❓ per-input vs whole-batch not verified against a live portal for updates).
+   */
+  const batchUpdate = (type: ObjectType, req: EmulatorRequest): EmulatorResponse => {
+    const inputs = req.json<{ inputs?: { id?: string; properties?: Record<string, unknown> }[] }>()?.inputs;
+    if (!Array.isArray(inputs) || inputs.length === 0) return hsError(400, 'VALIDATION_ERROR', 'inputs is required');
+    if (inputs.length > 100) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 100');
+    const known = type === 'emails' ? EMAIL_PROPERTIES : type === 'meetings' ? MEETING_PROPERTIES : null;
+    const unknown = known ? [...new Set(inputs.flatMap((i) => Object.keys(i.properties ?? {}).filter((p) => !known.has(p))))] : [];
+    if (unknown.length) return unknownPropertiesError(unknown);
+    const startedAt = new Date(now()).toISOString();
+    const updated: HsObject[] = [];
+    const errors: Record<string, unknown>[] = [];
+    const fail = (category: string, message: string, id: string) => errors.push({ status: 'error', category, message, context: { id: [id] }, errors: [], links: {} });
+    for (const input of inputs) {
+      const id = String(input.id ?? '');
+      const o = store.live(type, id);
+      if (!o) {
+        fail('OBJECT_NOT_FOUND', `Object not found. objectId are usually numeric. id: ${id}`, id);
+        continue;
+      }
+      const props: Record<string, string | null> = {};
+      for (const [k, v] of Object.entries(input.properties ?? {})) props[k] = v === null || v === undefined ? null : String(v);
+      const problem = type === 'meetings' ? checkMeeting(props, false, (owner) => store.owners.has(owner)) : undefined;
+      if (problem) {
+        fail(problem.category, problem.message, id);
+        continue;
+      }
+      const taken = (UNIQUE_PROPERTIES[type] ?? []).find((p) => props[p] && store.byUnique(type, p, props[p]!)?.id !== undefined && store.byUnique(type, p, props[p]!)!.id !== id);
+      if (taken) {
+        fail('CONFLICT', `An object with ${taken} ${props[taken]} already exists. Existing ID: ${store.byUnique(type, taken, props[taken]!)!.id}`, id);
+        continue;
+      }
+      store.update(type, o, props);
+      updated.push(o);
+    }
+    const results = updated.map((o) => view(type, o, Object.keys(o.properties)));
+    const body = { status: 'COMPLETE', results, startedAt, completedAt: new Date(now()).toISOString(), ...(errors.length ? { numErrors: errors.length, errors } : {}) };
+    return { status: errors.length ? 207 : 200, body };
+  };
+
   const objects = (req: EmulatorRequest, type: ObjectType, rest: string): EmulatorResponse => {
     if (rest === '/search' && req.method === 'POST') return search(type, req);
     if (rest === '' && req.method === 'GET') return list(type, req);
@@ -421,7 +477,8 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       if (!Array.isArray(inputs) || inputs.length === 0) return hsError(400, 'VALIDATION_ERROR', 'inputs is required');
       if (inputs.length > 100) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 100');
       // A property the portal does not define refuses the whole batch, not one item.
-      const unknown = type === 'emails' ? [...new Set(inputs.flatMap((i) => Object.keys(i.properties ?? {}).filter((p) => !EMAIL_PROPERTIES.has(p))))] : [];
+      const known = type === 'emails' ? EMAIL_PROPERTIES : type === 'meetings' ? MEETING_PROPERTIES : null;
+      const unknown = known ? [...new Set(inputs.flatMap((i) => Object.keys(i.properties ?? {}).filter((p) => !known.has(p))))] : [];
       if (unknown.length) return unknownPropertiesError(unknown);
       const collisions = uniqueCollisions(type, inputs);
       const mode = conflictMode;
@@ -440,6 +497,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       const body = { status: 'COMPLETE', results, startedAt, completedAt: new Date(now()).toISOString(), ...(errors.length ? { numErrors: errors.length, errors } : {}) };
       return { status: errors.length ? 207 : 201, body };
     }
+    if (rest === '/batch/update' && req.method === 'POST') return batchUpdate(type, req);
     if (rest === '/batch/read' && req.method === 'POST') {
       const body = req.json<{ inputs?: { id: string }[]; properties?: string[]; idProperty?: string }>();
       const inputs = body?.inputs ?? [];
@@ -490,6 +548,33 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     return { to: toItems, paging: { paging: { next: { after: token, link: `${running.url}/crm/v4/objects/${from}/${id}/associations/${to}?after=${token}` } } } };
   };
 
+  /**
+   * `POST /crm/v4/associations/{from}/{to}/batch/associate/default`: the default (unlabelled)
+   * association for each `{ from: { id }, to: { id } }`; associating twice changes nothing.
+   */
+  const associateDefault = (fromName: string, toName: string, req: EmulatorRequest): EmulatorResponse => {
+    const from = objectType(fromName);
+    const to = objectType(toName);
+    const type = from && to ? ASSOCIATION_TYPES[`${from}→${to}`]?.[0] : undefined;
+    if (!from || !to || !type) return hsError(400, 'VALIDATION_ERROR', `no default association from ${fromName} to ${toName}`);
+    const inputs = req.json<{ inputs?: { from?: { id?: string }; to?: { id?: string } }[] }>()?.inputs ?? [];
+    if (inputs.length > 1000) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 1000');
+    const results: Record<string, unknown>[] = [];
+    const errors: Record<string, unknown>[] = [];
+    for (const input of inputs) {
+      const fromId = String(input.from?.id ?? '');
+      const toId = String(input.to?.id ?? '');
+      if (!store.live(from, fromId) || !store.live(to, toId)) {
+        errors.push({ status: 'error', category: 'VALIDATION_ERROR', message: `${from} ${fromId} or ${to} ${toId} is not valid`, context: { id: [fromId, toId] }, errors: [], links: {} });
+        continue;
+      }
+      store.associate(from, fromId, to, toId, type.id);
+      results.push({ from: { id: fromId }, to: { id: toId }, associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: type.id } });
+    }
+    const stamp = new Date(now()).toISOString();
+    return { status: errors.length ? 207 : 200, body: { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp, ...(errors.length ? { numErrors: errors.length, errors } : {}) } };
+  };
+
   const associationsApi = (req: EmulatorRequest): EmulatorResponse => {
     const labels = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/labels$/.exec(req.path);
     if (labels && req.method === 'GET') {
@@ -521,6 +606,8 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       const stamp = new Date(now()).toISOString();
       return { status: errors.length ? 207 : 200, body: { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp, ...(errors.length ? { numErrors: errors.length, errors } : {}) } };
     }
+    const associate = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/associate\/default$/.exec(req.path);
+    if (associate && req.method === 'POST') return associateDefault(associate[1]!, associate[2]!, req);
     const single = /^\/crm\/v4\/objects\/([^/]+)\/([^/]+)\/associations\/([^/]+)$/.exec(req.path);
     if (single && req.method === 'GET') {
       const from = objectType(single[1]!);
@@ -587,6 +674,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     }
     return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
+      meetings: () => controlSurface.meetings(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
       now,
     });
@@ -607,7 +695,7 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     }
     if (denied.has(classifyHubspot(req))) {
       return hsError(403, 'MISSING_SCOPES', "This app hasn't been granted all required scopes to make this call.", {
-        errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [SCOPE_OF_CALL[classifyHubspot(req)] ?? 'crm.objects.emails.write'] } }],
+        errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [scopeOfCall(classifyHubspot(req))] } }],
       });
     }
     const isSearch = req.path.endsWith('/search');
@@ -668,6 +756,19 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     if (!o) throw new Error(`${type} ${id} not found`);
     return o;
   };
+  /** Live engagements of `type` with their associations, as read-back tests compare them. */
+  const written = (type: 'emails' | 'meetings'): WrittenEngagement[] =>
+    [...store.objects[type].values()]
+      .filter((o) => !o.archived)
+      .map((o) => {
+        const of = (to: ObjectType) => store.associations(type, o.id, to);
+        return {
+          id: o.id,
+          properties: { ...o.properties },
+          associations: { contacts: of('contacts').map((l) => l.id), companies: of('companies').map((l) => l.id), deals: of('deals').map((l) => l.id) },
+          typeIds: [...of('contacts'), ...of('companies'), ...of('deals')].flatMap((l) => l.typeIds).sort((a, b) => a - b),
+        };
+      });
   const controlSurface: HubspotControl = {
     store,
     now,
@@ -693,18 +794,8 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       store.update(fromType, must(fromType, fromId), {});
       store.update(toType, must(toType, toId), {});
     },
-    emails: () =>
-      [...store.objects.emails.values()]
-        .filter((o) => !o.archived)
-        .map((o) => {
-          const of = (to: ObjectType) => store.associations('emails', o.id, to);
-          return {
-            id: o.id,
-            properties: { ...o.properties },
-            associations: { contacts: of('contacts').map((l) => l.id), companies: of('companies').map((l) => l.id), deals: of('deals').map((l) => l.id) },
-            typeIds: [...of('contacts'), ...of('companies'), ...of('deals')].flatMap((l) => l.typeIds).sort((a, b) => a - b),
-          };
-        }),
+    emails: () => written('emails'),
+    meetings: () => written('meetings'),
     addFault: (rule) => running.faults.add(rule),
     setBatchConflictMode: (mode) => {
       conflictMode = mode;

@@ -1,11 +1,11 @@
 /**
- * The HubSpot emulator's CRM: objects (`contacts`, `companies`, `deals`, `emails`) with string
+ * The HubSpot emulator's CRM: objects (`contacts`, `companies`, `deals`, `emails`, `meetings`) with string
  * properties, archived flags, owners, and v4 associations held in both directions with their
  * HUBSPOT_DEFINED type ids. Every write bumps the modification properties the search API filters
  * on (`lastmodifieddate` for contacts, `hs_lastmodifieddate` for everything).
  */
 
-export type ObjectType = 'contacts' | 'companies' | 'deals' | 'emails';
+export type ObjectType = 'contacts' | 'companies' | 'deals' | 'emails' | 'meetings';
 
 export interface HsObject {
   id: string;
@@ -41,6 +41,9 @@ const ALIASES: Record<string, ObjectType> = {
   emails: 'emails',
   email: 'emails',
   '0-49': 'emails',
+  meetings: 'meetings',
+  meeting: 'meetings',
+  '0-47': 'meetings',
 };
 
 export function objectType(name: string): ObjectType | undefined {
@@ -52,6 +55,10 @@ export const ASSOCIATION_TYPES: Record<string, { id: number; reverse: number }[]
   'emails→contacts': [{ id: 198, reverse: 197 }],
   'emails→companies': [{ id: 186, reverse: 185 }],
   'emails→deals': [{ id: 210, reverse: 209 }],
+  // HubSpot's association type ids table (developers.hubspot.com, "Associations v4", meeting to contact/company/deal).
+  'meetings→contacts': [{ id: 200, reverse: 199 }],
+  'meetings→companies': [{ id: 188, reverse: 187 }],
+  'meetings→deals': [{ id: 212, reverse: 211 }],
   'contacts→companies': [
     { id: 279, reverse: 280 },
     { id: 1, reverse: 2 },
@@ -64,9 +71,9 @@ export const ASSOCIATION_TYPES: Record<string, { id: number; reverse: number }[]
 };
 
 /** Properties holding datetimes (compared as instants by search). */
-export const DATETIME_PROPERTIES = new Set(['hs_lastmodifieddate', 'lastmodifieddate', 'createdate', 'closedate', 'hs_timestamp']);
+export const DATETIME_PROPERTIES = new Set(['hs_lastmodifieddate', 'lastmodifieddate', 'createdate', 'closedate', 'hs_timestamp', 'hs_meeting_start_time', 'hs_meeting_end_time']);
 /** Unique-value properties: a second object with the same value is refused. */
-export const UNIQUE_PROPERTIES: Partial<Record<ObjectType, string[]>> = { emails: ['mailbridge_key'], companies: [] };
+export const UNIQUE_PROPERTIES: Partial<Record<ObjectType, string[]>> = { emails: ['mailbridge_key'], meetings: ['mailbridge_key'], companies: [] };
 
 export class HubspotStore {
   readonly objects: Record<ObjectType, Map<string, HsObject>> = {
@@ -74,6 +81,7 @@ export class HubspotStore {
     companies: new Map(),
     deals: new Map(),
     emails: new Map(),
+    meetings: new Map(),
   };
   readonly owners = new Map<string, HsOwner>();
   /** `type:id` → `type:id` → type ids. */

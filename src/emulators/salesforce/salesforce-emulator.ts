@@ -83,6 +83,8 @@ export interface SalesforceControl {
   deleteRecord(id: string): void;
   /** Every live EmailMessage with its live relations, in creation order. */
   emails(): WrittenEmail[];
+  /** Every live Event with its live EventRelation rows, in creation order (meetings, issue 15). */
+  meetings(): WrittenEmail[];
   addFault(rule: FaultRule): void;
   /** Expires every open query locator: the next queryMore answers `INVALID_QUERY_LOCATOR`. */
   expireQueryLocators(): void;
@@ -373,6 +375,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     }
     return serveCrmControl(req, running, {
       emails: () => controlSurface.emails(),
+      meetings: () => controlSurface.meetings(),
       advanceClock: (ms) => controlSurface.advanceClock(ms),
       now,
       expireTokens: () => tokens.expireAll(),
@@ -475,6 +478,15 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
       return [...store.table('EmailMessage').values()]
         .filter((r) => !r.IsDeleted)
         .map((r) => ({ record: wire(message.fields, r), relations: relations.filter((x) => x.EmailMessageId === r.Id).map((x) => wire(relation.fields, x)) }));
+    },
+    meetings() {
+      const event = SF_OBJECTS.Event!;
+      const relation = SF_OBJECTS.EventRelation!;
+      const wire = (fields: typeof event.fields, r: SfRecord) => Object.fromEntries(fields.map((f) => [f.name, wireValue(f, r[f.name])]));
+      const relations = [...store.table('EventRelation').values()].filter((r) => !r.IsDeleted);
+      return [...store.table('Event').values()]
+        .filter((r) => !r.IsDeleted)
+        .map((r) => ({ record: wire(event.fields, r), relations: relations.filter((x) => x.EventId === r.Id).map((x) => wire(relation.fields, x)) }));
     },
     addFault: (rule) => running.faults.add(rule),
     addItemFault: (rule) => itemFaults.add(rule),

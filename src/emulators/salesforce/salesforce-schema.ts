@@ -167,6 +167,39 @@ export const SF_OBJECTS: Record<string, SfObject> = {
       rw('RelationObjectType', 'string', { createable: false, updateable: false }),
     ],
   },
+  // Meetings (issue 15). Activity custom fields appear on Event (and Task); the package marks
+  // Mailbridge_Key__c external id and unique, so Event upserts on it like EmailMessage does.
+  Event: {
+    name: 'Event',
+    prefix: '00U',
+    fields: [
+      ...SYSTEM,
+      rw('Subject', 'string', { length: 255 }),
+      rw('StartDateTime', 'datetime'),
+      rw('EndDateTime', 'datetime'),
+      rw('IsAllDayEvent', 'boolean'),
+      rw('Location', 'string', { length: 255 }),
+      rw('Description', 'textarea', { length: 32000 }),
+      rw('WhatId', 'reference'),
+      rw('WhoId', 'reference'),
+      rw('OwnerId', 'reference'),
+      rw(KEY_FIELD, 'string', { length: 255, externalId: true, unique: true }),
+      rw(EXPLANATION_FIELD, 'textarea', { length: 32768 }),
+    ],
+  },
+  EventRelation: {
+    name: 'EventRelation',
+    prefix: '0RE',
+    fields: [
+      ...SYSTEM,
+      rw('EventId', 'reference', { updateable: false }),
+      rw('RelationId', 'reference', { updateable: false }),
+      rw('IsParent', 'boolean'),
+      rw('IsInvitee', 'boolean'),
+      rw('IsWhat', 'boolean', { createable: false, updateable: false }),
+      rw('Status', 'picklist'),
+    ],
+  },
 };
 
 /** Case-insensitive field lookup, as Salesforce resolves field names. */

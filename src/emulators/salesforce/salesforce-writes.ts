@@ -5,6 +5,7 @@
  */
 import { findField, findObject, parseSfDatetime, type SfObject } from './salesforce-schema.js';
 import type { SalesforceStore, SfRecord, SfWriteError } from './salesforce-store.js';
+import { checkEvent, checkEventRelation, eventRelations, syncWhoRelation } from './salesforce-event-rules.js';
 
 export type SaveResult =
   | { id: string; success: true; errors: []; created?: boolean }
@@ -141,16 +142,31 @@ function applyOne(store: SalesforceStore, op: WriteOp, undo: Undo[], itemFault?:
     if (problem) return { success: false, errors: [problem] };
   }
 
+  if (object.name === 'Event') {
+    const problem = checkEvent(store, fields, existing);
+    if (problem) return { ...(existing ? { id: existing.Id } : {}), success: false, errors: [problem] };
+  }
+  if (object.name === 'EventRelation' && !existing) {
+    const problem = checkEventRelation(store, fields);
+    if (problem) return { success: false, errors: [problem] };
+  }
+  const relationUndo = (event: SfRecord, previousWho: unknown) => {
+    if (object.name !== 'Event') return;
+    for (const t of syncWhoRelation(store, event, previousWho)) undo.push({ object: findObject('EventRelation')!, id: t.id, copy: t.copy });
+  };
+
   if (existing) {
     const copy = store.checkpoint(existing);
     const problem = store.update(object, existing, fields);
     if (problem) return { id: existing.Id, success: false, errors: [problem] };
     undo.push({ object, id: existing.Id, copy });
+    relationUndo(existing, copy.WhoId);
     return op.kind === 'upsert' ? { id: existing.Id, success: true, errors: [], created: false } : { id: existing.Id, success: true, errors: [] };
   }
   const inserted = store.insert(object, fields);
   if ('statusCode' in inserted) return { success: false, errors: [inserted as SfWriteError] };
   undo.push({ object, id: inserted.Id, copy: null });
+  relationUndo(inserted as SfRecord, undefined);
   return op.kind === 'upsert' ? { id: inserted.Id, success: true, errors: [], created: true } : { id: inserted.Id, success: true, errors: [] };
 }
 
@@ -178,7 +194,7 @@ export function applyDeletes(store: SalesforceStore, ids: string[], allOrNone: b
   const results = ids.map((id): SaveResult => {
     const hit = store.findById(id);
     if (!hit) {
-      const deleted = ['EmailMessage', 'EmailMessageRelation', 'Contact', 'Account', 'Lead', 'Opportunity', 'OpportunityContactRole', 'User'].some((o) => store.table(o).get(id)?.IsDeleted);
+      const deleted = ['EmailMessage', 'EmailMessageRelation', 'Event', 'EventRelation', 'Contact', 'Account', 'Lead', 'Opportunity', 'OpportunityContactRole', 'User'].some((o) => store.table(o).get(id)?.IsDeleted);
       return { id, success: false, errors: [deleted ? err('ENTITY_IS_DELETED', 'entity is deleted') : err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id')] };
     }
     const object = findObject(hit.object)!;
@@ -186,8 +202,10 @@ export function applyDeletes(store: SalesforceStore, ids: string[], allOrNone: b
     if (hit.object === 'EmailMessage') {
       for (const rel of store.table('EmailMessageRelation').values()) if (!rel.IsDeleted && rel.EmailMessageId === id) targets.push(rel);
     }
+    // Deleting an event deletes its relations (Shared Activities).
+    if (hit.object === 'Event') targets.push(...eventRelations(store, id));
     for (const record of targets) {
-      const recordObject = record === hit.record ? object : findObject('EmailMessageRelation')!;
+      const recordObject = record === hit.record ? object : findObject(hit.object === 'Event' ? 'EventRelation' : 'EmailMessageRelation')!;
       undo.push({ object: recordObject, id: record.Id, copy: store.checkpoint(record) });
       store.softDelete(recordObject, record);
     }

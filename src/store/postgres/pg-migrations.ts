@@ -90,6 +90,31 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX privacy_jobs_by_subject ON ${s}.privacy_jobs (subject);
     `,
   },
+  {
+    version: 4,
+    name: 'meetings: ledger (sealed activity), holders, attendees, records, calendar cursors',
+    sql: (s) => `
+      CREATE TABLE ${s}.calendar_cursors (mailbox_id text PRIMARY KEY, cursor text, updated_at timestamptz NOT NULL);
+      CREATE TABLE ${s}.meeting_reason_counts (
+        mailbox_id text NOT NULL, reason text NOT NULL, count bigint NOT NULL, PRIMARY KEY (mailbox_id, reason));
+      -- activity (title, description, explanation) is sealed: only imported meetings have rows.
+      CREATE TABLE ${s}.meetings (
+        key text PRIMARY KEY, crm_id text NOT NULL, mailbox_id text NOT NULL, start_at text NOT NULL, end_at text NOT NULL,
+        last_modified text, status text NOT NULL, activity bytea NOT NULL, recorded_at timestamptz NOT NULL);
+      CREATE INDEX meetings_by_end ON ${s}.meetings (end_at);
+      CREATE TABLE ${s}.meeting_claims (key text PRIMARY KEY, mailbox_id text NOT NULL, claimed_at timestamptz NOT NULL);
+      -- No foreign key: holders may arrive while the claimant's write is in flight.
+      CREATE TABLE ${s}.meeting_holders (
+        key text NOT NULL, mailbox_id text NOT NULL, event_id text NOT NULL, PRIMARY KEY (key, mailbox_id));
+      CREATE INDEX meeting_holders_by_event ON ${s}.meeting_holders (mailbox_id, event_id);
+      CREATE TABLE ${s}.meeting_attendees (
+        key text NOT NULL REFERENCES ${s}.meetings (key) ON DELETE CASCADE, address text NOT NULL, PRIMARY KEY (key, address));
+      CREATE INDEX meeting_attendees_by_address ON ${s}.meeting_attendees (address);
+      CREATE TABLE ${s}.meeting_records (
+        key text NOT NULL REFERENCES ${s}.meetings (key) ON DELETE CASCADE, kind text NOT NULL, record_id text NOT NULL,
+        PRIMARY KEY (key, kind, record_id));
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -12,6 +12,7 @@ import { PgAdminStore, PgSecretStore } from './pg-admin.js';
 import { PgDomainIndex } from './pg-domain-index.js';
 import { PgGovernanceStore } from './pg-governance.js';
 import { PgLedgerStore } from './pg-ledger.js';
+import { PgMeetingStore } from './pg-meetings.js';
 import { migratePg, pgSchemaVersion, PG_SCHEMA_VERSION } from './pg-migrations.js';
 
 /** A tenant's schema name: `t_<id>` lower-cased (ids are case-insensitively unique), within 63 bytes. */
@@ -66,6 +67,7 @@ export class PostgresStore {
       kind: 'postgres',
       tenantId,
       ledger: new PgLedgerStore(this.pool, s, crypto),
+      meetings: new PgMeetingStore(this.pool, s, crypto),
       index: new PgDomainIndex(this.pool, s),
       status: admin,
       settings: admin,

@@ -17,6 +17,7 @@ const contacts = new SdkModels('crm/contacts');
 const associations = new SdkModels('crm/associations/v4');
 const owners = new SdkModels('crm/owners');
 const pipelines = new SdkModels('crm/pipelines');
+const meetings = new SdkModels('crm/objects/meetings');
 
 let hs: RunningHubspotEmulator;
 
@@ -102,6 +103,26 @@ describe('HubSpot emulator answers match @hubspot/api-client models', () => {
     expect(associations.check(partial.body, 'BatchResponsePublicAssociationMultiWithLabelWithErrors')).toEqual([]);
     const single = await call('GET', '/crm/v4/objects/deals/d-renewal/associations/contacts');
     expect(associations.check(single.body, 'CollectionResponseMultiAssociatedObjectWithLabelForwardPaging')).toEqual([]);
+  });
+
+  it('meetings (issue 15): batch create, update 200 and 207, and the v4 default associate', async () => {
+    const meeting = (key: string) => ({
+      properties: { hs_timestamp: '2026-03-10T14:00:00.000Z', hs_meeting_title: 'QBR', hs_meeting_outcome: 'SCHEDULED', mailbridge_key: key },
+      associations: [{ to: { id: 'c-jane' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 200 }] }],
+    });
+    const created = await call('POST', '/crm/v3/objects/meetings/batch/create', { inputs: [meeting('m-1')] });
+    expect(created.status).toBe(201);
+    expect(meetings.check(created.body, 'BatchResponseSimplePublicObject')).toEqual([]);
+    const id = (created.body.results as { id: string }[])[0]!.id;
+    const updated = await call('POST', '/crm/v3/objects/meetings/batch/update', { inputs: [{ id, properties: { hs_meeting_outcome: 'CANCELED' } }] });
+    expect(updated.status).toBe(200);
+    expect(meetings.check(updated.body, 'BatchResponseSimplePublicObject')).toEqual([]);
+    const partial = await call('POST', '/crm/v3/objects/meetings/batch/update', { inputs: [{ id, properties: {} }, { id: '424242', properties: {} }] });
+    expect(partial.status).toBe(207);
+    expect(meetings.check(partial.body, 'BatchResponseSimplePublicObjectWithErrors')).toEqual([]);
+    const linked = await call('POST', '/crm/v4/associations/meetings/deals/batch/associate/default', { inputs: [{ from: { id }, to: { id: 'd-renewal' } }] });
+    expect(linked.status).toBe(200);
+    expect(associations.check(linked.body, 'BatchResponsePublicDefaultAssociation')).toEqual([]);
   });
 
   it('owners and pipelines carry their required fields', async () => {

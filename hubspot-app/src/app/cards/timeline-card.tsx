@@ -1,6 +1,7 @@
 // The mailbridge timeline card on contact, company and deal records: the emails mailbridge
 // logged (companies also get their contacts' and deals' emails, because the sync job
-// associates each email with the company too), threaded, filterable by contact and deal.
+// associates each email with the company too), threaded, and the meetings it logged, in one
+// timeline, filterable by contact and deal.
 import React, { useState } from 'react';
 import {
   Button,
@@ -17,11 +18,12 @@ import { useAssociations } from '@hubspot/ui-extensions/crm';
 import { TimelineList } from './timeline-list';
 import { contactOptions, dealOptions } from './timeline/filters';
 import { EMAIL_PROPERTIES, fromHubSpotEmail, isMailbridgeEmail, type RecordContact } from './timeline/hubspot-email';
-import type { TimelineEmail } from './timeline/types';
+import { fromHubSpotMeeting, isMailbridgeMeeting, MEETING_PROPERTIES } from './timeline/hubspot-meeting';
+import type { TimelineEmail, TimelineMeeting } from './timeline/types';
 import { buildTimelineView } from './timeline/view';
 
 /** HubSpot object type ids. */
-export const OBJECT_TYPE = { contact: '0-1', deal: '0-3', email: '0-49' } as const;
+export const OBJECT_TYPE = { contact: '0-1', deal: '0-3', email: '0-49', meeting: '0-47' } as const;
 const PAGE = 100;
 
 function useToggleSet(): [ReadonlySet<string>, (id: string) => void] {
@@ -38,6 +40,7 @@ function useToggleSet(): [ReadonlySet<string>, (id: string) => void] {
 
 interface ShownProps {
   emails: TimelineEmail[];
+  meetings: TimelineMeeting[];
   contactId: string;
   dealId: string;
   expandedIds: ReadonlySet<string>;
@@ -47,8 +50,8 @@ interface ShownProps {
   timeZone: string;
 }
 
-function ShownTimeline({ emails, contactId, dealId, expandedIds, onToggle, onClear, locale, timeZone }: ShownProps) {
-  const view = buildTimelineView(emails, { contactId, dealId }, expandedIds, { locale, timeZone });
+function ShownTimeline({ emails, meetings, contactId, dealId, expandedIds, onToggle, onClear, locale, timeZone }: ShownProps) {
+  const view = buildTimelineView(emails, { contactId, dealId }, expandedIds, { locale, timeZone }, meetings);
   return (
     <Flex direction="column" gap="sm">
       <Text testId="summary" variant="microcopy">
@@ -93,6 +96,8 @@ export function TimelineCard() {
   const emailResults = useAssociations({ toObjectType: OBJECT_TYPE.email, properties: [...EMAIL_PROPERTIES], pageLength: PAGE });
   const contactResults = useAssociations({ toObjectType: OBJECT_TYPE.contact, properties: ['firstname', 'lastname', 'email'], pageLength: PAGE });
   const dealResults = useAssociations({ toObjectType: OBJECT_TYPE.deal, properties: ['dealname'], pageLength: PAGE });
+  // Meetings that cannot be read (loading, refused) leave the emails shown.
+  const meetingResults = useAssociations({ toObjectType: OBJECT_TYPE.meeting, properties: [...MEETING_PROPERTIES], pageLength: PAGE });
   const [contactId, setContactId] = useState('');
   const [dealId, setDealId] = useState('');
   const [expandedIds, toggle] = useToggleSet();
@@ -114,7 +119,8 @@ export function TimelineCard() {
       name: [result.properties.firstname, result.properties.lastname].filter(Boolean).join(' '),
     }));
   const emails = emailResults.results.filter(isMailbridgeEmail).map((result) => fromHubSpotEmail(result, contacts));
-  if (emails.length === 0) {
+  const meetings = meetingResults.error ? [] : meetingResults.results.filter(isMailbridgeMeeting).map(fromHubSpotMeeting);
+  if (emails.length === 0 && meetings.length === 0) {
     return (
       <EmptyState title="No emails yet" layout="vertical" imageWidth={80}>
         <Text testId="empty">No emails have been logged by mailbridge for this record yet.</Text>
@@ -128,6 +134,7 @@ export function TimelineCard() {
   );
   const shown: ShownProps = {
     emails,
+    meetings,
     contactId,
     dealId,
     expandedIds,

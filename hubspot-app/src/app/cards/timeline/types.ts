@@ -25,6 +25,21 @@ export interface TimelineEmail {
   dealIds: string[];
 }
 
+/** One logged meeting (issue 15), independent of the CRM it came from. */
+export interface TimelineMeeting {
+  id: string;
+  title: string;
+  /** Marked cancelled by the sync job (kept, not deleted). */
+  cancelled: boolean;
+  start: string | null;
+  end: string | null;
+  location: string;
+  description: string;
+  explanation: string;
+  contacts: Party[];
+  dealIds: string[];
+}
+
 export interface TimelineFilters {
   contactId?: string;
   dealId?: string;

@@ -2,16 +2,25 @@ import { LightningElement, api, wire } from 'lwc';
 import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
 import getTimeline from '@salesforce/apex/MailbridgeTimelineController.getTimeline';
-import { buildTimelineView, contactOptions, dealOptions, fromApexRow } from 'c/mailbridgeTimelineModel';
+import getMeetings from '@salesforce/apex/MailbridgeTimelineController.getMeetings';
+import {
+    buildTimelineView,
+    contactOptions,
+    dealOptions,
+    fromApexMeeting,
+    fromApexRow
+} from 'c/mailbridgeTimelineModel';
 
 /**
- * The emails mailbridge logged for the record being viewed, grouped by thread, newest first,
- * with contact and deal filters. Every value is bound as text: no email HTML is ever rendered.
+ * The emails mailbridge logged for the record being viewed, grouped by thread, and the meetings
+ * it logged, in one timeline newest first, with contact and deal filters. Every value is bound as
+ * text: no email HTML is ever rendered.
  */
 export default class MailbridgeTimeline extends LightningElement {
     @api recordId;
 
     emails = [];
+    meetings = [];
     loaded = false;
     errorMessage = '';
     contactId = '';
@@ -31,19 +40,39 @@ export default class MailbridgeTimeline extends LightningElement {
         }
     }
 
+    // Meetings are read imperatively (cacheable): a panel whose meetings fail still shows its emails.
+    connectedCallback() {
+        if (!this.recordId) {
+            return;
+        }
+        Promise.resolve(getMeetings({ recordId: this.recordId }))
+            .then((rows) => {
+                this.meetings = (rows ?? []).map(fromApexMeeting);
+            })
+            .catch(() => {
+                this.meetings = [];
+            });
+    }
+
     get isLoading() {
         return !this.loaded;
     }
 
     get hasEmails() {
-        return this.emails.length > 0;
+        return this.emails.length > 0 || this.meetings.length > 0;
     }
 
     get view() {
-        return buildTimelineView(this.emails, { contactId: this.contactId, dealId: this.dealId }, this.expandedIds, {
-            locale: LOCALE,
-            timeZone: TIME_ZONE
-        });
+        return buildTimelineView(
+            this.emails,
+            { contactId: this.contactId, dealId: this.dealId },
+            this.expandedIds,
+            {
+                locale: LOCALE,
+                timeZone: TIME_ZONE
+            },
+            this.meetings
+        );
     }
 
     get threads() {
@@ -59,11 +88,11 @@ export default class MailbridgeTimeline extends LightningElement {
     }
 
     get contactOptions() {
-        return contactOptions(this.emails);
+        return contactOptions([...this.emails, ...this.meetings]);
     }
 
     get dealOptions() {
-        return dealOptions(this.emails);
+        return dealOptions([...this.emails, ...this.meetings]);
     }
 
     get showContactFilter() {

@@ -8,3 +8,4 @@ export { formatParties, formatParty, mergeParties, parseAddressField } from './p
 export { contactOptions, dealOptions, filterEmails } from './filters';
 export { fromApexRow } from './apexRows';
 export { buildTimelineView, formatSentAt } from './view';
+export { fromApexMeeting, meetingView } from './meetings';

@@ -1,0 +1,67 @@
+/**
+ * The one way imported meetings are deleted (blocklist purges, erase requests, retention,
+ * purge), the meeting twin of forget-messages.ts: in one transaction the ledger rows go (holders,
+ * attendees, records), a hashed tombstone stops any rescan bringing them back, and their CRM
+ * activities are written down as owed; then the CRM's meeting writer deletes them and each
+ * confirmed one is struck off. Owed meeting deletions carry the `meeting:` reason prefix, so the
+ * mail settlement leaves them to `settleMeetingDeletions` (a HubSpot meeting is not an email).
+ */
+import type { MeetingWriter } from '../../core/meeting.js';
+import type { SqliteAdminStore } from '../../store/admin-store.js';
+import { SqliteMeetingStore } from '../../store/meeting-store.js';
+import type { AdminParts } from './admin-parts.js';
+import type { ForgetOptions, ForgetResult, SettleResult } from './forget-messages.js';
+
+const DELETE_CHUNK = 200;
+
+/** Reason prefix of owed deletions that are meetings. */
+export const MEETING_DELETION = 'meeting:';
+
+export const isMeetingDeletion = (reason: string): boolean => reason.startsWith(MEETING_DELETION);
+
+type ForgetMeetingParts = Pick<AdminParts, 'db' | 'admin' | 'meetingWriter'>;
+
+/** The tenant's meeting ledger (the same encrypted file as mail's). */
+export const meetingStoreOf = (parts: Pick<AdminParts, 'db' | 'clock'>): SqliteMeetingStore => new SqliteMeetingStore(parts.db, () => parts.clock.now());
+
+export async function forgetMeetings(parts: ForgetMeetingParts, keys: readonly string[], opts: Omit<ForgetOptions, 'onRemoved'>): Promise<ForgetResult> {
+  const withCrm = opts.crm ?? true;
+  const store = new SqliteMeetingStore(parts.db);
+  const { meetings, crmIds } = parts.db
+    .transaction(() => {
+      const gone = store.forgetMeetings(keys);
+      if (withCrm) parts.admin.oweCrmDeletions(gone.crmIds, `${MEETING_DELETION}${opts.reason}`);
+      return gone;
+    })
+    .immediate();
+  if (!withCrm || !crmIds.length) return { messages: meetings, crmDeleted: 0, crmOwed: 0 };
+  // Without a meeting writer (no CRM configured for meetings yet) the deletions stay owed.
+  if (!parts.meetingWriter) return { messages: meetings, crmDeleted: 0, crmOwed: crmIds.length };
+  const paid = await pay(parts.admin, parts.meetingWriter(), crmIds);
+  return { messages: meetings, crmDeleted: paid.paid, crmOwed: paid.owed };
+}
+
+async function pay(admin: SqliteAdminStore, writer: MeetingWriter, crmIds: readonly string[]): Promise<SettleResult> {
+  let paid = 0;
+  let owed = 0;
+  for (let i = 0; i < crmIds.length; i += DELETE_CHUNK) {
+    const chunk = crmIds.slice(i, i + DELETE_CHUNK);
+    try {
+      await writer.deleteMeetings(chunk);
+      admin.crmDeletionsPaid(chunk);
+      paid += chunk.length;
+    } catch (err) {
+      admin.crmDeletionsFailed(chunk, err instanceof Error ? err.message : String(err));
+      owed += chunk.length;
+    }
+  }
+  return { paid, owed };
+}
+
+/** Retries every meeting deletion still owed (the sync round and `purge --all` call it). */
+export async function settleMeetingDeletions(admin: SqliteAdminStore, writer: MeetingWriter): Promise<SettleResult> {
+  const owed = admin.crmDeletionsOwed().filter((r) => isMeetingDeletion(r.reason)).map((r) => r.crmId);
+  if (!owed.length) return { paid: 0, owed: 0 };
+  const result = await pay(admin, writer, owed);
+  return { paid: result.paid, owed: admin.crmDeletionsOwed().filter((r) => isMeetingDeletion(r.reason)).length };
+}
