@@ -24,6 +24,7 @@ import { RedirectingNetworkClient } from '../providers/graph/graph-network-clien
 import { SqliteAdminStore } from '../store/admin-store.js';
 import { openDatabase, type SqliteDatabase } from '../store/database.js';
 import { SqliteDomainIndex } from '../store/domain-index.js';
+import { SqliteMeetingStore } from '../store/meeting-store.js';
 import { SqliteSecretStore } from '../store/secret-store.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
 import { StoreKeyError } from '../store/store-errors.js';
@@ -38,6 +39,8 @@ export interface OpenTenant {
   db: SqliteDatabase;
   index: SqliteDomainIndex;
   store: SqliteSyncStore;
+  /** Imported meetings and calendar cursors (issue 15). */
+  meetings: SqliteMeetingStore;
   admin: SqliteAdminStore;
   secrets: SqliteSecretStore;
   clock: Clock;
@@ -76,6 +79,7 @@ export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: Ope
   const now = () => clock.now();
   const index = new SqliteDomainIndex(db);
   const store = new SqliteSyncStore(db, now);
+  const meetings = new SqliteMeetingStore(db, now);
   const admin = new SqliteAdminStore(db, now);
   const secrets = new SqliteSecretStore(db);
   let provider: TenantProvider | null = null;
@@ -110,6 +114,7 @@ export function openTenant(config: LoadedConfig, tenant: TenantConfig, opts: Ope
     db,
     index,
     store,
+    meetings,
     admin,
     secrets,
     clock,
@@ -177,6 +182,8 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
         authorityHost: mail.authorityHost,
         ...(redirect ? { networkClient: new RedirectingNetworkClient(redirect) } : {}),
       },
+      // `calendar.enabled`: the calendar scope is asked for with mail's (one setting, docs/configuration.md).
+      calendar: tenant.calendar.enabled,
       tokenStore,
       onStatus,
       retry,
@@ -208,6 +215,9 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
       ? { clientId: mail.oauthClient.clientId, clientSecret: resolveSecret(mail.oauthClient.clientSecret, field(tenant, 'mail.oauthClient.clientSecret')) }
       : undefined,
     rootUrl: mail.rootUrl,
+    calendar: tenant.calendar.enabled,
+    // Google serves Calendar on another origin than Gmail; a `rootUrl` (an emulator) serves both.
+    ...(mail.rootUrl ? { calendarRootUrl: mail.rootUrl } : {}),
     tokenOrigin: mail.tokenOrigin,
     tokenStore,
     onStatus,

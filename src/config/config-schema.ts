@@ -216,13 +216,19 @@ export const tenantSchema = z
       .strict()
       .default({ windowDays: 30, maxQueriesPerRound: 50 }),
     /**
-     * Meetings (docs/rules.md "Meetings"): more than `webinarAttendees` attendees from outside
-     * the CRM is a webinar (`automated`); upcoming meetings are read `daysAhead` days ahead.
+     * Meetings (docs/rules.md "Meetings"): `enabled` reads each synced mailbox's calendar after
+     * its mail (the provider then asks for the calendar scope too); more than `webinarAttendees`
+     * attendees from outside the CRM is a webinar (`automated`); upcoming meetings are read
+     * `daysAhead` days ahead.
      */
     calendar: z
-      .object({ webinarAttendees: z.number().int().min(1).default(50), daysAhead: z.number().int().min(0).max(365).default(30) })
+      .object({
+        enabled: z.boolean().default(false),
+        webinarAttendees: z.number().int().min(1).default(50),
+        daysAhead: z.number().int().min(0).max(365).default(30),
+      })
       .strict()
-      .default({ webinarAttendees: 50, daysAhead: 30 }),
+      .default({ enabled: false, webinarAttendees: 50, daysAhead: 30 }),
   })
   .strict()
   .superRefine(tenantRules);

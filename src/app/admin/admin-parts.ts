@@ -32,6 +32,7 @@ export function adminParts(tenant: OpenTenant, actor: string): AdminParts {
     admin: tenant.admin,
     config: tenant.config,
     crm: () => tenant.crm(),
+    meetingWriter: () => tenant.crm().meetingWriter(),
     clock: tenant.clock,
     actor,
   };
