@@ -11,6 +11,10 @@ import { enqueueKeys, newLateMatchKeys, DEFAULT_LATE_MATCH_QUERIES_PER_ROUND, DE
 import { runLateMatch, type LateMatchOptions, type LateMatchResult } from '../core/late-match-round.js';
 import { isSyncError } from '../core/sync-error.js';
 import { syncMailbox, type MailboxSyncDeps, type MailboxSyncResult } from '../core/sync-mailbox.js';
+import type { CalendarProvider, MeetingWriter } from '../core/meeting.js';
+import type { MeetingStore } from '../core/meeting-ledger.js';
+import { DEFAULT_WEBINAR_ATTENDEES } from '../core/meeting-qualify.js';
+import { calendarWindow, syncCalendar, type CalendarSyncResult } from '../core/sync-calendar.js';
 import type { IndexStore, LedgerStore } from '../store/store-ports.js';
 
 export interface TenantSyncDeps {
@@ -49,10 +53,24 @@ export interface TenantSyncDeps {
   onStage?(stage: 'crm' | 'mailboxes' | 'late-match'): void;
   /** Late matching (docs/rules.md): search window and per-round budget; defaults 30 days, 50 searches. */
   lateMatch?: Partial<LateMatchOptions>;
+  /** Meetings (DESIGN §6): when given, each mailbox's calendar is synced after its mail. */
+  calendar?: CalendarSyncParts;
 }
 
+export interface CalendarSyncParts {
+  provider: CalendarProvider;
+  writer: MeetingWriter;
+  store: MeetingStore;
+  /** `calendar.webinarAttendees` (default 50) and `calendar.daysAhead` (default 30). */
+  webinarAttendees?: number;
+  daysAhead?: number;
+}
+
+/** A calendar's round: what it did, or why it failed (the mailbox's mail outcome stands either way). */
+export type CalendarOutcome = ({ ok: true } & CalendarSyncResult) | { ok: false; error: string; code: string | null };
+
 export type MailboxOutcome =
-  | ({ ok: true; address: string } & MailboxSyncResult)
+  | ({ ok: true; address: string; meetings?: CalendarOutcome } & MailboxSyncResult)
   /** code `leased`: another process holds the mailbox this round; `not-found`: a mailbox asked
    * for (`mailboxes`) that the provider does not list (mailboxId is then empty). */
   | { ok: false; address: string; mailboxId: string; error: string; code: string | null; setting?: string | null };
@@ -196,6 +214,7 @@ export async function syncMailboxes(deps: TenantSyncDeps, mailboxes: readonly Ma
         shouldStop: deps.shouldStop,
       });
       outcome = { ok: true, address: mailbox.address, ...result };
+      if (deps.calendar && !result.stopped) outcome.meetings = await syncMeetings(deps, deps.calendar, mailbox, since);
     } catch (err) {
       // The mailbox stops here; its cursor is where its last whole page left it.
       outcome = {
@@ -214,4 +233,23 @@ export async function syncMailboxes(deps: TenantSyncDeps, mailboxes: readonly Ma
     deps.onMailbox?.(outcome);
   });
   return outcomes;
+}
+
+/** The mailbox's calendar over the same backfill plus `daysAhead`; a failure is the calendar's alone. */
+async function syncMeetings(deps: TenantSyncDeps, parts: CalendarSyncParts, mailbox: Mailbox, since: Date): Promise<CalendarOutcome> {
+  try {
+    const result = await syncCalendar(mailbox, {
+      provider: parts.provider,
+      store: parts.store,
+      writer: parts.writer,
+      ctx: { ...deps.ctx, webinarAttendees: parts.webinarAttendees ?? DEFAULT_WEBINAR_ATTENDEES },
+      resolver: deps.resolvePages ? deps.index : undefined,
+      clock: deps.clock,
+      window: () => calendarWindow(since, deps.clock.now(), parts.daysAhead),
+      shouldStop: deps.shouldStop,
+    });
+    return { ok: true, ...result };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err), code: isSyncError(err) ? err.code : null };
+  }
 }

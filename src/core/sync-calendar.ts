@@ -8,6 +8,7 @@
  * - moved or otherwise changed (times, title, place, link or invitees differ; a copy older than
  *   the one written is ignored): qualified and associated again with the new start (the deal
  *   rule's date) and the activity updated in place;
+ * - made private: the activity is deleted from the CRM and the ledger (a tombstone remains);
  * - cancelled: the activity is marked `cancelled`, not deleted (the CRM keeps the history of
  *   what was planned with the customer, and a reschedule shows as cancelled + new);
  * - removed from a calendar: that calendar stops holding it; once no calendar holds an upcoming
@@ -176,7 +177,19 @@ async function consider(
       else pending.set(meta.key, { draft: cancelledDraft(entry, meta, 'cancelled by the organizer'), eventId: meta.id, attendees: attendeesOf(meta), lastModified: meta.lastModified ?? null, kind: 'cancel' });
       return;
     }
-    if (isStale(meta, entry) || (!changed(meta, entry) && entry.activity.status !== 'cancelled')) {
+    if (isStale(meta, entry)) {
+      result.alreadyImported++;
+      return;
+    }
+    if (meta.isPrivate) {
+      // Made private after its import: the owner wants it out of the CRM, so it goes (and a
+      // tombstone keeps it out), as a privacy purge would take it.
+      await deps.writer.deleteMeetings([entry.crmId]);
+      await store.forgetMeetings([meta.key]);
+      add(counts, 'private');
+      return;
+    }
+    if (!changed(meta, entry) && entry.activity.status !== 'cancelled') {
       result.alreadyImported++;
       return;
     }

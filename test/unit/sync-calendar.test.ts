@@ -172,6 +172,19 @@ describe('syncCalendar', () => {
     expect(store.meeting('qbr')?.start).toBe('2026-11-12T14:00:00.000Z');
   });
 
+  it('a meeting made private after its import is deleted from the CRM and the ledger, and stays out', async () => {
+    calendar.queue(ALEX.id, page('c1', [meeting({ iCalUId: 'qbr', title: 'Zanzibar review' })]));
+    await syncCalendar(ALEX, deps);
+    calendar.queue(ALEX.id, page('c2', [meeting({ iCalUId: 'qbr', title: 'Zanzibar review', isPrivate: true, lastModified: '2026-11-03T00:00:00.000Z' })]));
+    const r = await syncCalendar(ALEX, deps);
+    expect(r.skipped).toEqual({ private: 1 });
+    expect(writer.deleted).toEqual(['00U-qbr']);
+    expect(store.meeting('qbr')).toBeUndefined();
+    expect(dump()).not.toContain('Zanzibar');
+    calendar.queue(ALEX.id, page('c3', [meeting({ iCalUId: 'qbr', title: 'Zanzibar review', lastModified: '2026-11-04T00:00:00.000Z' })]));
+    expect((await syncCalendar(ALEX, deps)).skipped).toEqual({ 'previously-deleted': 1 });
+  });
+
   it('a new invitee updates the activity and the attendees kept for privacy', async () => {
     calendar.queue(ALEX.id, page('c1', [meeting({ iCalUId: 'qbr', attendees: ['jane@acme.com'] })]));
     await syncCalendar(ALEX, deps);
