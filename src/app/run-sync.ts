@@ -7,7 +7,9 @@ import type { ScanFolder } from '../core/ports.js';
 import { isSyncError } from '../core/sync-error.js';
 import { ConfigError } from '../config/load-config.js';
 import { adminParts } from './admin/admin-parts.js';
+import { settleMeetingDeletions } from './admin/forget-meetings.js';
 import { settleCrmDeletions } from './admin/forget-messages.js';
+import { calendarParts, mailboxRun, meetingLogFields } from './calendar-round.js';
 import { runPrivacyJobs } from './admin/privacy.js';
 import type { OpenTenant } from './open-tenant.js';
 import { Leases } from './leases.js';
@@ -42,6 +44,18 @@ export interface SyncTotals {
   failed: number;
   /** Imported by late matching: mail found again after the CRM gained its address or domain. */
   lateMatched: number;
+  /** Calendar events read (one per occurrence), when `calendar.enabled`. */
+  meetingsScanned: number;
+  /** New meeting activities written. */
+  meetingsImported: number;
+  /** Every meeting write: new, moved (updated) and cancelled (marked). */
+  meetingActivitiesWritten: number;
+  /** Meetings already imported from another calendar or an earlier round (the twin of `duplicates`). */
+  meetingsAlreadyImported: number;
+  /** Meetings not logged, by reason (counts only, as mail's `skipped`). */
+  meetingsSkipped: Record<string, number>;
+  /** Calendars whose sync failed this round (their mail went on). */
+  calendarsFailed: number;
 }
 
 export interface SyncRoundResult {
@@ -77,7 +91,21 @@ export const SCHEDULER_ACTOR = 'scheduler';
 export const TENANT_LEASE = 'tenant';
 
 export function totalsOf(outcomes: readonly MailboxOutcome[]): SyncTotals {
-  const totals: SyncTotals = { mailboxes: outcomes.length, scanned: 0, imported: 0, duplicates: 0, skipped: {}, failed: 0, lateMatched: 0 };
+  const totals: SyncTotals = {
+    mailboxes: outcomes.length,
+    scanned: 0,
+    imported: 0,
+    duplicates: 0,
+    skipped: {},
+    failed: 0,
+    lateMatched: 0,
+    meetingsScanned: 0,
+    meetingsImported: 0,
+    meetingActivitiesWritten: 0,
+    meetingsAlreadyImported: 0,
+    meetingsSkipped: {},
+    calendarsFailed: 0,
+  };
   for (const o of outcomes) {
     if (!o.ok) {
       totals.failed++;
@@ -87,6 +115,17 @@ export function totalsOf(outcomes: readonly MailboxOutcome[]): SyncTotals {
     totals.imported += o.imported;
     totals.duplicates += o.duplicates;
     for (const [reason, n] of Object.entries(o.skipped)) totals.skipped[reason] = (totals.skipped[reason] ?? 0) + n;
+    const m = o.meetings;
+    if (!m) continue;
+    if (!m.ok) {
+      totals.calendarsFailed++;
+      continue;
+    }
+    totals.meetingsScanned += m.meetingsScanned;
+    totals.meetingsImported += m.meetingsImported;
+    totals.meetingActivitiesWritten += m.meetingActivitiesWritten;
+    totals.meetingsAlreadyImported += m.alreadyImported;
+    for (const [reason, n] of Object.entries(m.skipped)) totals.meetingsSkipped[reason] = (totals.meetingsSkipped[reason] ?? 0) + n;
   }
   return totals;
 }
@@ -187,6 +226,15 @@ function markMissing(tenant: OpenTenant, listed: ReadonlySet<string>): void {
   }
 }
 
+/** Emails' and meetings' CRM deletions still owed (a purge the CRM failed), paid before the scan. */
+export async function settleDeletions(tenant: OpenTenant): Promise<{ paid: number; owed: number }> {
+  const crm = tenant.crm();
+  const mail = await settleCrmDeletions(tenant.admin, crm);
+  // Meeting activities go through the meeting writer (a HubSpot meeting is not an email).
+  const meetings = await settleMeetingDeletions(tenant.admin, crm.meetingWriter());
+  return { paid: mail.paid + meetings.paid, owed: tenant.admin.crmDeletionsOwedCount() };
+}
+
 async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases, log: JobLogger | undefined, stage: { current: RoundStage }): Promise<SyncRoundResult> {
   const id = tenant.config.id;
   const leaseName = (mailboxId: string) => `mailbox:${mailboxId}`;
@@ -198,7 +246,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
   // Queued erasures first, so their suppressions hold for this round's scan; then the CRM
   // deletions an earlier purge could not finish.
   const jobs = await runPrivacyJobs(adminParts(tenant, SCHEDULER_ACTOR));
-  const crmDeletions = await settleCrmDeletions(tenant.admin, crm);
+  const crmDeletions = await settleDeletions(tenant);
   if (jobs.length || crmDeletions.paid || crmDeletions.owed) log?.info({ privacyJobs: jobs.length, ...crmDeletions }, 'housekeeping');
 
   const result = await syncTenant({
@@ -211,6 +259,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     mailboxConcurrency: tenant.config.mailboxConcurrency,
     backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
     lateMatch: tenant.config.lateMatch,
+    calendar: calendarParts(tenant),
     mailboxes: opts.mailboxes,
     // Read each round from the database, so a removal reaches a running service at once.
     exclude: tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address),
@@ -246,8 +295,12 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
         log?.warn({ mailbox: o.address, code: o.code }, 'mailbox not found');
         return;
       }
-      const error = o.ok ? null : o.setting ? `${o.error} (check tenants[${id}].${o.setting})` : o.error;
-      tenant.admin.recordRun(o.address, o.mailboxId, error, o.ok ? { scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped } : { code: o.code, setting: o.setting ?? null });
+      if (o.ok) {
+        const run = mailboxRun(o);
+        tenant.admin.recordRun(o.address, o.mailboxId, run.error, run.result);
+      } else {
+        tenant.admin.recordRun(o.address, o.mailboxId, o.setting ? `${o.error} (check tenants[${id}].${o.setting})` : o.error, { code: o.code, setting: o.setting ?? null });
+      }
       opts.onProgress?.({
         event: 'mailbox',
         tenant: id,
@@ -257,7 +310,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
         imported: o.ok ? o.imported : 0,
         ...(o.ok ? {} : { error: o.error }),
       });
-      if (o.ok) log?.info({ mailbox: o.address, scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped }, 'mailbox synced');
+      if (o.ok) log?.info({ mailbox: o.address, scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped, ...meetingLogFields(o) }, 'mailbox synced');
       else log?.warn({ mailbox: o.address, code: o.code, error: o.error }, 'mailbox failed');
     },
   });

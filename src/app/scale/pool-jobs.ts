@@ -10,13 +10,13 @@
  */
 import type { Mailbox } from '../../core/ports.js';
 import { adminParts } from '../admin/admin-parts.js';
-import { settleCrmDeletions } from '../admin/forget-messages.js';
 import { runPrivacyJobs } from '../admin/privacy.js';
 import { REMOVED } from '../connect.js';
 import { Leases } from '../leases.js';
 import type { JobLogger } from '../logger.js';
 import type { OpenTenant } from '../open-tenant.js';
-import { SCHEDULER_ACTOR } from '../run-sync.js';
+import { calendarParts, mailboxRun, meetingLogFields } from '../calendar-round.js';
+import { SCHEDULER_ACTOR, settleDeletions } from '../run-sync.js';
 import { runHousekeepingJob } from '../scheduler/job-handlers.js';
 import type { Job } from '../scheduler/job-queue.js';
 import { pullCrm, syncMailboxes } from '../sync-tenant.js';
@@ -68,7 +68,7 @@ async function planRound(tenant: OpenTenant, ctx: PoolJobContext): Promise<void>
   const crm = tenant.crm();
   // Queued erasures first, so their suppressions hold for the mailbox jobs that follow.
   const jobs = await runPrivacyJobs(adminParts(tenant, SCHEDULER_ACTOR));
-  const crmDeletions = await settleCrmDeletions(tenant.admin, crm);
+  const crmDeletions = await settleDeletions(tenant);
   const crmBatches = await pullCrm(crm, tenant.index, tenant.store);
   const removed = new Set(tenant.admin.mailboxStatuses().filter((s) => s.connection === REMOVED).map((s) => s.address));
   const mailboxes = (await tenant.provider().listMailboxes()).filter((m) => !removed.has(m.address));
@@ -97,6 +97,7 @@ async function syncOneMailbox(tenant: OpenTenant, mailboxId: string, signal: Abo
       ctx: tenant.context(),
       clock: tenant.clock,
       backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
+      calendar: calendarParts(tenant),
       shouldStop: () => signal.aborted,
       claim: (m) => leases.acquire(`mailbox:${m.id}`),
       release: () => leases.release(lease),
@@ -106,8 +107,9 @@ async function syncOneMailbox(tenant: OpenTenant, mailboxId: string, signal: Abo
   );
   if (!outcome) return;
   if (outcome.ok) {
-    tenant.admin.recordRun(outcome.address, outcome.mailboxId, null, { scanned: outcome.scanned, imported: outcome.imported, duplicates: outcome.duplicates, skipped: outcome.skipped });
-    log.info({ mailbox: outcome.address, scanned: outcome.scanned, imported: outcome.imported, duplicates: outcome.duplicates, stopped: outcome.stopped }, 'mailbox synced');
+    const run = mailboxRun(outcome);
+    tenant.admin.recordRun(outcome.address, outcome.mailboxId, run.error, run.result);
+    log.info({ mailbox: outcome.address, scanned: outcome.scanned, imported: outcome.imported, duplicates: outcome.duplicates, stopped: outcome.stopped, ...meetingLogFields(outcome) }, 'mailbox synced');
     if (outcome.stopped) throw new JobNotDoneError('worker stopping: the batch in flight is saved, the rest of the mailbox is released');
     return;
   }
