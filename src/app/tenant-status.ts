@@ -38,6 +38,10 @@ export interface MailboxStatusReport extends Omit<MailboxStatusRow, 'lastResult'
   skipped: Record<string, number>;
   /** Emails in the ledger this mailbox holds (one email held by two mailboxes counts in both). */
   imported: number;
+  /** Meetings logged that this mailbox's calendar holds (one meeting in two calendars counts in both). */
+  meetingsImported: number;
+  /** Meetings of this calendar not logged, by reason: counts only. */
+  meetingsSkipped: Record<string, number>;
 }
 
 export interface CrmBudget {
@@ -69,6 +73,11 @@ export interface TenantStatusReport {
     /** Distinct emails written to the CRM. */
     imported: number;
     skipped: Record<string, number>;
+    /** Whether calendars are read (`calendar.enabled`). */
+    calendar: boolean;
+    /** Distinct meetings written to the CRM (each occurrence of a series is one). */
+    meetingsImported: number;
+    meetingsSkipped: Record<string, number>;
   };
 }
 
@@ -98,8 +107,10 @@ function budget(raw: unknown): CrmBudget | null {
 }
 
 export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'schedule'>, now: Date = tenant.clock.now()): TenantStatusReport {
-  const { db, admin, store, config: t } = tenant;
+  const { db, admin, store, meetings: meetingStore, config: t } = tenant;
   const heldBy = db.prepare<[string], number>('SELECT count(*) FROM ledger_holders WHERE mailbox_id = ?').pluck();
+  // Holders of meetings written (a claim still in flight is not a meeting yet).
+  const meetingsHeldBy = db.prepare<[string], number>('SELECT count(*) FROM meeting_holders h JOIN meetings m ON m.key = h.key WHERE h.mailbox_id = ?').pluck();
   const rows = new Map(admin.mailboxStatuses().map((s) => [s.address, s]));
   // Configured mailboxes nobody has connected yet are listed too: they are what needs doing.
   for (const raw of t.mail.users ?? []) {
@@ -121,11 +132,15 @@ export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'sch
         lastError: s.lastError,
         skipped: id ? store.reasonCounts(id) : {},
         imported: id ? (heldBy.get(id) ?? 0) : 0,
+        meetingsImported: id ? (meetingsHeldBy.get(id) ?? 0) : 0,
+        meetingsSkipped: id ? meetingStore.meetingReasonCounts(id) : {},
       };
     });
 
   const skipped: Record<string, number> = {};
   for (const m of mailboxes) for (const [r, n] of Object.entries(m.skipped)) skipped[r] = (skipped[r] ?? 0) + n;
+  const meetingsSkipped: Record<string, number> = {};
+  for (const m of mailboxes) for (const [r, n] of Object.entries(m.meetingsSkipped)) meetingsSkipped[r] = (meetingsSkipped[r] ?? 0) + n;
   const recentRounds = admin.syncRounds(10);
   const lastRound = lastRoundOf(recentRounds[0], parseJson(admin.setting('sync.lastRound')) as { at?: string; totals?: unknown } | null);
   const lastRoundFailed = lastRound !== null && !lastRound.ok;
@@ -149,6 +164,9 @@ export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'sch
       lastRoundFailed,
       imported: db.prepare<[], number>('SELECT count(*) FROM ledger').pluck().get() ?? 0,
       skipped,
+      calendar: t.calendar.enabled,
+      meetingsImported: db.prepare<[], number>('SELECT count(*) FROM meetings').pluck().get() ?? 0,
+      meetingsSkipped,
     },
   };
 }
