@@ -13,7 +13,8 @@ import { prng } from '../emulators/common/prng.js';
 import type { FaultRule } from '../emulators/common/faults.js';
 import { createWorkspace, type DemoWorkspace } from './demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoEmulators, type DemoProvider } from './demo-emulators.js';
-import { inspectWorkspace, type DemoState } from './demo-inspect.js';
+import { inspectWorkspace, type DemoMeetingState, type DemoState } from './demo-inspect.js';
+import { applyDemoMeetingMoves } from './demo-meetings.js';
 import { demoTenant, newMail } from './demo-tenant.js';
 import { RequestTap, type RequestClass, type RoundRequests } from './request-tap.js';
 import { runDemo, type DemoRun } from './run-demo.js';
@@ -223,7 +224,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosRun> {
     await chaosRound(1, opts.kills[0], clean.requests[0]!, ctx);
     const fresh = newMail(tenant);
     for (const { address, message } of fresh) emulators.deliver(address, message);
-    step(`${fresh.length} new messages delivered; delta round`);
+    applyDemoMeetingMoves(emulators.calendar, tenant);
+    step(`${fresh.length} new messages delivered, a meeting moved; delta round`);
     await chaosRound(2, opts.kills[1], clean.requests[1]!, ctx);
     emulators.clearFaults();
 
@@ -275,5 +277,21 @@ export function compare(clean: DemoState, chaos: DemoState): Comparison[] {
     { what: 'duplicate links (relations, associations)', clean: clean.duplicateLinks, chaos: chaos.duplicateLinks, ok: chaos.duplicateLinks === 0 },
     { what: 'skipped, by reason', clean: clean.skipped, chaos: chaos.skipped, ok: sameJson(clean.skipped, chaos.skipped) },
     { what: 'mailbox copies accounted for', clean: clean.accountedCopies, chaos: chaos.accountedCopies, ok: clean.accountedCopies === chaos.accountedCopies },
+    ...compareMeetings(clean.meetings, chaos.meetings),
+  ];
+}
+
+/** Meetings, the same way: imported, the CRM's meetings as written (moves and cancellations included), none twice. */
+function compareMeetings(clean: DemoMeetingState, chaos: DemoMeetingState): Comparison[] {
+  const cleanState = new Set(clean.crmState);
+  const chaosState = new Set(chaos.crmState);
+  const differ = clean.crmState.filter((m) => !chaosState.has(m)).length + chaos.crmState.filter((m) => !cleanState.has(m)).length;
+  return [
+    { what: 'meetings imported (ledger entries)', clean: clean.ledgerEntries, chaos: chaos.ledgerEntries, ok: clean.ledgerEntries === chaos.ledgerEntries },
+    { what: 'meeting activities in the CRM', clean: clean.activitiesWritten, chaos: chaos.activitiesWritten, ok: clean.activitiesWritten === chaos.activitiesWritten },
+    { what: 'meeting activities not as in the clean CRM (key, times, cancelled)', clean: 0, chaos: differ, ok: differ === 0 },
+    { what: 'duplicate meetings (same key)', clean: clean.duplicateMeetings, chaos: chaos.duplicateMeetings, ok: chaos.duplicateMeetings === 0 },
+    { what: 'meetings skipped, by reason', clean: clean.skipped, chaos: chaos.skipped, ok: sameJson(clean.skipped, chaos.skipped) },
+    { what: 'calendar copies accounted for', clean: clean.accountedCopies, chaos: chaos.accountedCopies, ok: clean.accountedCopies === chaos.accountedCopies },
   ];
 }

@@ -16,9 +16,10 @@ export interface RoundRequests {
   crmWrites: number;
 }
 
-const MAIL_WORK = /messages|delta|history|batch/;
-// Salesforce sObject collections; HubSpot email creates and association writes.
-const CRM_WRITE = /^collections-(upsert|create|update)$|create-emails$|^associations-batch-create/;
+// Mail and calendar reads (Graph calendarView delta, Google calendar.events.list).
+const MAIL_WORK = /messages|delta|history|batch|calendar/;
+// Salesforce sObject collections (EmailMessage, Event); HubSpot email and meeting writes and association writes.
+const CRM_WRITE = /^collections-(upsert|create|update)$|create-emails$|(create|update)-meetings$|^associations-batch-create/;
 const SETUP = new Set(['control', 'token', 'identity', 'authorize', 'oauth']);
 
 export function classifyRequest(source: RequestSource, kind: string): RequestClass | null {

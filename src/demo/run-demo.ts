@@ -10,6 +10,7 @@ import { runSyncRound, type SyncRoundResult } from '../app/run-sync.js';
 import { createWorkspace, type DemoWorkspace } from './demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoEmulators, type DemoProvider } from './demo-emulators.js';
 import { inspectWorkspace, type DemoState } from './demo-inspect.js';
+import { applyDemoMeetingMoves } from './demo-meetings.js';
 import { demoTenant, newMail, type DemoTenant } from './demo-tenant.js';
 import { RequestTap, type RoundRequests } from './request-tap.js';
 
@@ -42,7 +43,20 @@ export interface DemoRun {
   kept: boolean;
   rounds: SyncRoundResult[];
   mailboxes: MailboxSummary[];
-  totals: { mailboxes: number; scanned: number; imported: number; duplicates: number; skipped: Record<string, number>; failed: number; lateMatched: number };
+  totals: {
+    mailboxes: number;
+    scanned: number;
+    imported: number;
+    duplicates: number;
+    skipped: Record<string, number>;
+    failed: number;
+    lateMatched: number;
+    meetingsScanned: number;
+    meetingsImported: number;
+    meetingsAlreadyImported: number;
+    meetingsSkipped: Record<string, number>;
+    calendarsFailed: number;
+  };
   state: DemoState;
   /** API requests the emulators served per round, by what they were for. */
   requests: RoundRequests[];
@@ -77,7 +91,20 @@ export function summarizeMailboxes(rounds: readonly SyncRoundResult[]): MailboxS
 }
 
 export function totalsOfRounds(rounds: readonly SyncRoundResult[], mailboxes: number): DemoRun['totals'] {
-  const totals = { mailboxes, scanned: 0, imported: 0, duplicates: 0, skipped: {} as Record<string, number>, failed: 0, lateMatched: 0 };
+  const totals: DemoRun['totals'] = {
+    mailboxes,
+    scanned: 0,
+    imported: 0,
+    duplicates: 0,
+    skipped: {},
+    failed: 0,
+    lateMatched: 0,
+    meetingsScanned: 0,
+    meetingsImported: 0,
+    meetingsAlreadyImported: 0,
+    meetingsSkipped: {},
+    calendarsFailed: 0,
+  };
   for (const r of rounds) {
     totals.scanned += r.totals.scanned;
     totals.imported += r.totals.imported;
@@ -85,6 +112,11 @@ export function totalsOfRounds(rounds: readonly SyncRoundResult[], mailboxes: nu
     totals.failed += r.totals.failed;
     totals.lateMatched += r.lateMatched;
     addCounts(totals.skipped, r.totals.skipped);
+    totals.meetingsScanned += r.totals.meetingsScanned;
+    totals.meetingsImported += r.totals.meetingsImported;
+    totals.meetingsAlreadyImported += r.totals.meetingsAlreadyImported;
+    totals.calendarsFailed += r.totals.calendarsFailed;
+    addCounts(totals.meetingsSkipped, r.totals.meetingsSkipped);
   }
   return totals;
 }
@@ -108,7 +140,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
       tap.endRound();
       const fresh = newMail(tenant);
       for (const { address, message } of fresh) emulators.deliver(address, message);
-      step(`Round 2: delta sync after ${fresh.length} new messages arrived`);
+      const moved = applyDemoMeetingMoves(emulators.calendar, tenant);
+      step(`Round 2: delta sync after ${fresh.length} new messages arrived and a meeting moved in ${moved} calendar${moved === 1 ? '' : 's'}`);
       rounds.push(await runSyncRound(open, {}));
       tap.endRound();
     } finally {
