@@ -4,7 +4,8 @@
  * calendar, the CRM's meeting writer, the tenant's meeting ledger), and what a mailbox's round
  * leaves in its status row and the job log.
  */
-import type { CalendarOutcome, CalendarSyncParts, MailboxOutcome } from './sync-tenant.js';
+import { meetingTotalsOf } from './meeting-totals.js';
+import type { CalendarSyncParts, MailboxOutcome } from './sync-tenant.js';
 import type { OpenTenant } from './open-tenant.js';
 
 /** The calendar parts of a round, or undefined when the tenant does not capture meetings. */
@@ -20,25 +21,6 @@ export function calendarParts(tenant: OpenTenant): CalendarSyncParts | undefined
   };
 }
 
-/** A calendar's counts as the status row, the job log and the round's JSON show them. */
-export interface MeetingCounts {
-  meetingsScanned: number;
-  meetingsImported: number;
-  meetingActivitiesWritten: number;
-  meetingsAlreadyImported: number;
-  meetingsSkipped: Record<string, number>;
-}
-
-export function meetingCounts(m: Extract<CalendarOutcome, { ok: true }>): MeetingCounts {
-  return {
-    meetingsScanned: m.meetingsScanned,
-    meetingsImported: m.meetingsImported,
-    meetingActivitiesWritten: m.meetingActivitiesWritten,
-    meetingsAlreadyImported: m.alreadyImported,
-    meetingsSkipped: m.skipped,
-  };
-}
-
 type SyncedMailbox = Extract<MailboxOutcome, { ok: true }>;
 
 /**
@@ -50,7 +32,8 @@ export function mailboxRun(o: SyncedMailbox): { error: string | null; result: Re
   const m = o.meetings;
   if (!m) return { error: null, result };
   if (!m.ok) return { error: `calendar failed (${m.code ?? 'error'}): ${m.error}; the mail was synced`, result: { ...result, calendar: { code: m.code } } };
-  return { error: null, result: { ...result, ...meetingCounts(m) } };
+  const { calendarsFailed: _none, ...counts } = meetingTotalsOf([o]);
+  return { error: null, result: { ...result, ...counts } };
 }
 
 /** Job-log fields of a mailbox's calendar: counts, or the failure's code and message. */
@@ -58,5 +41,6 @@ export function meetingLogFields(o: SyncedMailbox): Record<string, unknown> {
   const m = o.meetings;
   if (!m) return {};
   if (!m.ok) return { calendarError: m.error, calendarCode: m.code };
-  return { ...meetingCounts(m), meetingsStopped: m.stopped };
+  const { calendarsFailed: _none, ...counts } = meetingTotalsOf([o]);
+  return { ...counts, meetingsStopped: m.stopped };
 }

@@ -17,6 +17,7 @@ import { recordRoundCounts } from './ops/round-history.js';
 import type { JobLogger } from './logger.js';
 import { REMOVED } from './connect.js';
 import { syncTenant, type MailboxOutcome } from './sync-tenant.js';
+import { meetingTotalsOf, type MeetingTotals } from './meeting-totals.js';
 
 export type SyncProgress =
   | { event: 'crm'; tenant: string; batches: number; records: number }
@@ -35,7 +36,10 @@ export interface SyncRoundOptions {
   logger?: JobLogger;
 }
 
-export interface SyncTotals {
+/** A round's counts: mail's, then the calendars' (zero unless `calendar.enabled`; meeting-totals.ts). */
+export type SyncTotals = MailTotals & MeetingTotals;
+
+interface MailTotals {
   mailboxes: number;
   scanned: number;
   imported: number;
@@ -44,18 +48,6 @@ export interface SyncTotals {
   failed: number;
   /** Imported by late matching: mail found again after the CRM gained its address or domain. */
   lateMatched: number;
-  /** Calendar events read (one per occurrence), when `calendar.enabled`. */
-  meetingsScanned: number;
-  /** New meeting activities written. */
-  meetingsImported: number;
-  /** Every meeting write: new, moved (updated) and cancelled (marked). */
-  meetingActivitiesWritten: number;
-  /** Meetings already imported from another calendar or an earlier round (the twin of `duplicates`). */
-  meetingsAlreadyImported: number;
-  /** Meetings not logged, by reason (counts only, as mail's `skipped`). */
-  meetingsSkipped: Record<string, number>;
-  /** Calendars whose sync failed this round (their mail went on). */
-  calendarsFailed: number;
 }
 
 export interface SyncRoundResult {
@@ -91,21 +83,7 @@ export const SCHEDULER_ACTOR = 'scheduler';
 export const TENANT_LEASE = 'tenant';
 
 export function totalsOf(outcomes: readonly MailboxOutcome[]): SyncTotals {
-  const totals: SyncTotals = {
-    mailboxes: outcomes.length,
-    scanned: 0,
-    imported: 0,
-    duplicates: 0,
-    skipped: {},
-    failed: 0,
-    lateMatched: 0,
-    meetingsScanned: 0,
-    meetingsImported: 0,
-    meetingActivitiesWritten: 0,
-    meetingsAlreadyImported: 0,
-    meetingsSkipped: {},
-    calendarsFailed: 0,
-  };
+  const totals: MailTotals = { mailboxes: outcomes.length, scanned: 0, imported: 0, duplicates: 0, skipped: {}, failed: 0, lateMatched: 0 };
   for (const o of outcomes) {
     if (!o.ok) {
       totals.failed++;
@@ -115,19 +93,8 @@ export function totalsOf(outcomes: readonly MailboxOutcome[]): SyncTotals {
     totals.imported += o.imported;
     totals.duplicates += o.duplicates;
     for (const [reason, n] of Object.entries(o.skipped)) totals.skipped[reason] = (totals.skipped[reason] ?? 0) + n;
-    const m = o.meetings;
-    if (!m) continue;
-    if (!m.ok) {
-      totals.calendarsFailed++;
-      continue;
-    }
-    totals.meetingsScanned += m.meetingsScanned;
-    totals.meetingsImported += m.meetingsImported;
-    totals.meetingActivitiesWritten += m.meetingActivitiesWritten;
-    totals.meetingsAlreadyImported += m.alreadyImported;
-    for (const [reason, n] of Object.entries(m.skipped)) totals.meetingsSkipped[reason] = (totals.meetingsSkipped[reason] ?? 0) + n;
   }
-  return totals;
+  return { ...totals, ...meetingTotalsOf(outcomes) };
 }
 
 /**

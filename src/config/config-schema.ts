@@ -223,6 +223,7 @@ export const tenantSchema = z
      */
     calendar: z
       .object({
+        /** Capture meetings (asks for the calendar permission: docs/permissions.md). */
         enabled: z.boolean().default(false),
         webinarAttendees: z.number().int().min(1).default(50),
         daysAhead: z.number().int().min(0).max(365).default(30),

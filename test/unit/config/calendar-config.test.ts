@@ -11,9 +11,9 @@ const tenant = (calendar?: unknown) => ({
 });
 
 describe('calendar settings', () => {
-  it('default to webinars above 50 outside attendees and 30 days ahead', () => {
-    expect(parseConfig({ tenants: [tenant()] }, 'c.json').tenants[0]!.calendar).toEqual({ webinarAttendees: 50, daysAhead: 30 });
-    expect(parseConfig({ tenants: [tenant({ webinarAttendees: 20 })] }, 'c.json').tenants[0]!.calendar).toEqual({ webinarAttendees: 20, daysAhead: 30 });
+  it('default to off, webinars above 50 outside attendees and 30 days ahead', () => {
+    expect(parseConfig({ tenants: [tenant()] }, 'c.json').tenants[0]!.calendar).toEqual({ enabled: false, webinarAttendees: 50, daysAhead: 30 });
+    expect(parseConfig({ tenants: [tenant({ enabled: true, webinarAttendees: 20 })] }, 'c.json').tenants[0]!.calendar).toEqual({ enabled: true, webinarAttendees: 20, daysAhead: 30 });
   });
 
   it('bad values name the field', () => {
