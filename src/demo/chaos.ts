@@ -14,10 +14,9 @@ import type { FaultRule } from '../emulators/common/faults.js';
 import { createWorkspace, type DemoWorkspace } from './demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoEmulators, type DemoProvider } from './demo-emulators.js';
 import { inspectWorkspace, type DemoMeetingState, type DemoState } from './demo-inspect.js';
-import { applyDemoMeetingMoves } from './demo-meetings.js';
-import { demoTenant, newMail } from './demo-tenant.js';
+import { demoTenant } from './demo-tenant.js';
 import { RequestTap, type RequestClass, type RoundRequests } from './request-tap.js';
-import { runDemo, type DemoRun } from './run-demo.js';
+import { changeBetweenRounds, runDemo, type DemoRun } from './run-demo.js';
 import { startSyncChild } from './sync-child.js';
 
 export interface ChaosOptions {
@@ -222,10 +221,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosRun> {
     const ctx = { emulators, tap, workspace, rand: prng(opts.seed), opts, attempts: [] as ChaosAttempt[] };
     step(`Chaos run, seed ${opts.seed}: \`mailbridge sync --once\` child processes, SIGKILLed and restarted`);
     await chaosRound(1, opts.kills[0], clean.requests[0]!, ctx);
-    const fresh = newMail(tenant);
-    for (const { address, message } of fresh) emulators.deliver(address, message);
-    applyDemoMeetingMoves(emulators.calendar, tenant);
-    step(`${fresh.length} new messages delivered, a meeting moved; delta round`);
+    const change = changeBetweenRounds(emulators, tenant);
+    step(`${change.messages} new messages delivered, a meeting moved; delta round`);
     await chaosRound(2, opts.kills[1], clean.requests[1]!, ctx);
     emulators.clearFaults();
 

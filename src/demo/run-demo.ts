@@ -121,6 +121,16 @@ export function totalsOfRounds(rounds: readonly SyncRoundResult[], mailboxes: nu
   return totals;
 }
 
+/**
+ * What changes between the demo's rounds, the same for every run that is compared with the
+ * clean one (chaos, the worker pool): new mail arrives and a meeting moves.
+ */
+export function changeBetweenRounds(emulators: DemoEmulators, tenant: DemoTenant): { messages: number; movedCalendars: number } {
+  const fresh = newMail(tenant);
+  for (const { address, message } of fresh) emulators.deliver(address, message);
+  return { messages: fresh.length, movedCalendars: applyDemoMeetingMoves(emulators.calendar, tenant) };
+}
+
 /** The clean demo: full round, new mail, delta round, read-back. */
 export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
   const started = Date.now();
@@ -138,10 +148,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
       step('Round 1: full sync (CRM load, then every mailbox since its backfill start)');
       rounds.push(await runSyncRound(open, {}));
       tap.endRound();
-      const fresh = newMail(tenant);
-      for (const { address, message } of fresh) emulators.deliver(address, message);
-      const moved = applyDemoMeetingMoves(emulators.calendar, tenant);
-      step(`Round 2: delta sync after ${fresh.length} new messages arrived and a meeting moved in ${moved} calendar${moved === 1 ? '' : 's'}`);
+      const change = changeBetweenRounds(emulators, tenant);
+      step(`Round 2: delta sync after ${change.messages} new messages arrived and a meeting moved in ${change.movedCalendars} calendar${change.movedCalendars === 1 ? '' : 's'}`);
       rounds.push(await runSyncRound(open, {}));
       tap.endRound();
     } finally {
