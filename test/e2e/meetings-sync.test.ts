@@ -11,6 +11,7 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTenant, type OpenTenant } from '../../src/app/open-tenant.js';
 import { runSyncRound } from '../../src/app/run-sync.js';
+import { tenantStatus } from '../../src/app/tenant-status.js';
 import { calendarWindow } from '../../src/core/sync-calendar.js';
 import type { MeetingMeta } from '../../src/core/meeting.js';
 import { createWorkspace, type DemoWorkspace } from '../../src/demo/demo-config.js';
@@ -94,6 +95,11 @@ describe.each(COMBOS)('meetings: %s → %s', (provider, crm) => {
     expect(iso(starkBefore!.start)).toBe(new Date(stark.meeting.start).toISOString());
     expect(inCrm).toHaveLength(1 + weekly.occurrences! + 1);
     expect(first.totals).toMatchObject({ meetingsImported: inCrm.length, meetingsAlreadyImported: qbr.calendars.length - 1 });
+    // `status` from the database: the QBR counts in each of its three calendars, once in total.
+    const status = tenantStatus(open, running!.workspace.config);
+    expect(status.totals).toMatchObject({ calendar: true, meetingsImported: inCrm.length, meetingsSkipped: first.totals.meetingsSkipped });
+    for (const address of qbr.calendars) expect(status.mailboxes.find((m) => m.address === address)?.meetingsImported, address).toBeGreaterThanOrEqual(1);
+    expect(status.mailboxes.every((m) => m.lastError === null)).toBe(true);
 
     // Round 2: the Stark meeting moved two days later, the organizer cancelled the QBR.
     const [move] = demoMeetingMoves(tenant);
