@@ -184,3 +184,29 @@ describe.each(COMBOS)('meetings: %s → %s', (provider, crm) => {
     expect(emulators.meetings().map((m) => m.subject)).not.toContain(SECRET.title);
   });
 });
+
+describe.each([
+  ['graph', 'calendarView.delta'],
+  ['gmail', 'calendar.events.list'],
+] as const)('a calendar the %s service refuses', (provider, kind) => {
+  it('fails by name, alone: its mail is synced, the round and status say which calendar failed', async () => {
+    const { emulators, open } = await start(provider, 'salesforce');
+    // 403: the calendar permission was not granted (the mail one was); not retried.
+    emulators.mailFault({ fault: { type: 'status', status: 403 }, kind, times: 1_000 });
+    const round = await runSyncRound(open);
+    expect(round.totals.failed).toBe(0);
+    expect(round.totals.imported).toBeGreaterThan(0);
+    expect(round.totals.calendarsFailed).toBe(round.totals.mailboxes);
+    expect(emulators.meetings()).toEqual([]);
+    const status = tenantStatus(open, running!.workspace.config);
+    for (const m of status.mailboxes) expect(m.lastError, m.address).toMatch(/^calendar failed \(/);
+    expect(status.totals.needingAttention).toBe(status.mailboxes.length);
+
+    // Granted: the next round reads every calendar from the start, nothing was lost.
+    emulators.clearFaults();
+    const again = await runSyncRound(open);
+    expect(again.totals.calendarsFailed).toBe(0);
+    expect(again.totals.meetingsImported).toBeGreaterThan(0);
+    expect(tenantStatus(open, running!.workspace.config).mailboxes.every((m) => m.lastError === null)).toBe(true);
+  });
+});

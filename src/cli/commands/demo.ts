@@ -98,6 +98,6 @@ Examples:
           : {}),
       });
       if (!flags.serve) show(run);
-      if (run.totals.failed > 0 || run.state.duplicateActivities > 0) process.exitCode = 1;
+      if (run.totals.failed > 0 || run.totals.calendarsFailed > 0 || run.state.duplicateActivities > 0 || run.state.meetings.duplicateMeetings > 0) process.exitCode = 1;
     });
 }
