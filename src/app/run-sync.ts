@@ -48,6 +48,8 @@ interface MailTotals {
   failed: number;
   /** Imported by late matching: mail found again after the CRM gained its address or domain. */
   lateMatched: number;
+  /** Activities moved to new records after a CRM change (docs/rules.md "Re-association"). */
+  reassociated: number;
 }
 
 export interface SyncRoundResult {
@@ -64,6 +66,10 @@ export interface SyncRoundResult {
   lateMatch: { queries: number; pendingKeys: number; failed: { address: string; error: string }[] };
   /** Emails imported by late matching this round (also in `totals`). */
   lateMatched: number;
+  /** Activities moved after a CRM change this round (also in `totals`). */
+  reassociated: number;
+  /** Re-association this round: emails decided again, still queued, moves the CRM refused (count). */
+  reassociation: { checked: number; pending: number; failed: number };
   /** True when the signal stopped the round before every mailbox finished. */
   stopped: boolean;
 }
@@ -83,7 +89,7 @@ export const SCHEDULER_ACTOR = 'scheduler';
 export const TENANT_LEASE = 'tenant';
 
 export function totalsOf(outcomes: readonly MailboxOutcome[]): SyncTotals {
-  const totals: MailTotals = { mailboxes: outcomes.length, scanned: 0, imported: 0, duplicates: 0, skipped: {}, failed: 0, lateMatched: 0 };
+  const totals: MailTotals = { mailboxes: outcomes.length, scanned: 0, imported: 0, duplicates: 0, skipped: {}, failed: 0, lateMatched: 0, reassociated: 0 };
   for (const o of outcomes) {
     if (!o.ok) {
       totals.failed++;
@@ -117,7 +123,7 @@ export class RoundFailedError extends Error {
 }
 
 /** The stages of a round, in order; a failure is reported with the one it was in. */
-export type RoundStage = 'housekeeping' | 'crm' | 'mailboxes' | 'late-match' | 'finish';
+export type RoundStage = 'housekeeping' | 'crm' | 'reassociate' | 'mailboxes' | 'late-match' | 'finish';
 
 function failureOf(tenantId: string, err: unknown, stage: RoundStage): RoundFailedError {
   const reason = err instanceof Error ? err.message : String(err);
@@ -226,6 +232,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     mailboxConcurrency: tenant.config.mailboxConcurrency,
     backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
     lateMatch: tenant.config.lateMatch,
+    reassociation: tenant.config.reassociation,
     calendar: calendarParts(tenant),
     mailboxes: opts.mailboxes,
     // Read each round from the database, so a removal reaches a running service at once.
@@ -283,7 +290,12 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
   });
 
   stage.current = 'finish';
-  const totals = { ...totalsOf(result.mailboxes), lateMatched: result.lateMatch.lateMatched };
+  const { reassociated, ...reassociationRest } = result.reassociation;
+  const totals = { ...totalsOf(result.mailboxes), lateMatched: result.lateMatch.lateMatched, reassociated };
+  const reassociation = { checked: reassociationRest.checked, pending: reassociationRest.pending, failed: reassociationRest.failed.length };
+  // Counts only; a refused move names its error (CRM wording), never the mail.
+  if (reassociation.checked || reassociated) log?.info({ reassociated, ...reassociation }, 're-association');
+  for (const f of reassociationRest.failed) log?.warn({ error: f.error, retryable: f.retryable }, f.retryable ? 're-association move failed; retried next round' : 're-association move refused; the activity stays where it is');
   const { lateMatched, ...lateMatch } = result.lateMatch;
   // Counts only: the keys searched for are CRM data and are not logged either.
   if (lateMatch.queries || lateMatched) log?.info({ lateMatched, queries: lateMatch.queries, pendingKeys: lateMatch.pendingKeys }, 'late matching');
@@ -306,6 +318,8 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     totals,
     lateMatch,
     lateMatched,
+    reassociated,
+    reassociation,
     stopped,
   };
 }

@@ -9,6 +9,8 @@ import type { EngineContext } from '../core/classify.js';
 import type { Clock, CrmAdapter, CrmChangeBatch, Mailbox, MailProvider } from '../core/ports.js';
 import { enqueueKeys, newLateMatchKeys, DEFAULT_LATE_MATCH_QUERIES_PER_ROUND, DEFAULT_LATE_MATCH_WINDOW_DAYS } from '../core/late-match.js';
 import { runLateMatch, type LateMatchOptions, type LateMatchResult } from '../core/late-match-round.js';
+import { DEFAULT_REASSOCIATION_WINDOW_DAYS, DEFAULT_REASSOCIATIONS_PER_ROUND, isEmptyTouch, touchedBy, windowStart } from '../core/reassociate.js';
+import { runReassociation, type ReassociationResult } from '../core/reassociate-round.js';
 import { isSyncError } from '../core/sync-error.js';
 import { syncMailbox, type MailboxSyncDeps, type MailboxSyncResult } from '../core/sync-mailbox.js';
 import type { CalendarProvider, MeetingWriter } from '../core/meeting.js';
@@ -50,9 +52,11 @@ export interface TenantSyncDeps {
   /** Graceful stop: asked between pages; the batch in flight finishes first. */
   shouldStop?(): boolean;
   /** The round enters a stage (so a failure can say where it stopped). */
-  onStage?(stage: 'crm' | 'mailboxes' | 'late-match'): void;
+  onStage?(stage: 'crm' | 'reassociate' | 'mailboxes' | 'late-match'): void;
   /** Late matching (docs/rules.md): search window and per-round budget; defaults 30 days, 50 searches. */
   lateMatch?: Partial<LateMatchOptions>;
+  /** Re-association (docs/rules.md): window and emails decided again per round; defaults 30 days, 200. */
+  reassociation?: Partial<{ windowDays: number; maxPerRound: number }>;
   /** Meetings (DESIGN §6): when given, each mailbox's calendar is synced after its mail. */
   calendar?: CalendarSyncParts;
 }
@@ -79,13 +83,19 @@ export interface TenantSyncResult {
   crmBatches: number;
   mailboxes: MailboxOutcome[];
   lateMatch: LateMatchResult;
+  reassociation: ReassociationResult;
 }
 
-/** Where new CRM keys are queued for late matching (none on the first, full load: the backfill covers it). */
+/**
+ * Where an incremental pull queues work (none on the first, full load: the backfill covers it):
+ * new CRM keys for late matching, and the imported emails a change touches for re-association.
+ */
 interface LateMatchIntake {
   ctx: EngineContext;
   now: Date;
   windowDays: number;
+  /** Re-association window in days; absent: nothing queued for re-association. */
+  reassociationDays?: number;
 }
 
 /**
@@ -107,6 +117,9 @@ export async function pullCrm(
       // first, so a crash before the cursor moves detects the same keys again (no duplicates).
       const found = newLateMatchKeys(batch, late.ctx.index, late.ctx.rules.freeMail);
       if (found.length) await store.saveLateMatchQueue(enqueueKeys(await store.lateMatchQueue(), found, late.now, late.windowDays).queue);
+      // The imported emails this change may move, queued before the cursor moves for the same reason.
+      const touch = touchedBy(batch, late.ctx.rules.freeMail);
+      if (late.reassociationDays !== undefined && !isEmptyTouch(touch)) await store.queueTouched(touch, windowStart(late.now, late.reassociationDays));
     }
     await index.applyChanges(batch);
     await store.saveCrmCursor(crm.kind, batch.cursor);
@@ -136,7 +149,22 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
     windowDays: deps.lateMatch?.windowDays ?? DEFAULT_LATE_MATCH_WINDOW_DAYS,
     maxQueriesPerRound: deps.lateMatch?.maxQueriesPerRound ?? DEFAULT_LATE_MATCH_QUERIES_PER_ROUND,
   };
-  const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch, { ctx: deps.ctx, now: deps.clock.now(), windowDays: late.windowDays });
+  const reassociationDays = deps.reassociation?.windowDays ?? DEFAULT_REASSOCIATION_WINDOW_DAYS;
+  const maxPerRound = deps.reassociation?.maxPerRound ?? DEFAULT_REASSOCIATIONS_PER_ROUND;
+  // Off (`maxPerRound` 0): nothing is queued either, so no list builds up that no round works off.
+  const intake = { ctx: deps.ctx, now: deps.clock.now(), windowDays: late.windowDays, ...(maxPerRound > 0 ? { reassociationDays } : {}) };
+  const crmBatches = await pullCrm(deps.crm, deps.index, deps.store, deps.onCrmBatch, intake);
+  // Right after the pull, before the scans: replies scanned this round inherit the moved parents.
+  deps.onStage?.('reassociate');
+  const reassociation = await runReassociation(
+    { store: deps.store, crm: deps.crm, ctx: deps.ctx, resolver: deps.resolvePages ? deps.index : undefined, clock: deps.clock, shouldStop: deps.shouldStop },
+    {
+      windowDays: reassociationDays,
+      maxPerRound,
+      // DESIGN §1.8 batch sizes: Salesforce 200 (each move is still one composite call), HubSpot 100.
+      batchSize: deps.crm.kind === 'hubspot' ? 100 : 200,
+    },
+  );
   deps.onStage?.('mailboxes');
   let mailboxes = await deps.provider.listMailboxes();
   const outcomes: MailboxOutcome[] = [];
@@ -172,7 +200,7 @@ export async function syncTenant(deps: TenantSyncDeps): Promise<TenantSyncResult
     { provider: deps.provider, store: deps.store, writer, ctx: deps.ctx, resolver: deps.resolvePages ? deps.index : undefined, clock: deps.clock, flushAt: batchSize, shouldStop: deps.shouldStop },
     late,
   );
-  return { crmBatches, mailboxes: [...outcomes, ...scanned], lateMatch };
+  return { crmBatches, mailboxes: [...outcomes, ...scanned], lateMatch, reassociation };
 }
 
 /**

@@ -26,10 +26,17 @@ export interface LastRoundReport {
   error: { code: string; message: string; setting: string | null } | null;
   /** Emails the round imported by late matching (docs/rules.md "Late matches"). */
   lateMatched: number;
+  /** Activities the round moved after CRM changes (docs/rules.md "Re-association"). */
+  reassociated: number;
 }
 
 function lateMatchedOf(totals: unknown): number {
   const n = (totals as { lateMatched?: unknown } | null)?.lateMatched;
+  return typeof n === 'number' ? n : 0;
+}
+
+function reassociatedOf(totals: unknown): number {
+  const n = (totals as { reassociated?: unknown } | null)?.reassociated;
   return typeof n === 'number' ? n : 0;
 }
 
@@ -174,8 +181,8 @@ export function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'sch
 /** The recorded round, or (a database from before migration 5) the summary of the last good one. */
 function lastRoundOf(record: SyncRoundRecord | undefined, legacy: { at?: string; totals?: unknown } | null): LastRoundReport | null {
   if (record) {
-    return { at: record.finishedAt, totals: record.totals, ok: record.ok, startedAt: record.startedAt, finishedAt: record.finishedAt, stage: record.stage, error: record.error, lateMatched: lateMatchedOf(record.totals) };
+    return { at: record.finishedAt, totals: record.totals, ok: record.ok, startedAt: record.startedAt, finishedAt: record.finishedAt, stage: record.stage, error: record.error, lateMatched: lateMatchedOf(record.totals), reassociated: reassociatedOf(record.totals) };
   }
   if (!legacy) return null;
-  return { at: legacy.at ?? null, totals: legacy.totals ?? null, ok: true, startedAt: null, finishedAt: legacy.at ?? null, stage: null, error: null, lateMatched: lateMatchedOf(legacy.totals) };
+  return { at: legacy.at ?? null, totals: legacy.totals ?? null, ok: true, startedAt: null, finishedAt: legacy.at ?? null, stage: null, error: null, lateMatched: lateMatchedOf(legacy.totals), reassociated: reassociatedOf(legacy.totals) };
 }

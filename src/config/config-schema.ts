@@ -216,6 +216,14 @@ export const tenantSchema = z
       .strict()
       .default({ windowDays: 30, maxQueriesPerRound: 50 }),
     /**
+     * Re-association (docs/rules.md): imported emails of the last `windowDays` that a CRM change
+     * touches are decided again, at most `maxPerRound` a round (the rest wait; 0: off).
+     */
+    reassociation: z
+      .object({ windowDays: z.number().int().min(1).max(365).default(30), maxPerRound: z.number().int().min(0).default(200) })
+      .strict()
+      .default({ windowDays: 30, maxPerRound: 200 }),
+    /**
      * Meetings (docs/rules.md "Meetings"): `enabled` reads each synced mailbox's calendar after
      * its mail (the provider then asks for the calendar scope too); more than `webinarAttendees`
      * attendees from outside the CRM is a webinar (`automated`); upcoming meetings are read

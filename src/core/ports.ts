@@ -158,7 +158,81 @@ export interface CrmAdapter {
   /** Idempotent on `key`: writing the same key twice never makes a second activity. */
   writeActivities(batch: readonly ActivityDraft[]): Promise<WriteOutcome[]>;
   deleteActivities(crmIds: readonly string[]): Promise<void>;
+  /**
+   * Re-association (docs/rules.md): moves logged activities to their new records, keeping one
+   * activity per email. Idempotent: a move the CRM already shows is reported `unchanged`.
+   */
+  moveActivities(moves: readonly ActivityMove[]): Promise<MoveOutcome[]>;
   limits(): CrmLimits;
+}
+
+/** The records an activity hangs on. */
+export interface ActivityLinks {
+  contactIds: string[];
+  accountIds: string[];
+  leadIds: string[];
+  dealIds: string[];
+  /** CRM users among the participants (kept as they are by a move). */
+  userIds: string[];
+  /** The chosen deal, else the first account, else null. */
+  relatedToId: string | null;
+  ownerId: string | null;
+}
+
+/** One activity to move: from what the ledger holds to what the rules say now. */
+export interface ActivityMove {
+  key: string;
+  /** The activity's CRM id as the ledger holds it (Salesforce's changes with each move). */
+  crmId: string;
+  from: ActivityLinks;
+  to: ActivityLinks;
+  /** The whole new explanation: the old one plus `re-associated <date>: <why>`. */
+  explanation: string;
+}
+
+export type MoveOutcome =
+  | { key: string; ok: true; crmId: string; unchanged: boolean }
+  | { key: string; ok: false; error: string; retryable: boolean };
+
+/** An imported email as the ledger holds it: enough to decide its association again. */
+export interface LedgerFacts {
+  key: string;
+  crmId: string;
+  sentAt: string;
+  direction: 'inbound' | 'outbound';
+  /** Participant addresses by role, in stored order. */
+  participants: { address: string; role: string }[];
+  inReplyTo: string | null;
+  links: ActivityLinks;
+  explanation: string;
+}
+
+/** What a CRM change may have changed the association of (docs/rules.md "Re-association"). */
+export interface ReassociationTouch {
+  /** Ids of CRM records changed, created or deleted (contacts, accounts, leads, deals). */
+  recordIds: string[];
+  /** Normalised participant addresses a changed contact or lead holds. */
+  addresses: string[];
+  /** Registrable domains a changed account, lead or contact is on (never free mail). */
+  domains: string[];
+}
+
+/**
+ * The re-association work list (docs/rules.md): keys of imported emails to decide again. A key
+ * leaves the list only with its ledger update (`recordMove`), or when nothing has to move.
+ */
+export interface ReassociationStore {
+  /** Queues the imported emails sent since `since` (ISO) that the change touches; returns how many were added. */
+  queueTouched(touch: ReassociationTouch, since: string): Awaitable<number>;
+  /** Up to `limit` queued keys, oldest mail first. */
+  reassociationQueue(limit: number): Awaitable<string[]>;
+  reassociationQueueSize(): Awaitable<number>;
+  /** Ledger facts of the given keys (keys not in the ledger are absent). */
+  ledgerFacts(keys: readonly string[]): Awaitable<LedgerFacts[]>;
+  /** The move is done in the CRM: the ledger takes the new id, records and explanation, and the key leaves the list, in one transaction. */
+  recordMove(key: string, crmId: string, links: ActivityLinks, explanation: string): Awaitable<void>;
+  /** Keys that need no move (or can never be moved) leave the list. */
+  dropFromReassociation(keys: readonly string[]): Awaitable<void>;
 }
 
 /** What the sync keeps of an imported email (DESIGN §3 "Captured fields"). */

@@ -11,12 +11,13 @@ import { rmSync } from 'node:fs';
 import { openTenantDatabase } from '../app/open-tenant.js';
 import { prng } from '../emulators/common/prng.js';
 import type { FaultRule } from '../emulators/common/faults.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createWorkspace, type DemoWorkspace } from './demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoEmulators, type DemoProvider } from './demo-emulators.js';
 import { inspectWorkspace, type DemoMeetingState, type DemoState } from './demo-inspect.js';
 import { demoTenant } from './demo-tenant.js';
 import { RequestTap, type RequestClass, type RoundRequests } from './request-tap.js';
-import { changeBetweenRounds, runDemo, type DemoRun } from './run-demo.js';
+import { applyCrmChanges, changeBetweenRounds, runDemo, type DemoRun } from './run-demo.js';
 import { startSyncChild } from './sync-child.js';
 
 export interface ChaosOptions {
@@ -30,10 +31,12 @@ export interface ChaosOptions {
   keep: boolean;
   onStep?(message: string): void;
   onAttempt?(attempt: ChaosAttempt): void;
+  /** Round 3 after CRM changes, as the clean demo runs it (no kills aimed at it). */
+  crmChanges?: boolean;
 }
 
 export interface ChaosAttempt {
-  round: 1 | 2;
+  round: 1 | 2 | 3;
   attempt: number;
   outcome: 'killed' | 'finished' | 'failed';
   /** Where it was killed: "crm-write #3 (collections-upsert)". */
@@ -140,7 +143,7 @@ function tail(text: string, lines = 6): string {
 
 /** Runs one round in child processes until one finishes cleanly. */
 async function chaosRound(
-  round: 1 | 2,
+  round: 1 | 2 | 3,
   wanted: number,
   reference: RoundRequests,
   ctx: { emulators: DemoEmulators; tap: RequestTap; workspace: DemoWorkspace; rand: () => number; opts: ChaosOptions; attempts: ChaosAttempt[] },
@@ -209,7 +212,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosRun> {
   const started = Date.now();
   const step = opts.onStep ?? (() => undefined);
   step(`Clean reference run (${opts.provider} → ${opts.crm}) on fresh emulators`);
-  const clean = await runDemo({ provider: opts.provider, crm: opts.crm, keep: false });
+  const clean = await runDemo({ provider: opts.provider, crm: opts.crm, keep: false, crmChanges: opts.crmChanges });
   step(`Clean run: ${clean.state.ledgerEntries} imported, ${clean.state.activitiesWritten} activities in the CRM`);
 
   const tenant = demoTenant();
@@ -218,12 +221,18 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosRun> {
   try {
     const tap = new RequestTap(emulators);
     workspace = createWorkspace(emulators, tenant, 'mailbridge-chaos-');
+    if (opts.crmChanges) widenWindows(workspace);
     const ctx = { emulators, tap, workspace, rand: prng(opts.seed), opts, attempts: [] as ChaosAttempt[] };
     step(`Chaos run, seed ${opts.seed}: \`mailbridge sync --once\` child processes, SIGKILLed and restarted`);
     await chaosRound(1, opts.kills[0], clean.requests[0]!, ctx);
     const change = changeBetweenRounds(emulators, tenant);
     step(`${change.messages} new messages delivered, a meeting moved; delta round`);
     await chaosRound(2, opts.kills[1], clean.requests[1]!, ctx);
+    if (opts.crmChanges) {
+      const changes = applyCrmChanges(tenant, emulators);
+      step(`CRM changes (${changes.join('; ')}); round 3`);
+      await chaosRound(3, 0, clean.requests[2]!, ctx);
+    }
     emulators.clearFaults();
 
     const state = await inspectWorkspace(workspace, tenant, emulators);
@@ -255,6 +264,18 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosRun> {
   } finally {
     await emulators.close();
   }
+}
+
+/**
+ * The children run on the wall clock, while the demo's mail is dated around its fixed clock:
+ * the late-match and re-association windows are widened to a year so they reach the same mail
+ * the clean run (on the demo's clock, default windows) reaches.
+ */
+function widenWindows(workspace: DemoWorkspace): void {
+  const raw = JSON.parse(readFileSync(workspace.configFile, 'utf8')) as { tenants: Record<string, unknown>[] };
+  raw.tenants[0]!.lateMatch = { windowDays: 365 };
+  raw.tenants[0]!.reassociation = { windowDays: 365 };
+  writeFileSync(workspace.configFile, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -67,7 +67,19 @@ export interface DemoEmulators {
   servers(): { mail: RunningEmulator; crm: RunningEmulator };
   /** The mail emulator's calendars (seeded with demo-meetings.ts): move, cancel, delete meetings. */
   calendar: CalendarControl;
+  /** Changes made in the CRM after the first sync, as a user would (the re-association round). */
+  crmChange: CrmChanges;
   close(): Promise<void>;
+}
+
+/** CRM edits the demo makes between rounds; each moves the CRM's clock on, so the next pull sees it. */
+export interface CrmChanges {
+  /** Closes a deal (lost) with the given close date (`YYYY-MM-DD`). */
+  closeDeal(id: string, closeDate: string): void;
+  /** Moves a contact to another account. */
+  moveContact(id: string, accountId: string): void;
+  /** Adds a contact, at an account or at none; returns its id. */
+  addContact(name: string, email: string, accountId: string | null): string;
 }
 
 export const GMAIL_SERVICE_ACCOUNT_FILE = 'gmail-service-account.json';
@@ -100,6 +112,7 @@ export async function startDemoEmulators(tenant: DemoTenant, provider: DemoProvi
       faultsServed: () => mail.server.faults.servedCount() + crmSide.server.faults.servedCount(),
       servers: () => ({ mail: mail.server, crm: crmSide.server }),
       calendar: mail.calendar,
+      crmChange: crmSide.change,
       close: async () => {
         for (const close of closers.reverse()) await close();
       },
@@ -150,6 +163,7 @@ interface CrmSide {
   activities(): DemoActivity[];
   duplicateRelations(): number;
   meetings(): DemoMeetingActivity[];
+  change: CrmChanges;
   close(): Promise<void>;
 }
 
@@ -159,6 +173,20 @@ async function salesforceSide(tenant: DemoTenant): Promise<CrmSide> {
   return {
     server: sf,
     config: { kind: 'salesforce', loginUrl: c.loginUrl, clientId: c.clientId, clientSecret: c.clientSecret },
+    change: {
+      closeDeal: (id, closeDate) => {
+        sf.control.advanceClock(60_000);
+        sf.control.updateRecord('Opportunity', id, { IsClosed: true, StageName: 'Closed Lost', CloseDate: closeDate });
+      },
+      moveContact: (id, accountId) => {
+        sf.control.advanceClock(60_000);
+        sf.control.updateRecord('Contact', id, { AccountId: accountId });
+      },
+      addContact: (name, email, accountId) => {
+        sf.control.advanceClock(60_000);
+        return sf.control.createRecord('Contact', { Name: name, Email: email, AccountId: accountId });
+      },
+    },
     activities: () =>
       sf.control.emails().map(({ record, relations }) => ({
         crmId: String(record.Id),
@@ -203,6 +231,27 @@ async function hubspotSide(tenant: DemoTenant): Promise<CrmSide> {
   return {
     server: hs,
     config: { kind: 'hubspot', accessToken: hs.credentials.accessToken, basePath: hs.credentials.basePath },
+    change: {
+      closeDeal: (id, closeDate) => {
+        hs.control.advanceClock(60_000);
+        hs.control.updateObject('deals', id, { dealstage: 'closedlost', hs_is_closed: 'true', closedate: `${closeDate}T00:00:00.000Z` });
+      },
+      // HubSpot holds a contact's primary company in `associatedcompanyid`, beside the association.
+      moveContact: (id, accountId) => {
+        hs.control.advanceClock(60_000);
+        const old = hs.control.store.live('contacts', id)?.properties.associatedcompanyid;
+        if (old) hs.control.dissociate('contacts', id, 'companies', old);
+        hs.control.associate('contacts', id, 'companies', accountId, 1);
+        hs.control.updateObject('contacts', id, { associatedcompanyid: accountId });
+      },
+      addContact: (name, email, accountId) => {
+        hs.control.advanceClock(60_000);
+        const [first, ...rest] = name.split(' ');
+        const id = hs.control.createObject('contacts', { email, firstname: first ?? name, lastname: rest.join(' '), associatedcompanyid: accountId, lifecyclestage: 'customer' });
+        if (accountId) hs.control.associate('contacts', id, 'companies', accountId, 1);
+        return id;
+      },
+    },
     activities: () =>
       hs.control.emails().map((e) => ({
         crmId: e.id,

@@ -33,6 +33,7 @@ export function demoJson(run: DemoRun): Record<string, unknown> {
     skipped: run.totals.skipped,
     failedMailboxes: run.totals.failed,
     lateMatched: run.totals.lateMatched,
+    reassociated: run.totals.reassociated,
     activitiesWritten: run.state.activitiesWritten,
     duplicateActivities: run.state.duplicateActivities,
     duplicateLinks: run.state.duplicateLinks,
@@ -106,6 +107,8 @@ export function printDemo(run: DemoRun, out: NodeJS.WritableStream = process.std
   w(`Harbor Labs (${run.tenant.companyDomains[0]}): ${run.totals.mailboxes} mailboxes on the ${PROVIDER_NAMES[run.provider]} emulator, CRM on the ${CRM_NAMES[run.crm]} emulator.`);
   if (r1) w(`Round 1, full sync:  ${r1.totals.scanned} messages scanned, ${r1.totals.imported} imported, ${r1.totals.duplicates} already imported from another mailbox`);
   if (r2) w(`Round 2, delta sync: ${r2.totals.scanned} new messages scanned, ${r2.totals.imported} imported, ${r2.totals.duplicates} already imported`);
+  const r3 = run.rounds[2];
+  if (r3) w(`Round 3, after CRM changes: ${r3.lateMatched} found again by late matching, ${r3.reassociated} activities moved`);
   w();
   w('Per mailbox, both rounds ("already": the same email was imported from another mailbox; one activity, both recorded as holders):');
   const reasons = REASONS.filter((r) => run.totals.skipped[r]);
@@ -136,8 +139,9 @@ export function printDemo(run: DemoRun, out: NodeJS.WritableStream = process.std
     w(`    held by:   ${s.holders.join(', ')}`);
     w(`    why:       ${s.explanation}`);
   }
+  printCrmChanges(run, out);
   w();
-  w(`${CRM_NAMES[run.crm]} now holds ${run.state.activitiesWritten} email activities for ${run.totals.imported} imported emails; ${run.state.duplicateActivities} duplicates.`);
+  w(`${CRM_NAMES[run.crm]} now holds ${run.state.activitiesWritten} email activities for ${run.totals.imported + run.totals.lateMatched} imported emails; ${run.state.duplicateActivities} duplicates.`);
   w(`Skipped: ${reasonList(run.totals.skipped)}.`);
   const m = run.state.meetings;
   w();
@@ -148,6 +152,22 @@ export function printDemo(run: DemoRun, out: NodeJS.WritableStream = process.std
   );
   w(`Meetings skipped: ${reasonList(m.skipped)}.`);
   printWhereAndNext(run, out);
+}
+
+/** Round 3's story: what changed in the CRM, which activities moved and why, what was found again. */
+function printCrmChanges(run: DemoRun, out: NodeJS.WritableStream): void {
+  const story = run.crmChangeStory;
+  if (!story) return;
+  const w = (s = '') => out.write(`${s}\n`);
+  w();
+  w('Round 3: the CRM changed after the first sync:');
+  for (const c of story.changes) w(`  - ${c}`);
+  w(`Found again by late matching (asked of the mail service, nothing of skipped mail was kept): ${story.lateMatched.map((s) => `"${s}"`).join(', ') || 'nothing'}`);
+  w(`Moved to their new records (${story.moved.length}), each explanation gaining a line:`);
+  for (const m of story.moved) {
+    w(`  "${m.subject}"`);
+    w(`    ${m.line}`);
+  }
 }
 
 function printWhereAndNext(run: DemoRun, out: NodeJS.WritableStream): void {

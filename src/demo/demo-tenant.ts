@@ -42,6 +42,8 @@ export interface DemoEmail {
   why: string;
   /** The record the activity must hang on, where the example is about that (deal windows). */
   relatedTo?: string;
+  /** Skipped at first (`no-crm-match`), imported by late matching once the CRM change round adds its sender. */
+  lateMatch?: true;
   /** Every mailbox and folder holding a copy: the same Message-ID in each. */
   copies: { mailbox: string; folder: 'inbox' | 'sent' }[];
   message: Omit<SeedMessage, 'folder'>;
@@ -169,6 +171,7 @@ interface MailSpec {
   expect: Expectation;
   why: string;
   relatedTo?: string;
+  lateMatch?: true;
   when: Date;
   from: Person;
   to: Person[];
@@ -209,6 +212,7 @@ function buildEmail(spec: MailSpec, mailboxes: ReadonlySet<string>): DemoEmail {
     expect: spec.expect,
     why: spec.why,
     ...(spec.relatedTo ? { relatedTo: spec.relatedTo } : {}),
+    ...(spec.lateMatch ? { lateMatch: true as const } : {}),
     copies,
     message: { receivedAt: spec.when.toISOString(), headers, text: spec.text, html: spec.html ?? null },
   };
@@ -552,6 +556,17 @@ function scenarioMail(): MailSpec[] {
       text: 'Emma, please find the quote for two machines below.',
     },
     {
+      label: 'northwind-late',
+      expect: 'no-crm-match',
+      lateMatch: true,
+      why: 'nobody at Northwind is in the CRM yet; the CRM change round adds Dana, and late matching finds this again',
+      when: demoDay(-10, 14, 20),
+      from: { name: 'Dana Whitlock', address: 'dana.whitlock@northwind-traders.com' },
+      to: [s('farid')],
+      subject: 'Freight rates for Northwind',
+      text: 'Farid,\n\nCould you quote container rates Rotterdam to Boston for Q3?\n\nDana',
+    },
+    {
       label: 'no-match-freemail',
       expect: 'no-crm-match',
       why: 'a stranger on gmail.com: free-mail never matches by domain',
@@ -659,6 +674,19 @@ export function newMail(tenant: DemoTenant): { address: string; message: SeedMes
     .filter((e) => e.round === 2)
     .flatMap((e) => e.copies.map((c) => ({ address: c.mailbox, message: { ...e.message, folder: c.folder } as SeedMessage })));
 }
+
+/**
+ * The CRM change round (docs/rules.md "Re-association", "Late matches"): what a user changes in
+ * the CRM after the first sync. Close dates are calendar days relative to the demo's clock.
+ */
+export const CRM_CHANGES = {
+  /** Dana Whitlock joins the CRM: her skipped mail of 10 days ago is found again. */
+  newContact: { name: 'Dana Whitlock', email: 'dana.whitlock@northwind-traders.com', accountId: null },
+  /** Acme's Robot Arms deal is closed, dated a month back: Acme's mail of the last weeks leaves it. */
+  closedDeal: { id: '006-acme-arms', closeDate: new Date(DEMO_NOW.getTime() - 30 * DAY).toISOString().slice(0, 10) },
+  /** Raj Patel moves from Acme Robotics to Globex Logistics: his mail follows him. */
+  movedContact: { id: '003-raj', accountId: '001-globex' },
+} as const;
 
 /** A display name for a CRM id of the tenant (for the demo's output). */
 export function recordName(tenant: DemoTenant, id: string): string {

@@ -18,8 +18,9 @@ export interface RoundRequests {
 
 // Mail and calendar reads (Graph calendarView delta, Google calendar.events.list).
 const MAIL_WORK = /messages|delta|history|batch|calendar/;
-// Salesforce sObject collections (EmailMessage, Event); HubSpot email and meeting writes and association writes.
-const CRM_WRITE = /^collections-(upsert|create|update)$|create-emails$|(create|update)-meetings$|^associations-batch-create/;
+// Salesforce sObject collections (EmailMessage, Event) and composite calls (re-association);
+// HubSpot email creates and updates, meeting writes, association writes.
+const CRM_WRITE = /^collections-(upsert|create|update)$|create-emails$|(create|update)-meetings$|^associations-batch-(create|archive)$|^composite$|^batch-update-emails$/;
 const SETUP = new Set(['control', 'token', 'identity', 'authorize', 'oauth']);
 
 export function classifyRequest(source: RequestSource, kind: string): RequestClass | null {

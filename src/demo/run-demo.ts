@@ -11,7 +11,7 @@ import { createWorkspace, type DemoWorkspace } from './demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoEmulators, type DemoProvider } from './demo-emulators.js';
 import { inspectWorkspace, type DemoState } from './demo-inspect.js';
 import { applyDemoMeetingMoves } from './demo-meetings.js';
-import { demoTenant, newMail, type DemoTenant } from './demo-tenant.js';
+import { CRM_CHANGES, demoTenant, newMail, recordName, type DemoTenant } from './demo-tenant.js';
 import { RequestTap, type RoundRequests } from './request-tap.js';
 
 export interface DemoOptions {
@@ -23,6 +23,17 @@ export interface DemoOptions {
   onStep?(message: string): void;
   /** Called with the result while the emulators still run (`--serve` waits here). */
   hold?(run: DemoRun, emulators: DemoEmulators): Promise<void>;
+  /** Round 3: the CRM changes after the delta round (a new contact, a deal closed, a contact moved). */
+  crmChanges?: boolean;
+}
+
+/** The CRM change round's story: what changed, and what moved or was found again because of it. */
+export interface CrmChangeStory {
+  changes: string[];
+  /** Activities re-associated: subject and the `re-associated …` line. */
+  moved: { subject: string; line: string }[];
+  /** Emails found again by late matching. */
+  lateMatched: string[];
 }
 
 export interface MailboxSummary {
@@ -51,6 +62,7 @@ export interface DemoRun {
     skipped: Record<string, number>;
     failed: number;
     lateMatched: number;
+    reassociated: number;
     meetingsScanned: number;
     meetingsImported: number;
     meetingsAlreadyImported: number;
@@ -58,6 +70,8 @@ export interface DemoRun {
     calendarsFailed: number;
   };
   state: DemoState;
+  /** Round 3, when run. */
+  crmChangeStory: CrmChangeStory | null;
   /** API requests the emulators served per round, by what they were for. */
   requests: RoundRequests[];
   wallMs: number;
@@ -99,6 +113,7 @@ export function totalsOfRounds(rounds: readonly SyncRoundResult[], mailboxes: nu
     skipped: {},
     failed: 0,
     lateMatched: 0,
+    reassociated: 0,
     meetingsScanned: 0,
     meetingsImported: 0,
     meetingsAlreadyImported: 0,
@@ -111,6 +126,7 @@ export function totalsOfRounds(rounds: readonly SyncRoundResult[], mailboxes: nu
     totals.duplicates += r.totals.duplicates;
     totals.failed += r.totals.failed;
     totals.lateMatched += r.lateMatched;
+    totals.reassociated += r.reassociated;
     addCounts(totals.skipped, r.totals.skipped);
     totals.meetingsScanned += r.totals.meetingsScanned;
     totals.meetingsImported += r.totals.meetingsImported;
@@ -131,7 +147,30 @@ export function changeBetweenRounds(emulators: DemoEmulators, tenant: DemoTenant
   return { messages: fresh.length, movedCalendars: applyDemoMeetingMoves(emulators.calendar, tenant) };
 }
 
-/** The clean demo: full round, new mail, delta round, read-back. */
+/** Makes the CRM change round's edits in the CRM emulator; returns them, said plainly. */
+export function applyCrmChanges(tenant: DemoTenant, emulators: DemoEmulators): string[] {
+  const { newContact, closedDeal, movedContact } = CRM_CHANGES;
+  emulators.crmChange.addContact(newContact.name, newContact.email, newContact.accountId);
+  emulators.crmChange.closeDeal(closedDeal.id, closedDeal.closeDate);
+  emulators.crmChange.moveContact(movedContact.id, movedContact.accountId);
+  const contact = tenant.snapshot.contacts.find((c) => c.id === movedContact.id);
+  return [
+    `new contact ${newContact.name} <${newContact.email}>`,
+    `deal ${recordName(tenant, closedDeal.id)} closed, dated ${closedDeal.closeDate}`,
+    `contact ${recordName(tenant, movedContact.id)} moved from ${recordName(tenant, contact?.accountId ?? '')} to ${recordName(tenant, movedContact.accountId)}`,
+  ];
+}
+
+function storyOf(changes: string[], emulators: DemoEmulators, before: ReadonlySet<string | null>): CrmChangeStory {
+  const after = emulators.activities();
+  const moved = after.flatMap((a) => {
+    const line = a.explanation.split('\n').filter((l) => l.startsWith('re-associated ')).at(-1);
+    return line ? [{ subject: a.subject, line }] : [];
+  });
+  return { changes, moved, lateMatched: after.filter((a) => !before.has(a.key)).map((a) => a.subject) };
+}
+
+/** The clean demo: full round, new mail, delta round, (CRM changes, round 3,) read-back. */
 export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
   const started = Date.now();
   const step = opts.onStep ?? (() => undefined);
@@ -143,6 +182,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
     const tap = new RequestTap(emulators);
     workspace = createWorkspace(emulators, tenant);
     const rounds: SyncRoundResult[] = [];
+    let crmChangeStory: CrmChangeStory | null = null;
     const open = openTenant(workspace.config, workspace.config.tenants[0]!, { clock: { now: () => tenant.now }, ...DEMO_TUNING });
     try {
       step('Round 1: full sync (CRM load, then every mailbox since its backfill start)');
@@ -152,6 +192,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
       step(`Round 2: delta sync after ${change.messages} new messages arrived and a meeting moved in ${change.movedCalendars} calendar${change.movedCalendars === 1 ? '' : 's'}`);
       rounds.push(await runSyncRound(open, {}));
       tap.endRound();
+      if (opts.crmChanges) {
+        const changes = applyCrmChanges(tenant, emulators);
+        step(`Round 3: after CRM changes (${changes.join('; ')})`);
+        const before = new Set(emulators.activities().map((a) => a.key));
+        rounds.push(await runSyncRound(open, {}));
+        tap.endRound();
+        crmChangeStory = storyOf(changes, emulators, before);
+      }
     } finally {
       await open.close();
     }
@@ -167,6 +215,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
       mailboxes: summarizeMailboxes(rounds),
       totals: totalsOfRounds(rounds, tenant.mailboxAddresses.length),
       state,
+      crmChangeStory,
       requests: tap.rounds(),
       wallMs: Date.now() - started,
     };

@@ -1,5 +1,5 @@
 /**
- * Migration 8: meetings (DESIGN §6). Only imported meetings have rows: the activity as written
+ * Migration 9: meetings (DESIGN §6). Only imported meetings have rows: the activity as written
  * (title, times, description and explanation, inside the encrypted file), the calendars holding
  * each with their event ids, the attendee addresses (erase and blocklist purges) and the CRM
  * records. Calendars keep their own cursor and reason counters; a rejected meeting is a counter.

@@ -9,7 +9,7 @@ import { createAdminSchema, createForgottenSchema, createSyncRoundsSchema } from
 import { createDomainIndexSchema } from './domain-index-schema.js';
 import { createMeetingSchema } from './meeting-schema.js';
 import { StoreError } from './store-errors.js';
-import { createClaimSchema, createSyncSchema } from './sync-schema.js';
+import { createClaimSchema, createReassociationSchema, createSyncSchema } from './sync-schema.js';
 
 export interface Migration {
   /** 1, 2, 3, … in order, without gaps. */
@@ -35,7 +35,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 6, name: 'sync round outcomes', up: createSyncRoundsSchema },
   { version: 7, name: 'ledger claims for many workers', up: createClaimSchema },
-  { version: 8, name: 'meetings: ledger, holders, attendees, calendar cursors', up: createMeetingSchema },
+  { version: 8, name: 're-association work list', up: createReassociationSchema },
+  { version: 9, name: 'meetings: ledger, holders, attendees, calendar cursors', up: createMeetingSchema },
 ];
 
 /** The schema version the database is at (0 for a new file). */

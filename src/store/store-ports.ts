@@ -5,7 +5,7 @@
  * always await, SQLite answers at once. One contract suite (test/contract/store) runs on both.
  */
 import type { MeetingStore } from '../core/meeting-ledger.js';
-import type { Awaitable, CrmChangeBatch, DomainIndex, IndexResolver, SyncStore } from '../core/ports.js';
+import type { Awaitable, CrmChangeBatch, DomainIndex, IndexResolver, ReassociationStore, SyncStore } from '../core/ports.js';
 import type { TokenStore } from '../providers/common/token-store.js';
 import type { AuditEntry, BlocklistEntry, CrmDeletionRow, MailboxStatusRow, PrivacyJob, PrivacyJobState } from './admin-store.js';
 import type { Blocklist, Deal } from '../core/types.js';
@@ -15,7 +15,7 @@ import type { LedgerRow } from './sync-store.js';
 export type StoreKind = 'sqlite' | 'postgres';
 
 /** The ledger and the sync's cursors, with what admin and the workers read back. */
-export interface LedgerStore extends SyncStore {
+export interface LedgerStore extends SyncStore, ReassociationStore {
   /** Drops a claim whose mail was not written (rejected after its body was read): nothing stays. */
   releaseClaim(key: string): Awaitable<void>;
   /** One ledger entry with its holders, or undefined. */

@@ -103,3 +103,19 @@ export function createClaimSchema(db: Database.Database): void {
     ) WITHOUT ROWID;
   `);
 }
+
+/**
+ * Migration 8: the re-association work list (docs/rules.md "Re-association"). Ledger keys of
+ * imported emails a CRM change touched, to decide again; a key leaves only with its ledger update.
+ * ON DELETE CASCADE: an email erased meanwhile leaves the list with its ledger row.
+ */
+export function createReassociationSchema(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE reassociation_queue (
+      key TEXT PRIMARY KEY REFERENCES ledger (key) ON DELETE CASCADE,
+      sent_at TEXT NOT NULL,
+      queued_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX reassociation_queue_by_sent_at ON reassociation_queue (sent_at);
+  `);
+}

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { MAX_PARTICIPANTS } from '../core/participants.js';
-import type { ImportedAssociation, ImportRecord, LateMatchKey, ScanFolder, SyncStore } from '../core/ports.js';
+import type { ActivityLinks, ImportedAssociation, ImportRecord, LateMatchKey, LedgerFacts, ReassociationStore, ReassociationTouch, ScanFolder, SyncStore } from '../core/ports.js';
 
 export interface LedgerRow {
   key: string;
@@ -67,6 +67,50 @@ export function ledgerRows(r: ImportRecord): { people: [string, string][]; recor
   return { people, records };
 }
 
+/** The ledger rows of one email folded into the facts re-association decides from; both stores read them the same way. */
+export function foldFacts(
+  row: { key: string; crm_id: string; sent_at: string; direction: string; in_reply_to: string | null; related_to_id: string | null; owner_id: string | null },
+  explanation: string,
+  participants: readonly { address: string; role: string }[],
+  records: readonly { kind: string; recordId: string }[],
+): LedgerFacts {
+  const ids = (kind: string) => records.filter((r) => r.kind === kind).map((r) => r.recordId);
+  const links: ActivityLinks = {
+    contactIds: ids('contact'),
+    accountIds: ids('account'),
+    leadIds: ids('lead'),
+    dealIds: ids('deal'),
+    userIds: ids('user'),
+    relatedToId: row.related_to_id,
+    ownerId: row.owner_id,
+  };
+  // The role order participants were recorded in (From, To, Cc, Bcc), whatever the query's order.
+  const order = ['from', 'to', 'cc', 'bcc'];
+  const people = [...participants].sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role));
+  return {
+    key: row.key,
+    crmId: row.crm_id,
+    sentAt: row.sent_at,
+    direction: row.direction === 'outbound' ? 'outbound' : 'inbound',
+    participants: people,
+    inReplyTo: row.in_reply_to,
+    links,
+    explanation,
+  };
+}
+
+/** The record kinds a move replaces (users stay: they are who took part, not where it is filed). */
+export const MOVED_KINDS = ['contact', 'account', 'lead', 'deal'] as const;
+
+export function movedRecords(links: ActivityLinks): [string, string][] {
+  return [
+    ...links.contactIds.map((id): [string, string] => ['contact', id]),
+    ...links.accountIds.map((id): [string, string] => ['account', id]),
+    ...links.leadIds.map((id): [string, string] => ['lead', id]),
+    ...links.dealIds.map((id): [string, string] => ['deal', id]),
+  ];
+}
+
 /** Settings row holding the late-match keys carried between rounds. */
 export const LATE_MATCH_SETTING = 'lateMatch.queue';
 
@@ -88,12 +132,13 @@ export function prepareDropMessageText(db: Database.Database): Database.Statemen
   return db.prepare<[string]>(DROP_TEXT_SQL);
 }
 
-export class SqliteSyncStore implements SyncStore {
+export class SqliteSyncStore implements SyncStore, ReassociationStore {
   private readonly stmt;
   readonly checkpoint: (mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>) => void;
   readonly recordImport: (record: ImportRecord) => void;
   readonly claim: (key: string, mailboxId: string) => boolean;
   readonly releaseClaim: (key: string) => void;
+  readonly recordMove: (key: string, crmId: string, links: ActivityLinks, explanation: string) => void;
   private readonly rememberForgottenKey: (key: string) => void;
 
   constructor(
@@ -155,6 +200,25 @@ export class SqliteSyncStore implements SyncStore {
       // Late-match keys live in the settings table (one row, JSON): CRM keys only, no new table.
       lateQueue: p<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       saveLateQueue: p<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      // Re-association: imported emails in the window that hold a changed record, a changed
+      // address, or an address on a changed domain (or a subdomain of it). JSON arrays in.
+      queueTouched: p<[{ now: string; since: string; ids: string; addresses: string; domains: string }]>(
+        `INSERT OR IGNORE INTO reassociation_queue (key, sent_at, queued_at)
+         SELECT l.key, l.sent_at, @now FROM ledger l WHERE l.sent_at >= @since AND (
+           l.key IN (SELECT r.key FROM ledger_records r WHERE r.kind IN ('contact', 'account', 'lead', 'deal')
+                     AND r.record_id IN (SELECT value FROM json_each(@ids)))
+           OR l.key IN (SELECT pa.key FROM ledger_participants pa WHERE pa.address IN (SELECT value FROM json_each(@addresses)))
+           OR l.key IN (SELECT pa.key FROM ledger_participants pa, json_each(@domains) d
+                        WHERE substr(pa.address, -length(d.value) - 1) IN ('@' || d.value, '.' || d.value)))`,
+      ),
+      reQueue: p<[number], { key: string }>('SELECT key FROM reassociation_queue ORDER BY sent_at, key LIMIT ?'),
+      reQueueSize: p<[], { n: number }>('SELECT count(*) AS n FROM reassociation_queue'),
+      reDrop: p<[string]>('DELETE FROM reassociation_queue WHERE key = ?'),
+      facts: p<[string], { key: string; crm_id: string; sent_at: string; direction: string; in_reply_to: string | null; related_to_id: string | null; owner_id: string | null; explanation: string }>(
+        'SELECT key, crm_id, sent_at, direction, in_reply_to, related_to_id, owner_id, explanation FROM ledger WHERE key = ?',
+      ),
+      moveLedger: p<[string, string | null, string | null, string, string]>('UPDATE ledger SET crm_id = ?, related_to_id = ?, owner_id = ?, explanation = ? WHERE key = ?'),
+      dropMovedRecords: p<[string]>(`DELETE FROM ledger_records WHERE key = ? AND kind IN (${MOVED_KINDS.map((k) => `'${k}'`).join(', ')})`),
     };
 
     const checkpoint = db.transaction((mailboxId: string, folder: ScanFolder, cursor: string | null, counts: Readonly<Record<string, number>>) => {
@@ -194,6 +258,12 @@ export class SqliteSyncStore implements SyncStore {
     this.claim = (key, mailboxId) => claim.immediate(key, mailboxId);
 
     this.releaseClaim = (key) => void this.stmt.release.run(key);
+    this.recordMove = db.transaction((key: string, crmId: string, links: ActivityLinks, explanation: string) => {
+      this.stmt.moveLedger.run(crmId, links.relatedToId, links.ownerId, explanation, key);
+      this.stmt.dropMovedRecords.run(key);
+      for (const [kind, id] of movedRecords(links)) this.stmt.record.run(key, kind, id);
+      this.stmt.reDrop.run(key);
+    });
     this.rememberForgottenKey = prepareRememberForgotten(db, now);
   }
 
@@ -258,6 +328,32 @@ export class SqliteSyncStore implements SyncStore {
 
   saveLateMatchQueue(keys: readonly LateMatchKey[]): void {
     this.stmt.saveLateQueue.run(LATE_MATCH_SETTING, JSON.stringify(keys));
+  }
+
+  queueTouched(touch: ReassociationTouch, since: string): number {
+    const j = JSON.stringify;
+    return this.stmt.queueTouched.run({ now: this.now().toISOString(), since, ids: j(touch.recordIds), addresses: j(touch.addresses), domains: j(touch.domains) }).changes;
+  }
+
+  reassociationQueue(limit: number): string[] {
+    return this.stmt.reQueue.all(limit).map((r) => r.key);
+  }
+
+  reassociationQueueSize(): number {
+    return this.stmt.reQueueSize.get()?.n ?? 0;
+  }
+
+  ledgerFacts(keys: readonly string[]): LedgerFacts[] {
+    const out: LedgerFacts[] = [];
+    for (const key of keys) {
+      const row = this.stmt.facts.get(key);
+      if (row) out.push(foldFacts(row, row.explanation, this.participants(key), this.records(key)));
+    }
+    return out;
+  }
+
+  dropFromReassociation(keys: readonly string[]): void {
+    for (const key of keys) this.stmt.reDrop.run(key);
   }
 
   reasonCounts(mailboxId: string): Record<string, number> {

@@ -56,6 +56,10 @@ export interface Pipeline {
     emails(): CrmEmail[];
     /** A contact added in the CRM after the first pull (the emulator clock moves on first, so the next pull sees it). */
     addContact(email: string, first: string, last: string): string;
+    /** A deal closed in the CRM (stage and close date), seen by the next pull. */
+    closeDeal(id: string, closeDate: string): void;
+    /** A contact moved to another account, seen by the next pull. */
+    moveContact(id: string, accountId: string): void;
   };
   /** Owner recorded on the ledger for a dedupe key (the CRM-independent view). */
   ledgerOwner(key: string): string | null | undefined;
@@ -132,6 +136,14 @@ async function startCrm(kind: CrmKind, snapshot: CrmSnapshot, index: SqliteDomai
           sf.control.advanceClock(60_000);
           return sf.control.createRecord('Contact', { Name: `${first} ${last}`, Email: email });
         },
+        closeDeal: (id, closeDate) => {
+          sf.control.advanceClock(60_000);
+          sf.control.updateRecord('Opportunity', id, { IsClosed: true, StageName: 'Closed Lost', CloseDate: closeDate });
+        },
+        moveContact: (id, accountId) => {
+          sf.control.advanceClock(60_000);
+          sf.control.updateRecord('Contact', id, { AccountId: accountId });
+        },
         emails: () =>
           sf.control.emails().map(({ record }) => ({
             crmId: String(record.Id),
@@ -163,6 +175,18 @@ async function startCrm(kind: CrmKind, snapshot: CrmSnapshot, index: SqliteDomai
       addContact: (email, first, last) => {
         hs.control.advanceClock(60_000);
         return hs.control.createObject('contacts', { email, firstname: first, lastname: last });
+      },
+      closeDeal: (id, closeDate) => {
+        hs.control.advanceClock(60_000);
+        hs.control.updateObject('deals', id, { dealstage: 'closedlost', hs_is_closed: 'true', closedate: `${closeDate}T00:00:00.000Z` });
+      },
+      // HubSpot holds a contact's primary company in `associatedcompanyid`, beside the association.
+      moveContact: (id, accountId) => {
+        hs.control.advanceClock(60_000);
+        const old = hs.control.store.live('contacts', id)?.properties.associatedcompanyid;
+        if (old) hs.control.dissociate('contacts', id, 'companies', old);
+        hs.control.associate('contacts', id, 'companies', accountId, 1);
+        hs.control.updateObject('contacts', id, { associatedcompanyid: accountId });
       },
       emails: () =>
         hs.control.emails().map((e) => ({

@@ -50,6 +50,9 @@ class GatedCrm implements CrmAdapter {
     this.release?.();
   }
   async deleteActivities(): Promise<void> {}
+  async moveActivities(): Promise<never[]> {
+    return [];
+  }
   limits() {
     return { dailyUsed: null, dailyMax: null };
   }

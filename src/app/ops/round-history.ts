@@ -27,6 +27,7 @@ export function countsOfRound(totals: SyncTotals): Record<string, number> {
   if (totals.imported) counts.imported = totals.imported;
   if (totals.duplicates) counts.duplicate = totals.duplicates;
   if (totals.lateMatched) counts['late-matched'] = totals.lateMatched;
+  if (totals.reassociated) counts.reassociated = totals.reassociated;
   return counts;
 }
 

@@ -71,7 +71,7 @@ Examples:
       const say = flags.json ? () => undefined : (m: string) => process.stdout.write(`• ${m}\n`);
 
       if (flags.chaos) {
-        const run = await runChaos({ provider, crm, seed, kills: [kills, kills], keep: flags.keep, onStep: say });
+        const run = await runChaos({ provider, crm, seed, kills: [kills, kills], keep: flags.keep, onStep: say, crmChanges: true });
         if (flags.json) process.stdout.write(`${JSON.stringify(chaosJson(run))}\n`);
         else printChaos(run);
         if (!run.ok) process.exitCode = 1;
@@ -84,6 +84,7 @@ Examples:
         crm,
         keep: flags.keep || !!flags.serve,
         onStep: say,
+        crmChanges: true,
         ...(flags.serve
           ? {
               hold: async (done: DemoRun, emulators: DemoEmulators) => {

@@ -22,7 +22,7 @@ function printReport(r: TenantStatusReport, out: NodeJS.WritableStream = process
   out.write(`\nCRM ${r.crm.kind}: ${used}; ${r.crm.pendingDeletions} activity deletion${r.crm.pendingDeletions === 1 ? '' : 's'} pending\n`);
   const last = r.lastRound;
   if (!last) out.write('Last round: none yet\n');
-  else if (last.ok) out.write(`Last round: ok, finished ${last.finishedAt ?? '?'}; ${last.lateMatched} late-matched\n`);
+  else if (last.ok) out.write(`Last round: ok, finished ${last.finishedAt ?? '?'}; ${last.lateMatched} late-matched, ${last.reassociated} re-associated\n`);
   else {
     const e = last.error;
     out.write(`Last round: FAILED ${last.finishedAt ?? '?'} (${last.stage ?? '?'}): ${e ? `${e.code}: ${e.message}` : 'unknown error'}\n`);

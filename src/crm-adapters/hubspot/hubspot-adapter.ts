@@ -7,7 +7,7 @@
  */
 import Bottleneck from 'bottleneck';
 import { Client } from '@hubspot/api-client';
-import type { ActivityDraft, CrmAdapter, CrmChangeBatch, CrmLimits, WriteOutcome } from '../../core/ports.js';
+import type { ActivityDraft, ActivityMove, CrmAdapter, CrmChangeBatch, CrmLimits, MoveOutcome, WriteOutcome } from '../../core/ports.js';
 import { CallBudget, withBudget } from '../call-budget.js';
 import { toSyncError, uniqueValueConflict } from './hubspot-errors.js';
 import { KEY_PROPERTY, MAILBRIDGE_EMAIL_PROPERTIES, hsObject, toContact } from './hubspot-mapping.js';
@@ -15,6 +15,7 @@ import { pullHubspot, type HsPullApi } from './hubspot-pull.js';
 import { HS_BATCH, writeHubspotBatch, type DedupeMode, type HsWriteApi, type ItemError } from './hubspot-write.js';
 import type { MeetingWriteOutcome, MeetingWriter } from '../../core/meeting.js';
 import { writeHubspotMeetings, type HsMeetingApi } from './hubspot-meetings.js';
+import { moveHubspotActivities, type HsMoveApi } from './hubspot-move.js';
 
 export interface HubspotAdapterOptions {
   accessToken: string;
@@ -215,6 +216,59 @@ export class HubspotAdapter implements CrmAdapter {
         await new Promise((resolve) => setTimeout(resolve, Math.min((this.opts.retryBaseMs ?? mapped.retryAfterMs ?? 500) * 2 ** (attempt - 1), 30_000) + Math.random() * 100));
       }
     }
+  }
+
+  private moveApi(): HsMoveApi {
+    const crm = this.client.crm;
+    const write = this.writeApi();
+    const pull = this.pullApi();
+    const pairInput = (p: { from: string; to: string; typeId: number }) => ({ _from: { id: p.from }, to: { id: p.to }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: p.typeId }] });
+    return {
+      idsByKey: async (keys) => {
+        const out = new Map<string, string>();
+        for (const raw of await write.readByKeys(keys)) {
+          const o = hsObject.parse(raw);
+          const key = o.properties[KEY_PROPERTY];
+          if (key) out.set(key, o.id);
+        }
+        return out;
+      },
+      associations: async (toType, emailIds) => {
+        const links = await pull.associations('emails', toType, emailIds);
+        return new Map([...links].map(([id, list]) => [id, list.map((l) => l.id)]));
+      },
+      updateEmails: async (inputs) => {
+        await this.call(() => crm.objects.emails.batchApi.updateWithHttpInfo({ inputs } as never) as never, { attempts: 1 });
+      },
+      createAssociations: async (toType, pairs) => {
+        for (let i = 0; i < pairs.length; i += 1000) {
+          const inputs = pairs.slice(i, i + 1000).map(pairInput);
+          await this.call(() => crm.associations.v4.batchApi.createWithHttpInfo('emails', toType, { inputs } as never) as never, { attempts: 1 });
+        }
+      },
+      archiveAssociations: async (toType, pairs) => {
+        for (let i = 0; i < pairs.length; i += 1000) {
+          const inputs = pairs.slice(i, i + 1000).map((p) => ({ _from: { id: p.from }, to: p.to.map((id) => ({ id })) }));
+          await this.call(() => crm.associations.v4.batchApi.archiveWithHttpInfo('emails', toType, { inputs } as never) as never, { attempts: 1 });
+        }
+      },
+    };
+  }
+
+  /** Re-association: same email object, explanation updated, new associations created, then old ones archived (hubspot-move.ts). */
+  async moveActivities(moves: readonly ActivityMove[]): Promise<MoveOutcome[]> {
+    const outcomes: MoveOutcome[] = [];
+    for (let i = 0; i < moves.length; i += HS_BATCH) {
+      const chunk = moves.slice(i, i + HS_BATCH);
+      try {
+        outcomes.push(...(await moveHubspotActivities(this.moveApi(), chunk)));
+      } catch (error) {
+        const mapped = toSyncError(error, this.opts.dailyPauseMs);
+        if (mapped.code === 'rate-limited' || mapped.code === 'auth' || mapped.code === 'permission') throw mapped;
+        outcomes.push(...chunk.map((m) => ({ key: m.key, ok: false as const, error: mapped.message, retryable: mapped.retryable })));
+      }
+    }
+    return outcomes;
   }
 
   async deleteActivities(crmIds: readonly string[]): Promise<void> {

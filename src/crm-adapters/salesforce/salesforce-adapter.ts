@@ -7,7 +7,7 @@ import { createSign } from 'node:crypto';
 import Bottleneck from 'bottleneck';
 import { Connection } from 'jsforce';
 import { z } from 'zod';
-import type { ActivityDraft, CrmAdapter, CrmChangeBatch, CrmLimits, WriteOutcome } from '../../core/ports.js';
+import type { ActivityDraft, ActivityMove, CrmAdapter, CrmChangeBatch, CrmLimits, MoveOutcome, WriteOutcome } from '../../core/ports.js';
 import { CallBudget, withBudget } from '../call-budget.js';
 import { SyncError } from '../../core/sync-error.js';
 import { toSyncError } from './salesforce-errors.js';
@@ -17,6 +17,7 @@ import { soqlString } from './soql-literal.js';
 import type { MeetingWriteOutcome, MeetingWriter } from '../../core/meeting.js';
 import { writeSalesforceMeetings } from './salesforce-meetings.js';
 import { SF_BATCH, writeSalesforceBatch, type ItemRetry, type RelationIndex, type SfWriteApi } from './salesforce-write.js';
+import { moveSalesforceActivities, type SfMoveApi } from './salesforce-move.js';
 
 export interface SalesforceAdapterOptions {
   /** OAuth host (`https://login.salesforce.com`, a My Domain, or the emulator's URL). */
@@ -219,6 +220,24 @@ export class SalesforceAdapter implements CrmAdapter {
         }
         await backoff(this.opts.retryBaseMs ?? mapped.retryAfterMs ?? 500, attempt);
       }
+    }
+  }
+
+  /** Re-association: delete and recreate each activity in one all-or-none composite call (salesforce-move.ts). */
+  async moveActivities(moves: readonly ActivityMove[]): Promise<MoveOutcome[]> {
+    const write = this.writeApi();
+    const api: SfMoveApi = {
+      ...write,
+      version: this.conn.version,
+      composite: (body) =>
+        this.call(() => this.conn.request({ method: 'POST', url: '/composite', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }), 1),
+    };
+    try {
+      return await moveSalesforceActivities(api, moves, this.opts.relationIndex);
+    } catch (error) {
+      const mapped = toSyncError(error, this.opts.dailyPauseMs, this.opts.concurrentPauseMs);
+      if (mapped.code === 'rate-limited' || mapped.code === 'auth' || mapped.code === 'permission') throw mapped;
+      return moves.map((m) => ({ key: m.key, ok: false as const, error: mapped.message, retryable: mapped.retryable }));
     }
   }
 

@@ -29,7 +29,7 @@ export interface SfWriteApi {
 export type RelationIndex = Pick<DomainIndex, 'contactsByEmail' | 'leadsByEmail' | 'userByEmail'>;
 
 type RelationType = 'FromAddress' | 'ToAddress' | 'CcAddress';
-interface PlannedRelation {
+export interface PlannedRelation {
   relationId: string;
   type: RelationType;
   address: string;
@@ -100,7 +100,7 @@ function participants(draft: ActivityDraft): { address: string; norm: string; ty
  * The relation rows of each draft. Ids are tied to participant addresses through `index` when
  * given; ids it cannot place are looked up in Salesforce (one query per object per batch).
  */
-async function planRelations(api: SfWriteApi, drafts: readonly ActivityDraft[], index: RelationIndex | undefined): Promise<PlannedRelation[][]> {
+export async function planRelations(api: SfWriteApi, drafts: readonly ActivityDraft[], index: RelationIndex | undefined): Promise<PlannedRelation[][]> {
   const plans: PlannedRelation[][] = drafts.map(() => []);
   const unplaced = { Contact: new Set<string>(), Lead: new Set<string>(), User: new Set<string>() };
   drafts.forEach((draft, i) => {

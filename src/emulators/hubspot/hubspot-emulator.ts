@@ -122,6 +122,9 @@ const EMAIL_PROPERTIES = new Set([
   'mailbridge_key',
   'mailbridge_explanation',
 ]);
+/** HubSpot's object type ids, as v4 association results name them. */
+const TYPE_IDS: Record<ObjectType, string> = { contacts: '0-1', companies: '0-2', deals: '0-3', emails: '0-49', meetings: '0-47' };
+
 /** Associations per page of a v4 read, batch or single (live: 500). */
 const ASSOCIATION_PAGE = 500;
 const EMAIL_DIRECTIONS = new Set(['EMAIL', 'INCOMING_EMAIL', 'FORWARDED_EMAIL']);
@@ -505,6 +508,28 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
       const found = inputs.map((i) => (body.idProperty ? store.byUnique(type, body.idProperty, i.id) : store.live(type, i.id))).filter((o): o is HsObject => !!o);
       return { status: 200, body: { status: 'COMPLETE', results: found.map((o) => view(type, o, body.properties)), startedAt: new Date(now()).toISOString(), completedAt: new Date(now()).toISOString() } };
     }
+    if (rest === '/batch/update' && req.method === 'POST') {
+      // Properties of existing objects by id; a property the portal does not define refuses the batch.
+      const inputs = req.json<{ inputs?: { id: string; properties?: Record<string, string | null> }[] }>()?.inputs;
+      if (!Array.isArray(inputs) || inputs.length === 0) return hsError(400, 'VALIDATION_ERROR', 'inputs is required');
+      if (inputs.length > 100) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 100');
+      const unknown = type === 'emails' ? [...new Set(inputs.flatMap((i) => Object.keys(i.properties ?? {}).filter((p) => !EMAIL_PROPERTIES.has(p))))] : [];
+      if (unknown.length) return unknownPropertiesError(unknown);
+      const startedAt = new Date(now()).toISOString();
+      const results: unknown[] = [];
+      const errors: Record<string, unknown>[] = [];
+      for (const input of inputs) {
+        const o = store.live(type, String(input.id));
+        if (!o) {
+          errors.push({ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Object not found.', context: { id: [String(input.id)] }, errors: [], links: {} });
+          continue;
+        }
+        store.update(type, o, input.properties ?? {});
+        results.push(view(type, o, Object.keys(input.properties ?? {})));
+      }
+      const body = { status: 'COMPLETE', results, startedAt, completedAt: new Date(now()).toISOString(), ...(errors.length ? { numErrors: errors.length, errors } : {}) };
+      return { status: errors.length ? 207 : 200, body };
+    }
     if (rest === '/batch/archive' && req.method === 'POST') {
       const inputs = req.json<{ inputs?: { id: string }[] }>()?.inputs ?? [];
       if (inputs.length > 100) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 100');
@@ -608,6 +633,38 @@ export async function startHubspotEmulator(opts: HubspotEmulatorOptions = {}): P
     }
     const associate = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/associate\/default$/.exec(req.path);
     if (associate && req.method === 'POST') return associateDefault(associate[1]!, associate[2]!, req);
+    // Batch create (labelled types) and archive (every type between each pair): v4 batch endpoints.
+    const write = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/(create|archive)$/.exec(req.path);
+    if (write && req.method === 'POST') {
+      const from = objectType(write[1]!);
+      const to = objectType(write[2]!);
+      if (!from || !to) return hsError(400, 'VALIDATION_ERROR', 'unknown object type');
+      const stamp = new Date(now()).toISOString();
+      if (write[3] === 'archive') {
+        const inputs = req.json<{ inputs?: { from?: { id?: string }; to?: { id?: string }[] }[] }>()?.inputs ?? [];
+        if (inputs.length > 2000) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 2000');
+        for (const input of inputs) for (const t of input.to ?? []) store.dissociate(from, String(input.from?.id), to, String(t.id));
+        return { status: 204 };
+      }
+      const inputs = req.json<{ inputs?: { from?: { id?: string }; to?: { id?: string }; types?: { associationCategory?: string; associationTypeId?: number }[] }[] }>()?.inputs ?? [];
+      if (!inputs.length) return hsError(400, 'VALIDATION_ERROR', 'inputs is required');
+      if (inputs.length > 2000) return hsError(400, 'VALIDATION_ERROR', 'Batch input limit exceeded: 2000');
+      const results: Record<string, unknown>[] = [];
+      const errors: Record<string, unknown>[] = [];
+      for (const input of inputs) {
+        const fromId = String(input.from?.id);
+        const toId = String(input.to?.id);
+        const typeIds = (input.types ?? []).map((t) => t.associationTypeId);
+        const known = typeIds.length > 0 && typeIds.every((id) => (ASSOCIATION_TYPES[`${from}→${to}`] ?? []).some((t) => t.id === id));
+        if (!store.live(from, fromId) || !store.live(to, toId) || !known) {
+          errors.push({ status: 'error', category: 'VALIDATION_ERROR', message: `Could not associate ${from} ${fromId} with ${to} ${toId}.`, context: {}, errors: [], links: {} });
+          continue;
+        }
+        for (const id of typeIds) store.associate(from, fromId, to, toId, id!);
+        results.push({ fromObjectTypeId: TYPE_IDS[from], fromObjectId: fromId, toObjectTypeId: TYPE_IDS[to], toObjectId: toId, labels: [] });
+      }
+      return { status: errors.length ? 207 : 201, body: { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp, ...(errors.length ? { numErrors: errors.length, errors } : {}) } };
+    }
     const single = /^\/crm\/v4\/objects\/([^/]+)\/([^/]+)\/associations\/([^/]+)$/.exec(req.path);
     if (single && req.method === 'GET') {
       const from = objectType(single[1]!);

@@ -16,6 +16,7 @@ import { SfItemFaultPlan, type SfItemFaultRule } from './salesforce-item-faults.
 import { seedSalesforce } from './salesforce-seed.js';
 import { SalesforceStore, type SfRecord } from './salesforce-store.js';
 import { applyDeletes, applyWrites, type WriteOp } from './salesforce-writes.js';
+import { applyComposite, COMPOSITE_MAX_SUBREQUESTS, type CompositeSubrequest } from './salesforce-composite.js';
 import { projectRecord, resolveQuery, runQuery, wireValue, type ResolvedQuery } from './soql-engine.js';
 import { SoqlSyntaxError, parseSoql } from './soql-parser.js';
 import { generateTenant, type TenantSource, type TenantSpec } from '../common/tenant-generator.js';
@@ -134,6 +135,7 @@ export function classifySalesforce(req: EmulatorRequest): string {
     if (req.method === 'POST') return 'collections-create';
     return rest.split('/').length > 3 ? 'collections-upsert' : 'collections-update';
   }
+  if (rest === '/composite') return 'composite';
   if (rest.endsWith('/describe')) return 'describe';
   if (rest.startsWith('/sobjects/')) return `sobject-${req.method.toLowerCase()}`;
   return 'other';
@@ -319,17 +321,40 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
       return { status: 200, body: { sobjects: Object.values(SF_OBJECTS).map((o) => ({ name: o.name, keyPrefix: o.prefix, queryable: true })) } };
     }
     if (rest.startsWith('/composite/sobjects')) return collections(req, rest);
+    if (rest === '/composite' && req.method === 'POST') return composite(req);
     const replication = /^\/sobjects\/([^/]+)\/(updated|deleted)\/?$/.exec(rest);
     if (replication && req.method === 'GET') return replicate(replication[1]!, replication[2] as 'updated' | 'deleted', req.query);
     const desc = /^\/sobjects\/([^/]+)\/describe$/.exec(rest);
     if (desc && req.method === 'GET') return describe(desc[1]!);
     const one = /^\/sobjects\/([^/]+)\/([^/]+)$/.exec(rest);
     if (one && req.method === 'GET') return retrieve(one[1]!, one[2]!, base);
+    if (one && req.method === 'PATCH') {
+      // A single-record update (jsforce `update` of one record): 204, or the errors as a list.
+      const record = { ...(req.json<Record<string, unknown>>() ?? {}), Id: one[2]!, attributes: { type: one[1]! } };
+      const [result] = applyWrites(store, [{ kind: 'update', record }], false, (object, r) => itemFaults.take(object, r));
+      if (result?.success) return { status: 204 };
+      const first = result!.errors[0]!;
+      return { status: first.statusCode === 'INVALID_CROSS_REFERENCE_KEY' ? 404 : 400, body: [{ errorCode: first.statusCode, message: first.message, fields: first.fields ?? [] }] };
+    }
     if (one && req.method === 'DELETE') {
       const [result] = applyDeletes(store, [one[2]!], false);
       return result?.success ? { status: 204 } : sfError(404, result?.errors[0]?.statusCode ?? 'NOT_FOUND', result?.errors[0]?.message ?? 'not found');
     }
     return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  };
+
+  const composite = (req: EmulatorRequest): EmulatorResponse => {
+    let payload: { allOrNone?: boolean; compositeRequest?: CompositeSubrequest[] };
+    try {
+      payload = req.json();
+    } catch {
+      return sfError(400, 'JSON_PARSER_ERROR', 'Unexpected end of input');
+    }
+    const subrequests = payload?.compositeRequest;
+    if (!Array.isArray(subrequests) || !subrequests.length) return sfError(400, 'JSON_PARSER_ERROR', 'compositeRequest is required');
+    if (subrequests.length > COMPOSITE_MAX_SUBREQUESTS) return sfError(400, 'LIMIT_EXCEEDED', `A composite request can't have more than ${COMPOSITE_MAX_SUBREQUESTS} subrequests`);
+    writeLog.push({ kind: 'composite', records: subrequests.map((s) => ({ method: s.method, url: s.url, ...(s.body ?? {}) })) });
+    return { status: 200, body: { compositeResponse: applyComposite(store, subrequests, payload.allOrNone === true, (object, record) => itemFaults.take(object, record)) } };
   };
 
   const collections = (req: EmulatorRequest, rest: string): EmulatorResponse => {

@@ -92,7 +92,8 @@ function lockedChange(existing: SfRecord, fields: Record<string, unknown>): stri
   return undefined;
 }
 
-type Undo = { object: SfObject; id: string; copy: SfRecord | null };
+/** How to put one row back if the request it was part of is rolled back. */
+export type Undo = { object: SfObject; id: string; copy: SfRecord | null };
 
 /** One record of a create / update / upsert collection. */
 export type WriteOp =
@@ -103,7 +104,7 @@ export type WriteOp =
 /** A per-record failure to inject (lock contention, duplicate rule), if any. */
 export type ItemFault = (object: string, record: Record<string, unknown>) => SfWriteError | undefined;
 
-function applyOne(store: SalesforceStore, op: WriteOp, undo: Undo[], itemFault?: ItemFault): SaveResult {
+export function applyOne(store: SalesforceStore, op: WriteOp, undo: Undo[], itemFault?: ItemFault): SaveResult {
   const attributes = op.record.attributes as { type?: string } | undefined;
   const typeName = op.kind === 'upsert' ? op.type : attributes?.type;
   if (!typeName) return { success: false, errors: [err('INVALID_TYPE', 'Must send a concrete entity type.')] };
@@ -188,28 +189,37 @@ export function applyWrites(store: SalesforceStore, ops: WriteOp[], allOrNone: b
   return finish(store, results, undo, allOrNone);
 }
 
-/** Deletes records by id; deleting an EmailMessage deletes its relations too. */
+/** Undoes every change of a request, newest first. */
+export function rollBack(store: SalesforceStore, undo: Undo[]): void {
+  for (const u of [...undo].reverse()) store.rollback(u.object, u.id, u.copy);
+  undo.length = 0;
+}
+
+/** Deletes one record by id; deleting an EmailMessage deletes its relations too. */
+export function deleteOne(store: SalesforceStore, id: string, undo: Undo[]): SaveResult {
+  const hit = store.findById(id);
+  if (!hit) {
+    const deleted = ['EmailMessage', 'EmailMessageRelation', 'Event', 'EventRelation', 'Contact', 'Account', 'Lead', 'Opportunity', 'OpportunityContactRole', 'User'].some((o) => store.table(o).get(id)?.IsDeleted);
+    return { id, success: false, errors: [deleted ? err('ENTITY_IS_DELETED', 'entity is deleted') : err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id')] };
+  }
+  const object = findObject(hit.object)!;
+  const targets: SfRecord[] = [hit.record];
+  if (hit.object === 'EmailMessage') {
+    for (const rel of store.table('EmailMessageRelation').values()) if (!rel.IsDeleted && rel.EmailMessageId === id) targets.push(rel);
+  }
+  // Deleting an event deletes its relations (Shared Activities).
+  if (hit.object === 'Event') targets.push(...eventRelations(store, id));
+  for (const record of targets) {
+    const recordObject = record === hit.record ? object : findObject(hit.object === 'Event' ? 'EventRelation' : 'EmailMessageRelation')!;
+    undo.push({ object: recordObject, id: record.Id, copy: store.checkpoint(record) });
+    store.softDelete(recordObject, record);
+  }
+  return { id, success: true, errors: [] };
+}
+
+/** Deletes records by id (see deleteOne). */
 export function applyDeletes(store: SalesforceStore, ids: string[], allOrNone: boolean): SaveResult[] {
   const undo: Undo[] = [];
-  const results = ids.map((id): SaveResult => {
-    const hit = store.findById(id);
-    if (!hit) {
-      const deleted = ['EmailMessage', 'EmailMessageRelation', 'Event', 'EventRelation', 'Contact', 'Account', 'Lead', 'Opportunity', 'OpportunityContactRole', 'User'].some((o) => store.table(o).get(id)?.IsDeleted);
-      return { id, success: false, errors: [deleted ? err('ENTITY_IS_DELETED', 'entity is deleted') : err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id')] };
-    }
-    const object = findObject(hit.object)!;
-    const targets: SfRecord[] = [hit.record];
-    if (hit.object === 'EmailMessage') {
-      for (const rel of store.table('EmailMessageRelation').values()) if (!rel.IsDeleted && rel.EmailMessageId === id) targets.push(rel);
-    }
-    // Deleting an event deletes its relations (Shared Activities).
-    if (hit.object === 'Event') targets.push(...eventRelations(store, id));
-    for (const record of targets) {
-      const recordObject = record === hit.record ? object : findObject(hit.object === 'Event' ? 'EventRelation' : 'EmailMessageRelation')!;
-      undo.push({ object: recordObject, id: record.Id, copy: store.checkpoint(record) });
-      store.softDelete(recordObject, record);
-    }
-    return { id, success: true, errors: [] };
-  });
+  const results = ids.map((id) => deleteOne(store, id, undo));
   return finish(store, results, undo, allOrNone);
 }

@@ -5,9 +5,9 @@
  * workers never both win and a holder never slips past a claimant recording its import.
  */
 import type pg from 'pg';
-import type { ImportedAssociation, ImportRecord, LateMatchKey, ScanFolder } from '../../core/ports.js';
+import type { ActivityLinks, ImportedAssociation, ImportRecord, LateMatchKey, LedgerFacts, ReassociationTouch, ScanFolder } from '../../core/ports.js';
 import type { LedgerStore } from '../store-ports.js';
-import { foldAssociations, keyHash, ledgerRows, LATE_MATCH_SETTING, searchWords, type LedgerRow } from '../sync-store.js';
+import { foldAssociations, foldFacts, keyHash, ledgerRows, LATE_MATCH_SETTING, MOVED_KINDS, movedRecords, searchWords, type LedgerRow } from '../sync-store.js';
 import type { FieldCrypto } from './field-crypto.js';
 
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -90,6 +90,73 @@ export class PgLedgerStore implements LedgerStore {
       `INSERT INTO ${this.s}.settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       [LATE_MATCH_SETTING, JSON.stringify(keys)],
     );
+  }
+
+  /** Imported emails in the window holding a changed record, address, or an address on a changed domain (or a subdomain). */
+  async queueTouched(touch: ReassociationTouch, since: string): Promise<number> {
+    const r = await this.pool.query(
+      `INSERT INTO ${this.s}.reassociation_queue (key, sent_at, queued_at)
+       SELECT l.key, l.sent_at, now() FROM ${this.s}.ledger l WHERE l.sent_at >= $1 AND (
+         EXISTS (SELECT 1 FROM ${this.s}.ledger_records r WHERE r.key = l.key AND r.kind = ANY($5::text[]) AND r.record_id = ANY($2::text[]))
+         OR EXISTS (SELECT 1 FROM ${this.s}.ledger_participants pa WHERE pa.key = l.key AND pa.address = ANY($3::text[]))
+         OR EXISTS (SELECT 1 FROM ${this.s}.ledger_participants pa, unnest($4::text[]) d
+                    WHERE pa.key = l.key AND right(pa.address, length(d) + 1) IN ('@' || d, '.' || d)))
+       ON CONFLICT (key) DO NOTHING`,
+      [since, touch.recordIds, touch.addresses, touch.domains, [...MOVED_KINDS]],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async reassociationQueue(limit: number): Promise<string[]> {
+    const r = await this.pool.query<{ key: string }>(`SELECT key FROM ${this.s}.reassociation_queue ORDER BY sent_at, key LIMIT $1`, [limit]);
+    return r.rows.map((row) => row.key);
+  }
+
+  async reassociationQueueSize(): Promise<number> {
+    return Number((await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.reassociation_queue`)).rows[0]?.n ?? 0);
+  }
+
+  async ledgerFacts(keys: readonly string[]): Promise<LedgerFacts[]> {
+    if (!keys.length) return [];
+    const rows = await this.pool.query<{ key: string; crm_id: string; sent_at: string; direction: string; in_reply_to: string | null; related_to_id: string | null; owner_id: string | null; explanation: Buffer }>(
+      `SELECT key, crm_id, sent_at, direction, in_reply_to, related_to_id, owner_id, explanation FROM ${this.s}.ledger WHERE key = ANY($1::text[]) ORDER BY sent_at, key`,
+      [keys],
+    );
+    const people = await this.pool.query<{ key: string; address: string; role: string }>(
+      `SELECT key, address, role FROM ${this.s}.ledger_participants WHERE key = ANY($1::text[]) ORDER BY role, address`,
+      [keys],
+    );
+    const records = await this.pool.query<{ key: string; kind: string; recordId: string }>(
+      `SELECT key, kind, record_id AS "recordId" FROM ${this.s}.ledger_records WHERE key = ANY($1::text[]) ORDER BY kind, record_id`,
+      [keys],
+    );
+    return rows.rows.map((row) =>
+      foldFacts(
+        row,
+        this.crypto.open(row.explanation, `ledger.explanation:${row.key}`),
+        people.rows.filter((p) => p.key === row.key).map(({ address, role }) => ({ address, role })),
+        records.rows.filter((r) => r.key === row.key).map(({ kind, recordId }) => ({ kind, recordId })),
+      ),
+    );
+  }
+
+  async recordMove(key: string, crmId: string, links: ActivityLinks, explanation: string): Promise<void> {
+    const moved = movedRecords(links);
+    await inTransaction(this.pool, async (c) => {
+      await c.query(`UPDATE ${this.s}.ledger SET crm_id = $1, related_to_id = $2, owner_id = $3, explanation = $4 WHERE key = $5`, [
+        crmId, links.relatedToId, links.ownerId, this.crypto.seal(explanation, `ledger.explanation:${key}`), key,
+      ]);
+      await c.query(`DELETE FROM ${this.s}.ledger_records WHERE key = $1 AND kind = ANY($2::text[])`, [key, [...MOVED_KINDS]]);
+      await c.query(
+        `INSERT INTO ${this.s}.ledger_records (key, kind, record_id) SELECT $1, * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+        [key, moved.map((m) => m[0]), moved.map((m) => m[1])],
+      );
+      await c.query(`DELETE FROM ${this.s}.reassociation_queue WHERE key = $1`, [key]);
+    });
+  }
+
+  async dropFromReassociation(keys: readonly string[]): Promise<void> {
+    if (keys.length) await this.pool.query(`DELETE FROM ${this.s}.reassociation_queue WHERE key = ANY($1::text[])`, [keys]);
   }
 
   async addHolder(key: string, mailboxId: string): Promise<void> {

@@ -92,6 +92,16 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   },
   {
     version: 4,
+    name: 're-association work list',
+    sql: (s) => `
+      -- Ledger keys a CRM change touched, to decide again (docs/rules.md "Re-association").
+      CREATE TABLE ${s}.reassociation_queue (
+        key text PRIMARY KEY REFERENCES ${s}.ledger (key) ON DELETE CASCADE, sent_at text NOT NULL, queued_at timestamptz NOT NULL);
+      CREATE INDEX reassociation_queue_by_sent_at ON ${s}.reassociation_queue (sent_at);
+    `,
+  },
+  {
+    version: 5,
     name: 'meetings: ledger (sealed activity), holders, attendees, records, calendar cursors',
     sql: (s) => `
       CREATE TABLE ${s}.calendar_cursors (mailbox_id text PRIMARY KEY, cursor text, updated_at timestamptz NOT NULL);

@@ -49,6 +49,9 @@ export class FakeCrm implements CrmAdapter {
   async writeActivities(): Promise<never[]> {
     return [];
   }
+  async moveActivities(): Promise<never[]> {
+    return [];
+  }
   async deleteActivities(ids: readonly string[]): Promise<void> {
     this.calls++;
     if (this.failDeletes) throw new Error('CRM unavailable (503)');

@@ -39,10 +39,10 @@ export function openOpsTenant(config: LoadedConfig): OpenTenant {
 }
 
 export function totals(over: Partial<SyncTotals> = {}): SyncTotals {
-  return { mailboxes: 2, scanned: 7, imported: 3, duplicates: 1, skipped: { 'internal-only': 2, automated: 1 }, failed: 0, lateMatched: 0, meetingsScanned: 0, meetingsImported: 0, meetingActivitiesWritten: 0, meetingsUpdated: 0, meetingsCancelled: 0, meetingsAlreadyImported: 0, meetingsSkipped: {}, calendarsFailed: 0, ...over };
+  return { mailboxes: 2, scanned: 7, imported: 3, duplicates: 1, skipped: { 'internal-only': 2, automated: 1 }, failed: 0, lateMatched: 0, reassociated: 0, meetingsScanned: 0, meetingsImported: 0, meetingActivitiesWritten: 0, meetingsUpdated: 0, meetingsCancelled: 0, meetingsAlreadyImported: 0, meetingsSkipped: {}, calendarsFailed: 0, ...over };
 }
 
 /** A round result as `runSyncRound` returns it (the fields ops reads). */
 export function roundResult(t: SyncTotals = totals()): SyncRoundResult {
-  return { tenant: 'acme', provider: 'graph', crm: 'salesforce', crmBatches: 1, privacyJobs: 0, crmDeletions: { paid: 0, owed: 0 }, mailboxes: [], totals: t, lateMatch: { queries: 0, pendingKeys: 0, failed: [] }, lateMatched: t.lateMatched, stopped: false };
+  return { tenant: 'acme', provider: 'graph', crm: 'salesforce', crmBatches: 1, privacyJobs: 0, crmDeletions: { paid: 0, owed: 0 }, mailboxes: [], totals: t, lateMatch: { queries: 0, pendingKeys: 0, failed: [] }, lateMatched: t.lateMatched, reassociated: t.reassociated, reassociation: { checked: 0, pending: 0, failed: 0 }, stopped: false };
 }
