@@ -286,6 +286,9 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
       });
       if (o.ok) log?.info({ mailbox: o.address, scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped, ...meetingLogFields(o) }, 'mailbox synced');
       else log?.warn({ mailbox: o.address, code: o.code, error: o.error }, 'mailbox failed');
+      // The mail stands; the calendar resumes from its cursor next round.
+      const calendar = o.ok ? o.meetings : undefined;
+      if (calendar && !calendar.ok) log?.warn({ mailbox: o.address, code: calendar.code, error: calendar.error }, 'calendar failed');
     },
   });
 

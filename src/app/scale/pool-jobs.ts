@@ -110,6 +110,8 @@ async function syncOneMailbox(tenant: OpenTenant, mailboxId: string, signal: Abo
     const run = mailboxRun(outcome);
     tenant.admin.recordRun(outcome.address, outcome.mailboxId, run.error, run.result);
     log.info({ mailbox: outcome.address, scanned: outcome.scanned, imported: outcome.imported, duplicates: outcome.duplicates, stopped: outcome.stopped, ...meetingLogFields(outcome) }, 'mailbox synced');
+    // The mail stands; the calendar resumes from its cursor with the next round's job.
+    if (run.error) log.warn({ mailbox: outcome.address, error: run.error }, 'calendar failed');
     if (outcome.stopped) throw new JobNotDoneError('worker stopping: the batch in flight is saved, the rest of the mailbox is released');
     return;
   }
