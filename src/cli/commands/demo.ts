@@ -54,7 +54,8 @@ into a fresh temporary folder and prints where; every other command works on it
 (\`mailbridge status --config <that folder>/mailbridge.config.json\`).
 
 JSON (last line): {"provider","crm","mailboxes","scanned","imported","skipped":{reason:n},
-"activitiesWritten","duplicateActivities",…}; with --chaos also "chaos":{kills,restarts,match,…}.
+"activitiesWritten","duplicateActivities","meetingsScanned","meetingsImported",
+"meetingActivitiesWritten","duplicateMeetings",…}; with --chaos also "chaos":{kills,restarts,match,…}.
 
 Examples:
   mailbridge demo
