@@ -259,12 +259,13 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
         authorityHost: mail.authorityHost,
         ...(redirect ? { networkClient: new RedirectingNetworkClient(redirect) } : {}),
       },
+      // `calendar.enabled`: the calendar scope is asked for with mail's (one setting, docs/configuration.md).
+      calendar: tenant.calendar.enabled,
       tokenStore,
       onStatus,
       retry,
       limits,
       requestTimeoutMs: opts.providerTuning?.requestTimeoutMs,
-      calendar: tenant.calendar.enabled,
     });
   }
   let serviceAccount: ServiceAccountCredentials | undefined;
@@ -291,13 +292,15 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
       ? { clientId: mail.oauthClient.clientId, clientSecret: resolveSecret(mail.oauthClient.clientSecret, field(tenant, 'mail.oauthClient.clientSecret')) }
       : undefined,
     rootUrl: mail.rootUrl,
+    calendar: tenant.calendar.enabled,
+    // Google serves Calendar on another origin than Gmail; a `rootUrl` (an emulator) serves both.
+    ...(mail.rootUrl ? { calendarRootUrl: mail.rootUrl } : {}),
     tokenOrigin: mail.tokenOrigin,
     tokenStore,
     onStatus,
     retry,
     limits,
     requestTimeoutMs: opts.providerTuning?.requestTimeoutMs,
-    calendar: tenant.calendar.enabled,
   });
 }
 

@@ -7,7 +7,9 @@ import type { ScanFolder } from '../core/ports.js';
 import { isSyncError } from '../core/sync-error.js';
 import { ConfigError } from '../config/load-config.js';
 import { adminParts } from './admin/admin-parts.js';
+import { settleMeetingDeletions } from './admin/forget-meetings.js';
 import { settleCrmDeletions } from './admin/forget-messages.js';
+import { calendarParts, mailboxRun, meetingLogFields } from './calendar-round.js';
 import { runPrivacyJobs } from './admin/privacy.js';
 import type { OpenTenant } from './open-tenant.js';
 import { Leases } from './leases.js';
@@ -16,8 +18,6 @@ import type { JobLogger } from './logger.js';
 import { REMOVED } from './connect.js';
 import { syncTenant, type MailboxOutcome } from './sync-tenant.js';
 import { meetingTotalsOf, type MeetingTotals } from './meeting-totals.js';
-import { settleMeetingDeletions } from './admin/forget-meetings.js';
-import { SqliteMeetingStore } from '../store/meeting-store.js';
 
 export type SyncProgress =
   | { event: 'crm'; tenant: string; batches: number; records: number }
@@ -36,7 +36,10 @@ export interface SyncRoundOptions {
   logger?: JobLogger;
 }
 
-export interface SyncTotals {
+/** A round's counts: mail's, then the calendars' (zero unless `calendar.enabled`; meeting-totals.ts). */
+export type SyncTotals = MailTotals & MeetingTotals;
+
+interface MailTotals {
   mailboxes: number;
   scanned: number;
   imported: number;
@@ -67,8 +70,6 @@ export interface SyncRoundResult {
   reassociated: number;
   /** Re-association this round: emails decided again, still queued, moves the CRM refused (count). */
   reassociation: { checked: number; pending: number; failed: number };
-  /** Meetings this round, over every mailbox's calendar (only with `calendar.enabled`). */
-  meetings?: MeetingTotals;
   /** True when the signal stopped the round before every mailbox finished. */
   stopped: boolean;
 }
@@ -88,7 +89,7 @@ export const SCHEDULER_ACTOR = 'scheduler';
 export const TENANT_LEASE = 'tenant';
 
 export function totalsOf(outcomes: readonly MailboxOutcome[]): SyncTotals {
-  const totals: SyncTotals = { mailboxes: outcomes.length, scanned: 0, imported: 0, duplicates: 0, skipped: {}, failed: 0, lateMatched: 0, reassociated: 0 };
+  const totals: MailTotals = { mailboxes: outcomes.length, scanned: 0, imported: 0, duplicates: 0, skipped: {}, failed: 0, lateMatched: 0, reassociated: 0 };
   for (const o of outcomes) {
     if (!o.ok) {
       totals.failed++;
@@ -99,7 +100,7 @@ export function totalsOf(outcomes: readonly MailboxOutcome[]): SyncTotals {
     totals.duplicates += o.duplicates;
     for (const [reason, n] of Object.entries(o.skipped)) totals.skipped[reason] = (totals.skipped[reason] ?? 0) + n;
   }
-  return totals;
+  return { ...totals, ...meetingTotalsOf(outcomes) };
 }
 
 /**
@@ -210,6 +211,16 @@ export async function runQueuedPrivacyJobs(tenant: OpenTenant, actor: string): P
   return runPrivacyJobs(adminParts(tenant, actor));
 }
 
+/** Emails' and meetings' CRM deletions still owed (a purge the CRM failed), paid before the scan. */
+export async function settleDeletions(tenant: OpenTenant): Promise<{ paid: number; owed: number }> {
+  const crm = tenant.crm();
+  const governance = tenant.stores.governance;
+  const mail = await settleCrmDeletions(governance, crm);
+  // Meeting activities go through the meeting writer (a HubSpot meeting is not an email).
+  const meetings = await settleMeetingDeletions(governance, crm.meetingWriter());
+  return { paid: mail.paid + meetings.paid, owed: await governance.crmDeletionsOwedCount() };
+}
+
 async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases, log: JobLogger | undefined, stage: { current: RoundStage }): Promise<SyncRoundResult> {
   const id = tenant.config.id;
   const leaseName = (mailboxId: string) => `mailbox:${mailboxId}`;
@@ -221,12 +232,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
   // Queued erasures first, so their suppressions hold for this round's scan; then the CRM
   // deletions an earlier purge could not finish.
   const jobs = await runQueuedPrivacyJobs(tenant, SCHEDULER_ACTOR);
-  const crmDeletions = await settleCrmDeletions(tenant.stores.governance, crm);
-  const calendar = tenant.config.calendar;
-  if (calendar.enabled) {
-    const meetingDeletions = await settleMeetingDeletions(tenant.stores.governance, crm.meetingWriter());
-    crmDeletions.paid += meetingDeletions.paid;
-  }
+  const crmDeletions = await settleDeletions(tenant);
   if (jobs.length || crmDeletions.paid || crmDeletions.owed) log?.info({ privacyJobs: jobs.length, ...crmDeletions }, 'housekeeping');
 
   const result = await syncTenant({
@@ -241,17 +247,7 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
     lateMatch: tenant.config.lateMatch,
     reassociation: tenant.config.reassociation,
-    ...(calendar.enabled
-      ? {
-          calendar: {
-            provider,
-            writer: crm.meetingWriter(),
-            store: tenant.stores.meetings,
-            webinarAttendees: calendar.webinarAttendees,
-            daysAhead: calendar.daysAhead,
-          },
-        }
-      : {}),
+    calendar: calendarParts(tenant),
     mailboxes: opts.mailboxes,
     // Read each round from the database, so a removal reaches a running service at once.
     exclude: (await tenant.stores.status.mailboxStatuses()).filter((s) => s.connection === REMOVED).map((s) => s.address),
@@ -288,8 +284,12 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
         log?.warn({ mailbox: o.address, code: o.code }, 'mailbox not found');
         return;
       }
-      const error = o.ok ? null : o.setting ? `${o.error} (check tenants[${id}].${o.setting})` : o.error;
-      await status.recordRun(o.address, o.mailboxId, error, o.ok ? { scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped } : { code: o.code, setting: o.setting ?? null });
+      if (o.ok) {
+        const run = mailboxRun(o);
+        await status.recordRun(o.address, o.mailboxId, run.error, run.result);
+      } else {
+        await status.recordRun(o.address, o.mailboxId, o.setting ? `${o.error} (check tenants[${id}].${o.setting})` : o.error, { code: o.code, setting: o.setting ?? null });
+      }
       opts.onProgress?.({
         event: 'mailbox',
         tenant: id,
@@ -299,8 +299,11 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
         imported: o.ok ? o.imported : 0,
         ...(o.ok ? {} : { error: o.error }),
       });
-      if (o.ok) log?.info({ mailbox: o.address, scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped }, 'mailbox synced');
+      if (o.ok) log?.info({ mailbox: o.address, scanned: o.scanned, imported: o.imported, duplicates: o.duplicates, skipped: o.skipped, ...meetingLogFields(o) }, 'mailbox synced');
       else log?.warn({ mailbox: o.address, code: o.code, error: o.error }, 'mailbox failed');
+      // The mail stands; the calendar resumes from its cursor next round.
+      const calendar = o.ok ? o.meetings : undefined;
+      if (calendar && !calendar.ok) log?.warn({ mailbox: o.address, code: calendar.code, error: calendar.error }, 'calendar failed');
     },
   });
 
@@ -321,8 +324,6 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
   await tenant.stores.settings.setSetting('sync.lastRound', JSON.stringify({ at, totals }));
   await recordRoundCounts(tenant.stores.settings, new Date(at), totals);
   const stopped = (opts.signal?.aborted ?? false) || result.mailboxes.some((m) => m.ok && m.stopped);
-  const meetings = calendar.enabled ? meetingTotalsOf(result.mailboxes) : undefined;
-  if (meetings) log?.info({ ...meetings }, 'meetings synced');
   log?.info({ ...totals, crmBatches: result.crmBatches, stopped }, 'sync round finished');
   return {
     tenant: id,
@@ -337,7 +338,6 @@ async function round(tenant: OpenTenant, opts: SyncRoundOptions, leases: Leases,
     lateMatched,
     reassociated,
     reassociation,
-    ...(meetings ? { meetings } : {}),
     stopped,
   };
 }

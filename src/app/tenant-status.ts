@@ -45,6 +45,10 @@ export interface MailboxStatusReport extends Omit<MailboxStatusRow, 'lastResult'
   skipped: Record<string, number>;
   /** Emails in the ledger this mailbox holds (one email held by two mailboxes counts in both). */
   imported: number;
+  /** Meetings logged that this mailbox's calendar holds (one meeting in two calendars counts in both). */
+  meetingsImported: number;
+  /** Meetings of this calendar not logged, by reason: counts only. */
+  meetingsSkipped: Record<string, number>;
 }
 
 export interface CrmBudget {
@@ -76,6 +80,11 @@ export interface TenantStatusReport {
     /** Distinct emails written to the CRM. */
     imported: number;
     skipped: Record<string, number>;
+    /** Whether calendars are read (`calendar.enabled`). */
+    calendar: boolean;
+    /** Distinct meetings written to the CRM (each occurrence of a series is one). */
+    meetingsImported: number;
+    meetingsSkipped: Record<string, number>;
   };
 }
 
@@ -106,7 +115,7 @@ function budget(raw: unknown): CrmBudget | null {
 
 export async function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig, 'schedule'>, now: Date = tenant.clock.now()): Promise<TenantStatusReport> {
   const { config: t } = tenant;
-  const { ledger, status, settings, rounds, governance } = tenant.stores;
+  const { ledger, status, settings, rounds, governance, meetings: meetingStore } = tenant.stores;
   const rows = new Map((await status.mailboxStatuses()).map((s) => [s.address, s]));
   // Configured mailboxes nobody has connected yet are listed too: they are what needs doing.
   for (const raw of t.mail.users ?? []) {
@@ -127,11 +136,15 @@ export async function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig
       lastError: s.lastError,
       skipped: id ? await ledger.reasonCounts(id) : {},
       imported: id ? await ledger.importedCount(id) : 0,
+      meetingsImported: id ? await meetingStore.importedMeetingCount(id) : 0,
+      meetingsSkipped: id ? await meetingStore.meetingReasonCounts(id) : {},
     });
   }
 
   const skipped: Record<string, number> = {};
   for (const m of mailboxes) for (const [r, n] of Object.entries(m.skipped)) skipped[r] = (skipped[r] ?? 0) + n;
+  const meetingsSkipped: Record<string, number> = {};
+  for (const m of mailboxes) for (const [r, n] of Object.entries(m.meetingsSkipped)) meetingsSkipped[r] = (meetingsSkipped[r] ?? 0) + n;
   const recentRounds = await rounds.syncRounds(10);
   const lastRound = lastRoundOf(recentRounds[0], parseJson(await settings.setting('sync.lastRound')) as { at?: string; totals?: unknown } | null);
   const lastRoundFailed = lastRound !== null && !lastRound.ok;
@@ -155,6 +168,9 @@ export async function tenantStatus(tenant: OpenTenant, config: Pick<LoadedConfig
       lastRoundFailed,
       imported: await ledger.importedCount(),
       skipped,
+      calendar: t.calendar.enabled,
+      meetingsImported: await meetingStore.importedMeetingCount(),
+      meetingsSkipped,
     },
   };
 }

@@ -224,7 +224,8 @@ export const tenantSchema = z
       .strict()
       .default({ windowDays: 30, maxPerRound: 200 }),
     /**
-     * Meetings (docs/rules.md "Meetings"), off unless `enabled`: more than `webinarAttendees`
+     * Meetings (docs/rules.md "Meetings"): `enabled` reads each synced mailbox's calendar after
+     * its mail (the provider then asks for the calendar scope too); more than `webinarAttendees`
      * attendees from outside the CRM is a webinar (`automated`); upcoming meetings are read
      * `daysAhead` days ahead.
      */

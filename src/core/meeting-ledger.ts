@@ -70,6 +70,8 @@ export interface MeetingStore {
   /** Whether the meeting was imported once and then deleted on purpose (erase, blocklist, retention). */
   wasMeetingForgotten(key: string): Awaitable<boolean>;
   meetingReasonCounts(mailboxId: string): Awaitable<Record<string, number>>;
+  /** Imported meetings, or those one calendar holds (for `status`; a claim in flight is not one yet). */
+  importedMeetingCount(mailboxId?: string): Awaitable<number>;
 
   // Privacy (docs/privacy.md): the same operations mail has.
   /** Keys of imported meetings an address, a domain (and subdomains) or a title phrase touches. */

@@ -14,10 +14,10 @@ import type { FaultRule } from '../emulators/common/faults.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createWorkspace, type DemoWorkspace } from './demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoEmulators, type DemoProvider } from './demo-emulators.js';
-import { inspectWorkspace, type DemoState } from './demo-inspect.js';
-import { demoTenant, newMail } from './demo-tenant.js';
+import { inspectWorkspace, type DemoMeetingState, type DemoState } from './demo-inspect.js';
+import { demoTenant } from './demo-tenant.js';
 import { RequestTap, type RequestClass, type RoundRequests } from './request-tap.js';
-import { applyCrmChanges, runDemo, type DemoRun } from './run-demo.js';
+import { applyCrmChanges, changeBetweenRounds, runDemo, type DemoRun } from './run-demo.js';
 import { startSyncChild } from './sync-child.js';
 
 export interface ChaosOptions {
@@ -225,9 +225,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosRun> {
     const ctx = { emulators, tap, workspace, rand: prng(opts.seed), opts, attempts: [] as ChaosAttempt[] };
     step(`Chaos run, seed ${opts.seed}: \`mailbridge sync --once\` child processes, SIGKILLed and restarted`);
     await chaosRound(1, opts.kills[0], clean.requests[0]!, ctx);
-    const fresh = newMail(tenant);
-    for (const { address, message } of fresh) emulators.deliver(address, message);
-    step(`${fresh.length} new messages delivered; delta round`);
+    const change = changeBetweenRounds(emulators, tenant);
+    step(`${change.messages} new messages delivered, a meeting moved; delta round`);
     await chaosRound(2, opts.kills[1], clean.requests[1]!, ctx);
     if (opts.crmChanges) {
       const changes = applyCrmChanges(tenant, emulators);
@@ -296,5 +295,21 @@ export function compare(clean: DemoState, chaos: DemoState): Comparison[] {
     { what: 'duplicate links (relations, associations)', clean: clean.duplicateLinks, chaos: chaos.duplicateLinks, ok: chaos.duplicateLinks === 0 },
     { what: 'skipped, by reason', clean: clean.skipped, chaos: chaos.skipped, ok: sameJson(clean.skipped, chaos.skipped) },
     { what: 'mailbox copies accounted for', clean: clean.accountedCopies, chaos: chaos.accountedCopies, ok: clean.accountedCopies === chaos.accountedCopies },
+    ...compareMeetings(clean.meetings, chaos.meetings),
+  ];
+}
+
+/** Meetings, the same way: imported, the CRM's meetings as written (moves and cancellations included), none twice. */
+function compareMeetings(clean: DemoMeetingState, chaos: DemoMeetingState): Comparison[] {
+  const cleanState = new Set(clean.crmState);
+  const chaosState = new Set(chaos.crmState);
+  const differ = clean.crmState.filter((m) => !chaosState.has(m)).length + chaos.crmState.filter((m) => !cleanState.has(m)).length;
+  return [
+    { what: 'meetings imported (ledger entries)', clean: clean.ledgerEntries, chaos: chaos.ledgerEntries, ok: clean.ledgerEntries === chaos.ledgerEntries },
+    { what: 'meeting activities in the CRM', clean: clean.activitiesWritten, chaos: chaos.activitiesWritten, ok: clean.activitiesWritten === chaos.activitiesWritten },
+    { what: 'meeting activities not as in the clean CRM (key, times, cancelled)', clean: 0, chaos: differ, ok: differ === 0 },
+    { what: 'duplicate meetings (same key)', clean: clean.duplicateMeetings, chaos: chaos.duplicateMeetings, ok: chaos.duplicateMeetings === 0 },
+    { what: 'meetings skipped, by reason', clean: clean.skipped, chaos: chaos.skipped, ok: sameJson(clean.skipped, chaos.skipped) },
+    { what: 'calendar copies accounted for', clean: clean.accountedCopies, chaos: chaos.accountedCopies, ok: clean.accountedCopies === chaos.accountedCopies },
   ];
 }

@@ -44,6 +44,8 @@ export function createWorkspace(emulators: DemoEmulators, tenant: DemoTenant, pr
         blocklist: tenant.snapshot.blocklist,
         timeZone: 'UTC',
         admins: tenant.admins,
+        // Meetings too (issue 15): the emulators serve the sellers' calendars (demo-meetings.ts).
+        calendar: { enabled: true },
       },
     ],
   };

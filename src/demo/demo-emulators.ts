@@ -32,6 +32,20 @@ export interface DemoActivity {
   explanation: string;
 }
 
+/** A meeting activity as the CRM emulator holds it (Salesforce Event, HubSpot meeting). */
+export interface DemoMeetingActivity {
+  crmId: string;
+  /** The meeting key mailbridge wrote (Mailbridge_Key__c, mailbridge_key). */
+  key: string | null;
+  subject: string;
+  start: string;
+  end: string;
+  /** Marked cancelled: `Cancelled: ` subject prefix (Salesforce), outcome CANCELED (HubSpot). */
+  cancelled: boolean;
+  /** Every CRM record the meeting is linked to (WhatId, WhoId and relations, or associations). */
+  linked: string[];
+}
+
 export interface DemoEmulators {
   provider: DemoProvider;
   crm: DemoCrm;
@@ -43,6 +57,8 @@ export interface DemoEmulators {
   activities(): DemoActivity[];
   /** Links that repeat on one activity (Salesforce relation rows, HubSpot associations). */
   duplicateRelations(): number;
+  /** Meeting activities the CRM holds (issue 15). */
+  meetings(): DemoMeetingActivity[];
   mailFault(rule: FaultRule): void;
   crmFault(rule: FaultRule): void;
   clearFaults(): void;
@@ -86,6 +102,7 @@ export async function startDemoEmulators(tenant: DemoTenant, provider: DemoProvi
       deliver: mail.deliver,
       activities: crmSide.activities,
       duplicateRelations: crmSide.duplicateRelations,
+      meetings: crmSide.meetings,
       mailFault: (rule) => mail.server.faults.add(rule),
       crmFault: (rule) => crmSide.server.faults.add(rule),
       clearFaults: () => {
@@ -145,6 +162,7 @@ interface CrmSide {
   config: Record<string, unknown>;
   activities(): DemoActivity[];
   duplicateRelations(): number;
+  meetings(): DemoMeetingActivity[];
   change: CrmChanges;
   close(): Promise<void>;
 }
@@ -190,6 +208,20 @@ async function salesforceSide(tenant: DemoTenant): Promise<CrmSide> {
       }
       return repeats;
     },
+    meetings: () =>
+      sf.control.meetings().map(({ record, relations }) => {
+        const subject = String(record.Subject ?? '');
+        const ids = [record.WhatId, record.WhoId, ...relations.map((r) => r.RelationId)].filter((id): id is string => typeof id === 'string');
+        return {
+          crmId: String(record.Id),
+          key: typeof record.Mailbridge_Key__c === 'string' ? record.Mailbridge_Key__c : null,
+          subject,
+          start: String(record.StartDateTime ?? ''),
+          end: String(record.EndDateTime ?? ''),
+          cancelled: subject.startsWith('Cancelled: '),
+          linked: [...new Set(ids)],
+        };
+      }),
     close: () => sf.close(),
   };
 }
@@ -236,12 +268,22 @@ async function hubspotSide(tenant: DemoTenant): Promise<CrmSide> {
       }
       return repeats;
     },
+    meetings: () =>
+      hs.control.meetings().map((m) => ({
+        crmId: m.id,
+        key: m.properties.mailbridge_key ?? null,
+        subject: m.properties.hs_meeting_title ?? '',
+        start: m.properties.hs_meeting_start_time ?? '',
+        end: m.properties.hs_meeting_end_time ?? '',
+        cancelled: m.properties.hs_meeting_outcome === 'CANCELED',
+        linked: [...m.associations.deals, ...m.associations.companies, ...m.associations.contacts],
+      })),
     close: () => hs.close(),
   };
 }
 
 /** Activities that share a dedupe key with an earlier one: what a crash must never produce. */
-export function duplicateActivities(activities: readonly DemoActivity[]): number {
+export function duplicateActivities(activities: readonly Pick<DemoActivity, 'key'>[]): number {
   const seen = new Set<string>();
   let repeats = 0;
   for (const a of activities) {

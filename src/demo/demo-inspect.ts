@@ -7,7 +7,7 @@
 import { openTenant } from '../app/open-tenant.js';
 import { normalizeMessageId } from '../core/dedupe.js';
 import type { DemoWorkspace } from './demo-config.js';
-import { duplicateActivities, type DemoActivity, type DemoEmulators } from './demo-emulators.js';
+import { duplicateActivities, type DemoActivity, type DemoEmulators, type DemoMeetingActivity } from './demo-emulators.js';
 import { messageIdOf, recordName, type DemoEmail, type DemoTenant } from './demo-tenant.js';
 
 export interface SampleEmail {
@@ -35,6 +35,23 @@ export interface DemoState {
   duplicateActivities: number;
   duplicateLinks: number;
   samples: SampleEmail[];
+  /** Meetings (issue 15), from the meeting ledger and the CRM's meeting activities. */
+  meetings: DemoMeetingState;
+}
+
+export interface DemoMeetingState {
+  /** Imported meetings: one ledger row each (each occurrence of a series is one). */
+  ledgerEntries: number;
+  /** Calendar copies accounted for: each is a reason counter or a holder of an imported meeting. */
+  accountedCopies: number;
+  /** Reason counters summed over calendars. */
+  skipped: Record<string, number>;
+  /** Meeting activities the CRM holds. */
+  activitiesWritten: number;
+  /** Meeting activities sharing a key with an earlier one: never expected. */
+  duplicateMeetings: number;
+  /** Each CRM meeting as `key start end [cancelled]`, sorted: what a move or a cancellation changes. */
+  crmState: string[];
 }
 
 /** The dedupe key mailbridge gives a demo email (DESIGN §1.5). */
@@ -47,11 +64,17 @@ export function sampleLabels(crm: 'salesforce' | 'hubspot'): string[] {
   return ['initech-three-holders', 'vandelay-13-days', 'stark-15-days', 'umbrella-15-days', crm === 'salesforce' ? 'lead-by-domain' : 'globex-subdomain'];
 }
 
+/** One CRM meeting as compared between runs: times as instants, so wire formats do not differ. */
+function meetingLine(m: DemoMeetingActivity): string {
+  const at = (v: string) => (/^\d+$/.test(v) ? new Date(Number(v)).toISOString() : Number.isNaN(Date.parse(v)) ? v : new Date(v).toISOString());
+  return `${m.key ?? `(no key) ${m.crmId}`} ${at(m.start)} ${at(m.end)}${m.cancelled ? ' cancelled' : ''}`;
+}
+
 export async function inspectWorkspace(ws: DemoWorkspace, tenant: DemoTenant, emulators: DemoEmulators): Promise<DemoState> {
   const open = await openTenant(ws.config, ws.config.tenants[0]!, { clock: { now: () => tenant.now } });
   try {
     // Through the store ports, so the same inspection reads either store.
-    const { ledger, status } = open.stores;
+    const { ledger, status, meetings } = open.stores;
     const statuses = await status.mailboxStatuses();
     const mailboxIds = [...new Set(statuses.flatMap((s) => (s.mailboxId ? [s.mailboxId] : [])))];
     const counts: Record<string, number> = {};
@@ -90,6 +113,14 @@ export async function inspectWorkspace(ws: DemoWorkspace, tenant: DemoTenant, em
     }
 
     const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
+    const meetingCounts: Record<string, number> = {};
+    let meetingsHeld = 0;
+    for (const id of mailboxIds) {
+      for (const [reason, n] of Object.entries(await meetings.meetingReasonCounts(id))) meetingCounts[reason] = (meetingCounts[reason] ?? 0) + n;
+      meetingsHeld += await meetings.importedMeetingCount(id);
+    }
+    const meetingSkipped = Object.fromEntries(Object.entries(meetingCounts).filter(([, n]) => n).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const crmMeetings = emulators.meetings();
     return {
       ledgerEntries: await ledger.importedCount(),
       accountedCopies: skippedTotal + held,
@@ -99,6 +130,14 @@ export async function inspectWorkspace(ws: DemoWorkspace, tenant: DemoTenant, em
       duplicateActivities: duplicateActivities(activities),
       duplicateLinks: emulators.duplicateRelations(),
       samples,
+      meetings: {
+        ledgerEntries: await meetings.importedMeetingCount(),
+        accountedCopies: Object.values(meetingSkipped).reduce((a, b) => a + b, 0) + meetingsHeld,
+        skipped: meetingSkipped,
+        activitiesWritten: crmMeetings.length,
+        duplicateMeetings: duplicateActivities(crmMeetings),
+        crmState: crmMeetings.map(meetingLine).sort(),
+      },
     };
   } finally {
     await open.close();

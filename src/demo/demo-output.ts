@@ -5,6 +5,7 @@
  */
 import { formatCounts, printTable } from '../cli/output.js';
 import type { ChaosRun } from './chaos.js';
+import type { DemoMeetingState } from './demo-inspect.js';
 import type { DemoRun } from './run-demo.js';
 
 const PROVIDER_NAMES = { graph: 'Microsoft Graph', gmail: 'Gmail' } as const;
@@ -37,10 +38,28 @@ export function demoJson(run: DemoRun): Record<string, unknown> {
     duplicateActivities: run.state.duplicateActivities,
     duplicateLinks: run.state.duplicateLinks,
     ledgerEntries: run.state.ledgerEntries,
+    ...meetingsJson(run.totals.meetingsScanned, run.state.meetings),
+    meetingsAlreadyImported: run.totals.meetingsAlreadyImported,
+    calendarsFailed: run.totals.calendarsFailed,
     rounds: run.rounds.map((r, i) => ({ round: i + 1, ...r.totals })),
     samples: run.state.samples,
     workspace: { dir: run.workspace.dir, configFile: run.workspace.configFile, keyFile: run.workspace.keyFile, databaseFile: run.workspace.databaseFile, kept: run.kept },
     wallMs: run.wallMs,
+  };
+}
+
+/**
+ * The meeting figures of the demo's JSON (issue 15): `meetingsImported` the ledger's meetings,
+ * `meetingActivitiesWritten` the meeting activities the CRM holds and `duplicateMeetings` those
+ * sharing a key, both read from the CRM emulator (as `activitiesWritten`, `duplicateActivities`).
+ */
+function meetingsJson(scanned: number, m: DemoMeetingState): Record<string, unknown> {
+  return {
+    meetingsScanned: scanned,
+    meetingsImported: m.ledgerEntries,
+    meetingsSkipped: m.skipped,
+    meetingActivitiesWritten: m.activitiesWritten,
+    duplicateMeetings: m.duplicateMeetings,
   };
 }
 
@@ -56,6 +75,8 @@ export function chaosJson(run: ChaosRun): Record<string, unknown> {
     activitiesWritten: run.state.activitiesWritten,
     duplicateActivities: run.state.duplicateActivities,
     duplicateLinks: run.state.duplicateLinks,
+    // From the durable state, as the mail figures: every calendar copy is a counter or a holder.
+    ...meetingsJson(run.state.meetings.accountedCopies, run.state.meetings),
     chaos: {
       seed: run.seed,
       kills: run.kills,
@@ -64,7 +85,13 @@ export function chaosJson(run: ChaosRun): Record<string, unknown> {
       faultsServed: run.faultsServed,
       unrecordedKills: run.unrecordedKills,
       attempts: run.attempts,
-      clean: { scanned: run.clean.state.accountedCopies, imported: run.clean.state.ledgerEntries, skipped: run.clean.state.skipped, activitiesWritten: run.clean.state.activitiesWritten },
+      clean: {
+        scanned: run.clean.state.accountedCopies,
+        imported: run.clean.state.ledgerEntries,
+        skipped: run.clean.state.skipped,
+        activitiesWritten: run.clean.state.activitiesWritten,
+        ...meetingsJson(run.clean.state.meetings.accountedCopies, run.clean.state.meetings),
+      },
       comparisons: run.comparisons,
       match: run.ok,
     },
@@ -116,6 +143,14 @@ export function printDemo(run: DemoRun, out: NodeJS.WritableStream = process.std
   w();
   w(`${CRM_NAMES[run.crm]} now holds ${run.state.activitiesWritten} email activities for ${run.totals.imported + run.totals.lateMatched} imported emails; ${run.state.duplicateActivities} duplicates.`);
   w(`Skipped: ${reasonList(run.totals.skipped)}.`);
+  const m = run.state.meetings;
+  w();
+  w(
+    `Meetings (calendar.enabled): ${run.totals.meetingsScanned} calendar events read, ${m.ledgerEntries} meetings imported ` +
+      `(${run.totals.meetingsAlreadyImported} copies already imported from another calendar or round); ` +
+      `${CRM_NAMES[run.crm]} holds ${m.activitiesWritten} meeting activities, ${m.duplicateMeetings} duplicates.`,
+  );
+  w(`Meetings skipped: ${reasonList(m.skipped)}.`);
   printWhereAndNext(run, out);
 }
 

@@ -16,10 +16,11 @@ export interface RoundRequests {
   crmWrites: number;
 }
 
-const MAIL_WORK = /messages|delta|history|batch/;
-// Salesforce sObject collections and composite calls (re-association); HubSpot email creates and
-// updates, association writes.
-const CRM_WRITE = /^collections-(upsert|create|update)$|create-emails$|^associations-batch-(create|archive)$|^composite$|^batch-update-emails$/;
+// Mail and calendar reads (Graph calendarView delta, Google calendar.events.list).
+const MAIL_WORK = /messages|delta|history|batch|calendar/;
+// Salesforce sObject collections (EmailMessage, Event) and composite calls (re-association);
+// HubSpot email creates and updates, meeting writes, association writes.
+const CRM_WRITE = /^collections-(upsert|create|update)$|create-emails$|(create|update)-meetings$|^associations-batch-(create|archive)$|^composite$|^batch-update-emails$/;
 const SETUP = new Set(['control', 'token', 'identity', 'authorize', 'oauth']);
 
 export function classifyRequest(source: RequestSource, kind: string): RequestClass | null {

@@ -10,6 +10,7 @@ import { runSyncRound, type SyncRoundResult } from '../app/run-sync.js';
 import { createWorkspace, type DemoWorkspace } from './demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoEmulators, type DemoProvider } from './demo-emulators.js';
 import { inspectWorkspace, type DemoState } from './demo-inspect.js';
+import { applyDemoMeetingMoves } from './demo-meetings.js';
 import { CRM_CHANGES, demoTenant, newMail, recordName, type DemoTenant } from './demo-tenant.js';
 import { RequestTap, type RoundRequests } from './request-tap.js';
 
@@ -53,7 +54,21 @@ export interface DemoRun {
   kept: boolean;
   rounds: SyncRoundResult[];
   mailboxes: MailboxSummary[];
-  totals: { mailboxes: number; scanned: number; imported: number; duplicates: number; skipped: Record<string, number>; failed: number; lateMatched: number; reassociated: number };
+  totals: {
+    mailboxes: number;
+    scanned: number;
+    imported: number;
+    duplicates: number;
+    skipped: Record<string, number>;
+    failed: number;
+    lateMatched: number;
+    reassociated: number;
+    meetingsScanned: number;
+    meetingsImported: number;
+    meetingsAlreadyImported: number;
+    meetingsSkipped: Record<string, number>;
+    calendarsFailed: number;
+  };
   state: DemoState;
   /** Round 3, when run. */
   crmChangeStory: CrmChangeStory | null;
@@ -90,7 +105,21 @@ export function summarizeMailboxes(rounds: readonly SyncRoundResult[]): MailboxS
 }
 
 export function totalsOfRounds(rounds: readonly SyncRoundResult[], mailboxes: number): DemoRun['totals'] {
-  const totals = { mailboxes, scanned: 0, imported: 0, duplicates: 0, skipped: {} as Record<string, number>, failed: 0, lateMatched: 0, reassociated: 0 };
+  const totals: DemoRun['totals'] = {
+    mailboxes,
+    scanned: 0,
+    imported: 0,
+    duplicates: 0,
+    skipped: {},
+    failed: 0,
+    lateMatched: 0,
+    reassociated: 0,
+    meetingsScanned: 0,
+    meetingsImported: 0,
+    meetingsAlreadyImported: 0,
+    meetingsSkipped: {},
+    calendarsFailed: 0,
+  };
   for (const r of rounds) {
     totals.scanned += r.totals.scanned;
     totals.imported += r.totals.imported;
@@ -99,8 +128,23 @@ export function totalsOfRounds(rounds: readonly SyncRoundResult[], mailboxes: nu
     totals.lateMatched += r.lateMatched;
     totals.reassociated += r.reassociated;
     addCounts(totals.skipped, r.totals.skipped);
+    totals.meetingsScanned += r.totals.meetingsScanned;
+    totals.meetingsImported += r.totals.meetingsImported;
+    totals.meetingsAlreadyImported += r.totals.meetingsAlreadyImported;
+    totals.calendarsFailed += r.totals.calendarsFailed;
+    addCounts(totals.meetingsSkipped, r.totals.meetingsSkipped);
   }
   return totals;
+}
+
+/**
+ * What changes between the demo's rounds, the same for every run that is compared with the
+ * clean one (chaos, the worker pool): new mail arrives and a meeting moves.
+ */
+export function changeBetweenRounds(emulators: DemoEmulators, tenant: DemoTenant): { messages: number; movedCalendars: number } {
+  const fresh = newMail(tenant);
+  for (const { address, message } of fresh) emulators.deliver(address, message);
+  return { messages: fresh.length, movedCalendars: applyDemoMeetingMoves(emulators.calendar, tenant) };
 }
 
 /** Makes the CRM change round's edits in the CRM emulator; returns them, said plainly. */
@@ -144,9 +188,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
       step('Round 1: full sync (CRM load, then every mailbox since its backfill start)');
       rounds.push(await runSyncRound(open, {}));
       tap.endRound();
-      const fresh = newMail(tenant);
-      for (const { address, message } of fresh) emulators.deliver(address, message);
-      step(`Round 2: delta sync after ${fresh.length} new messages arrived`);
+      const change = changeBetweenRounds(emulators, tenant);
+      step(`Round 2: delta sync after ${change.messages} new messages arrived and a meeting moved in ${change.movedCalendars} calendar${change.movedCalendars === 1 ? '' : 's'}`);
       rounds.push(await runSyncRound(open, {}));
       tap.endRound();
       if (opts.crmChanges) {

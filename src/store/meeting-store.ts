@@ -190,6 +190,11 @@ export class SqliteMeetingStore implements MeetingStore {
     return Object.fromEntries(this.stmt.counts.all(mailboxId).map((r) => [r.reason, r.count]));
   }
 
+  importedMeetingCount(mailboxId?: string): number {
+    if (mailboxId === undefined) return this.db.prepare<[], number>('SELECT count(*) FROM meetings').pluck().get() ?? 0;
+    return this.db.prepare<[string], number>('SELECT count(*) FROM meeting_holders h JOIN meetings m ON m.key = h.key WHERE h.mailbox_id = ?').pluck().get(mailboxId) ?? 0;
+  }
+
   meetingKeysMatching(matcher: MeetingMatcher): string[] {
     const keys = new Set<string>();
     if (matcher.kind === 'phrase') {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/demo/chaos.js';
 import type { DemoState } from '../../src/demo/demo-inspect.js';
+import { demoMeetings, demoMeetingMoves } from '../../src/demo/demo-meetings.js';
 import { DEMO_NOW, demoTenant, initialMailboxes, type DemoTenant } from '../../src/demo/demo-tenant.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,6 +44,28 @@ function expected(tenant: DemoTenant) {
     if (email.lateMatch) lateMatched++;
   }
   return { imported, duplicates, scanned, skipped, lateMatched };
+}
+
+/**
+ * What the meeting labels promise: each imported meeting (each occurrence of a series) once,
+ * each rejected one counted once per calendar holding it. A cancelled meeting never imported is
+ * seen only where the calendar lists it: Graph's calendarView delta does (isCancelled), Google's
+ * events.list leaves cancelled events out of a full sync unless showDeleted is set
+ * (developers.google.com/calendar/api/v3/reference/events/list, "showDeleted").
+ */
+function expectedMeetings(tenant: DemoTenant, provider: 'graph' | 'gmail') {
+  let imported = 0;
+  let copies = 0;
+  const skipped: Record<string, number> = {};
+  for (const m of demoMeetings(tenant)) {
+    if (m.expect === 'import') {
+      imported += m.occurrences ?? 1;
+      copies += m.calendars.length - 1;
+    } else if (m.expect !== 'cancelled' || provider === 'graph') {
+      skipped[m.expect] = (skipped[m.expect] ?? 0) + m.calendars.length;
+    }
+  }
+  return { imported, alreadyImported: copies, skipped };
 }
 
 describe('the seeded demo tenant', () => {
@@ -107,6 +130,20 @@ describe('mailbridge demo --json', () => {
       const related = Object.fromEntries(out.samples.map((s) => [s.label, s.relatedTo?.id ?? null]));
       for (const email of tenant.emails.filter((e) => e.relatedTo)) expect(related[email.label], email.label).toBe(email.relatedTo);
 
+      // Meetings: one activity per meeting (the QBR in three calendars is one), none twice; the
+      // moved meeting is the only meeting written again in the delta round.
+      const meetings = expectedMeetings(tenant, provider);
+      expect(out).toMatchObject({
+        meetingsImported: meetings.imported,
+        meetingActivitiesWritten: meetings.imported,
+        meetingsAlreadyImported: meetings.alreadyImported,
+        duplicateMeetings: 0,
+        calendarsFailed: 0,
+      });
+      expect(out.meetingsSkipped).toEqual(meetings.skipped);
+      const meetingRounds = out.rounds as { meetingsImported: number; meetingActivitiesWritten: number }[];
+      expect(meetingRounds[1]).toMatchObject({ meetingsImported: 0, meetingActivitiesWritten: demoMeetingMoves(tenant).length });
+
       expect(out.workspace.kept).toBe(false);
       expect(existsSync(out.workspace.dir)).toBe(false);
     });
@@ -127,6 +164,9 @@ describe('mailbridge demo --chaos --json', () => {
       imported: number;
       activitiesWritten: number;
       duplicateActivities: number;
+      meetingsImported: number;
+      meetingActivitiesWritten: number;
+      duplicateMeetings: number;
       chaos: { kills: number; restarts: number; faultsServed: number; match: boolean; clean: { imported: number; activitiesWritten: number }; comparisons: { ok: boolean }[] };
     };
     const want = expected(demoTenant());
@@ -135,6 +175,8 @@ describe('mailbridge demo --chaos --json', () => {
     expect(out.activitiesWritten).toBe(want.imported + want.lateMatched);
     expect(out.duplicateActivities).toBe(0);
     expect(out.chaos.clean).toMatchObject({ imported: want.imported + want.lateMatched, activitiesWritten: want.imported + want.lateMatched });
+    const meetings = expectedMeetings(demoTenant(), 'graph');
+    expect(out).toMatchObject({ meetingsImported: meetings.imported, meetingActivitiesWritten: meetings.imported, duplicateMeetings: 0 });
     expect(out.chaos.kills).toBeGreaterThanOrEqual(2);
     expect(out.chaos.restarts).toBeGreaterThanOrEqual(out.chaos.kills);
     expect(out.chaos.faultsServed).toBeGreaterThan(0);
@@ -153,6 +195,14 @@ describe('chaos comparison', () => {
     duplicateActivities: 0,
     duplicateLinks: 0,
     samples: [],
+    meetings: {
+      ledgerEntries: 2,
+      accountedCopies: 4,
+      skipped: { 'internal-only': 2 },
+      activitiesWritten: 2,
+      duplicateMeetings: 0,
+      crmState: ['qbr 2026-04-01T14:00:00.000Z 2026-04-01T15:00:00.000Z', 'stark 2026-04-09T16:00:00.000Z 2026-04-09T17:00:00.000Z'],
+    },
   };
   const failed = (chaos: DemoState) => compare(state, chaos).filter((c) => !c.ok).map((c) => c.what);
 
@@ -164,5 +214,15 @@ describe('chaos comparison', () => {
     ]);
     expect(failed({ ...state, crmKeys: ['mid:a'], activitiesWritten: 1 })).toEqual(['activities in the CRM', 'activities lost (in the clean CRM only)']);
     expect(failed({ ...state, skipped: { automated: 2 } })).toEqual(['skipped, by reason']);
+  });
+  it('flags a meeting written twice, one not moved, and a changed meeting counter', () => {
+    const meetings = state.meetings;
+    expect(failed({ ...state, meetings: { ...meetings, activitiesWritten: 3, duplicateMeetings: 1, crmState: [...meetings.crmState, meetings.crmState[0]!].sort() } })).toEqual([
+      'meeting activities in the CRM',
+      'duplicate meetings (same key)',
+    ]);
+    const unmoved = ['qbr 2026-04-01T14:00:00.000Z 2026-04-01T15:00:00.000Z', 'stark 2026-04-07T16:00:00.000Z 2026-04-07T17:00:00.000Z'];
+    expect(failed({ ...state, meetings: { ...meetings, crmState: unmoved } })).toEqual(['meeting activities not as in the clean CRM (key, times, cancelled)']);
+    expect(failed({ ...state, meetings: { ...meetings, skipped: { 'internal-only': 3 }, accountedCopies: 5 } })).toEqual(['meetings skipped, by reason', 'calendar copies accounted for']);
   });
 });

@@ -16,9 +16,9 @@ import { compare } from '../../src/demo/chaos.js';
 import { createWorkspace, DEMO_TENANT_ID } from '../../src/demo/demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoProvider } from '../../src/demo/demo-emulators.js';
 import { inspectWorkspace } from '../../src/demo/demo-inspect.js';
-import { demoTenant, newMail } from '../../src/demo/demo-tenant.js';
+import { demoTenant } from '../../src/demo/demo-tenant.js';
 import { RequestTap, type RequestClass } from '../../src/demo/request-tap.js';
-import { runDemo } from '../../src/demo/run-demo.js';
+import { changeBetweenRounds, runDemo } from '../../src/demo/run-demo.js';
 import { cliCommand } from '../../src/demo/sync-child.js';
 import { headerValue } from '../../src/emulators/common/mail-store.js';
 import { prng } from '../../src/emulators/common/prng.js';
@@ -151,7 +151,7 @@ describe('worker pool: 3 workers on PostgreSQL with SIGKILLs end like one embedd
       await until(async () => (await roundsDone()) >= 1 && (await pending()) === 0, 'round 1 to drain');
       expect(live().length).toBeGreaterThanOrEqual(3);
 
-      for (const { address, message } of newMail(tenant)) emulators.deliver(address, message);
+      changeBetweenRounds(emulators, tenant);
       expect(await control.enqueue({ kind: 'sync', tenant: DEMO_TENANT_ID })).toBe(true);
       await until(async () => (await roundsDone()) >= 2 && (await pending()) === 0, 'round 2 to drain');
       off();

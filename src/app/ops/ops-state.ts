@@ -48,7 +48,8 @@ export function failingFirst<T extends Pick<MailboxStatusReport, 'connection' | 
 }
 
 export function roundOf(result: SyncRoundResult, at: Date): RoundRecord {
-  return { at: at.toISOString(), outcome: result.totals.failed ? 'partial' : 'ok', error: null };
+  // A failed calendar makes the round partial too: its mail went through, its meetings did not.
+  return { at: at.toISOString(), outcome: result.totals.failed || result.totals.calendarsFailed ? 'partial' : 'ok', error: null };
 }
 
 export function failedRound(error: unknown, at: Date): RoundRecord {

@@ -9,12 +9,12 @@
  * holds is that process's to sync: its job ends and is queued again after the retry delay. Payloads carry ids only: the mailbox's address is looked up from the provider's list.
  */
 import type { Mailbox } from '../../core/ports.js';
-import { settleCrmDeletions } from '../admin/forget-messages.js';
 import { REMOVED } from '../connect.js';
 import { Leases } from '../leases.js';
 import type { JobLogger } from '../logger.js';
 import type { OpenTenant } from '../open-tenant.js';
-import { runQueuedPrivacyJobs, SCHEDULER_ACTOR } from '../run-sync.js';
+import { calendarParts, mailboxRun, meetingLogFields } from '../calendar-round.js';
+import { runQueuedPrivacyJobs, SCHEDULER_ACTOR, settleDeletions } from '../run-sync.js';
 import { runHousekeepingJob } from '../scheduler/job-handlers.js';
 import type { Job } from '../scheduler/job-queue.js';
 import { crmStage, lateMatchStage, syncMailboxes } from '../sync-tenant.js';
@@ -66,7 +66,7 @@ async function planRound(tenant: OpenTenant, ctx: PoolJobContext): Promise<void>
   const crm = tenant.crm();
   // Queued erasures first, so their suppressions hold for the mailbox jobs that follow.
   const jobs = await runQueuedPrivacyJobs(tenant, SCHEDULER_ACTOR);
-  const crmDeletions = await settleCrmDeletions(tenant.stores.governance, crm);
+  const crmDeletions = await settleDeletions(tenant);
   const stage = {
     provider: tenant.provider(),
     crm,
@@ -120,6 +120,7 @@ async function syncOneMailbox(tenant: OpenTenant, mailboxId: string, signal: Abo
       resolvePages: tenant.resolvePages,
       clock: tenant.clock,
       backfill: { ...tenant.config.backfill, maxDays: tenant.config.backfill.maxDays ?? null },
+      calendar: calendarParts(tenant),
       shouldStop: () => signal.aborted,
       claim: (m) => leases.acquire(`mailbox:${m.id}`),
       release: () => leases.release(lease),
@@ -129,8 +130,11 @@ async function syncOneMailbox(tenant: OpenTenant, mailboxId: string, signal: Abo
   );
   if (!outcome) return;
   if (outcome.ok) {
-    await tenant.stores.status.recordRun(outcome.address, outcome.mailboxId, null, { scanned: outcome.scanned, imported: outcome.imported, duplicates: outcome.duplicates, skipped: outcome.skipped });
-    log.info({ mailbox: outcome.address, scanned: outcome.scanned, imported: outcome.imported, duplicates: outcome.duplicates, stopped: outcome.stopped }, 'mailbox synced');
+    const run = mailboxRun(outcome);
+    await tenant.stores.status.recordRun(outcome.address, outcome.mailboxId, run.error, run.result);
+    log.info({ mailbox: outcome.address, scanned: outcome.scanned, imported: outcome.imported, duplicates: outcome.duplicates, stopped: outcome.stopped, ...meetingLogFields(outcome) }, 'mailbox synced');
+    // The mail stands; the calendar resumes from its cursor with the next round's job.
+    if (run.error) log.warn({ mailbox: outcome.address, error: run.error }, 'calendar failed');
     if (outcome.stopped) throw new JobNotDoneError('worker stopping: the batch in flight is saved, the rest of the mailbox is released');
     return;
   }

@@ -54,7 +54,8 @@ into a fresh temporary folder and prints where; every other command works on it
 (\`mailbridge status --config <that folder>/mailbridge.config.json\`).
 
 JSON (last line): {"provider","crm","mailboxes","scanned","imported","skipped":{reason:n},
-"activitiesWritten","duplicateActivities",…}; with --chaos also "chaos":{kills,restarts,match,…}.
+"activitiesWritten","duplicateActivities","meetingsScanned","meetingsImported",
+"meetingActivitiesWritten","duplicateMeetings",…}; with --chaos also "chaos":{kills,restarts,match,…}.
 
 Examples:
   mailbridge demo
@@ -99,6 +100,6 @@ Examples:
           : {}),
       });
       if (!flags.serve) show(run);
-      if (run.totals.failed > 0 || run.state.duplicateActivities > 0) process.exitCode = 1;
+      if (run.totals.failed > 0 || run.totals.calendarsFailed > 0 || run.state.duplicateActivities > 0 || run.state.meetings.duplicateMeetings > 0) process.exitCode = 1;
     });
 }

@@ -31,8 +31,12 @@ function printReport(r: TenantStatusReport, out: NodeJS.WritableStream = process
   out.write(`Next run: ${r.schedule.nextRun ?? 'unknown'} (schedule "${r.schedule.cron}")\n`);
   out.write(
     `Totals: ${r.totals.mailboxes} mailboxes, ${r.totals.connected} connected, ${r.totals.needingAttention} needing attention, ` +
-      `${r.totals.imported} emails imported; skipped: ${reasons(r.totals.skipped)}\n\n`,
+      `${r.totals.imported} emails imported; skipped: ${reasons(r.totals.skipped)}\n`,
   );
+  if (r.totals.calendar || r.totals.meetingsImported) {
+    out.write(`Meetings: ${r.totals.meetingsImported} imported; skipped: ${reasons(r.totals.meetingsSkipped)}${r.totals.calendar ? '' : ' (calendar.enabled is off)'}\n`);
+  }
+  out.write('\n');
 }
 
 function printPool(p: PoolStatus, out: NodeJS.WritableStream = process.stdout): void {

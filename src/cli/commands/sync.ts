@@ -37,7 +37,7 @@ Examples:
   mailbridge sync --once -m ana@ours.example     one mailbox
 
 Progress goes to stderr (a bar on a terminal, lines otherwise); the job log too, or to log.file.
-Exit status: 0 all mailboxes synced, 1 a mailbox or a tenant's round failed (the others still ran),
+Exit status: 0 all mailboxes synced, 1 a mailbox, its calendar or a tenant's round failed (the others still ran),
 2 bad configuration. With several tenants, --json adds "failed": [{"tenant", "error"}] for rounds
 that stopped.`,
     )
@@ -67,7 +67,7 @@ that stopped.`,
         if (results.length === 0 && failed.length === 1) throw failed[0];
         for (const f of failed) process.stderr.write(`mailbridge: ${f.message}\n`);
         report(results, failed, flags.json ?? false);
-        if (failed.length > 0 || results.some((r) => r.totals.failed > 0)) process.exitCode = 1;
+        if (failed.length > 0 || results.some((r) => r.totals.failed > 0 || r.totals.calendarsFailed > 0)) process.exitCode = 1;
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
@@ -95,5 +95,9 @@ function report(results: SyncRoundResult[], failed: RoundFailedError[], json: bo
     const t = r.totals;
     process.stdout.write(`\n${t.mailboxes} mailboxes, ${t.scanned} scanned, ${t.imported} imported, ${t.duplicates} already imported, ${t.failed} failed\n`);
     if (Object.keys(t.skipped).length) process.stdout.write(`skipped: ${formatCounts(t.skipped)}\n`);
+    if (t.meetingsScanned || t.calendarsFailed) {
+      process.stdout.write(`meetings: ${t.meetingsScanned} scanned, ${t.meetingsImported} imported, ${t.meetingActivitiesWritten} activities written, ${t.meetingsAlreadyImported} already imported, ${t.calendarsFailed} calendars failed\n`);
+      if (Object.keys(t.meetingsSkipped).length) process.stdout.write(`meetings skipped: ${formatCounts(t.meetingsSkipped)}\n`);
+    }
   }
 }

@@ -55,6 +55,17 @@ export class PgMeetingStore implements MeetingStore {
     return Object.fromEntries(r.rows.map((row) => [row.reason, Number(row.count)]));
   }
 
+  async importedMeetingCount(mailboxId?: string): Promise<number> {
+    const r =
+      mailboxId === undefined
+        ? await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.s}.meetings`)
+        : await this.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM ${this.s}.meeting_holders h JOIN ${this.s}.meetings m ON m.key = h.key WHERE h.mailbox_id = $1`,
+            [mailboxId],
+          );
+    return r.rows[0]?.n ?? 0;
+  }
+
   async meeting(key: string): Promise<MeetingLedgerEntry | undefined> {
     const r = await this.pool.query<{ key: string; crm_id: string; mailbox_id: string; start_at: string; end_at: string; last_modified: string | null; activity: Buffer }>(
       `SELECT key, crm_id, mailbox_id, start_at, end_at, last_modified, activity FROM ${this.s}.meetings WHERE key = $1`,

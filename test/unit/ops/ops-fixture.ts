@@ -39,7 +39,7 @@ export function openOpsTenant(config: LoadedConfig): Promise<OpenTenant> {
 }
 
 export function totals(over: Partial<SyncTotals> = {}): SyncTotals {
-  return { mailboxes: 2, scanned: 7, imported: 3, duplicates: 1, skipped: { 'internal-only': 2, automated: 1 }, failed: 0, lateMatched: 0, reassociated: 0, ...over };
+  return { mailboxes: 2, scanned: 7, imported: 3, duplicates: 1, skipped: { 'internal-only': 2, automated: 1 }, failed: 0, lateMatched: 0, reassociated: 0, meetingsScanned: 0, meetingsImported: 0, meetingActivitiesWritten: 0, meetingsUpdated: 0, meetingsCancelled: 0, meetingsAlreadyImported: 0, meetingsSkipped: {}, calendarsFailed: 0, ...over };
 }
 
 /** A round result as `runSyncRound` returns it (the fields ops reads). */
