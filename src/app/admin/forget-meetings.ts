@@ -7,7 +7,6 @@
  * mail settlement leaves them to `settleMeetingDeletions` (a HubSpot meeting is not an email).
  */
 import type { MeetingWriter } from '../../core/meeting.js';
-import type { SqliteAdminStore } from '../../store/admin-store.js';
 import type { GovernanceStore } from '../../store/store-ports.js';
 import { SqliteMeetingStore } from '../../store/meeting-store.js';
 import type { AdminParts } from './admin-parts.js';
