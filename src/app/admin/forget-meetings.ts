@@ -10,9 +10,7 @@ import type { MeetingWriter } from '../../core/meeting.js';
 import type { GovernanceStore } from '../../store/store-ports.js';
 import { SqliteMeetingStore } from '../../store/meeting-store.js';
 import type { AdminParts } from './admin-parts.js';
-import type { ForgetOptions, ForgetResult, SettleResult } from './forget-messages.js';
-
-const DELETE_CHUNK = 200;
+import { payCrmDeletions, type ForgetOptions, type ForgetResult, type SettleResult } from './forget-messages.js';
 
 /** Reason prefix of owed deletions that are meetings. */
 export const MEETING_DELETION = 'meeting:';
@@ -37,31 +35,15 @@ export async function forgetMeetings(parts: ForgetMeetingParts, keys: readonly s
   if (!withCrm || !crmIds.length) return { messages: meetings, crmDeleted: 0, crmOwed: 0 };
   // Without a meeting writer (no CRM configured for meetings yet) the deletions stay owed.
   if (!parts.meetingWriter) return { messages: meetings, crmDeleted: 0, crmOwed: crmIds.length };
-  const paid = await pay(parts.admin, parts.meetingWriter(), crmIds);
+  const writer = parts.meetingWriter();
+  const paid = await payCrmDeletions(parts.admin, (ids) => writer.deleteMeetings(ids), crmIds);
   return { messages: meetings, crmDeleted: paid.paid, crmOwed: paid.owed };
-}
-
-async function pay(admin: GovernanceStore, writer: MeetingWriter, crmIds: readonly string[]): Promise<SettleResult> {
-  let paid = 0;
-  let owed = 0;
-  for (let i = 0; i < crmIds.length; i += DELETE_CHUNK) {
-    const chunk = crmIds.slice(i, i + DELETE_CHUNK);
-    try {
-      await writer.deleteMeetings(chunk);
-      await admin.crmDeletionsPaid(chunk);
-      paid += chunk.length;
-    } catch (err) {
-      await admin.crmDeletionsFailed(chunk, err instanceof Error ? err.message : String(err));
-      owed += chunk.length;
-    }
-  }
-  return { paid, owed };
 }
 
 /** Retries every meeting deletion still owed (the sync round and `purge --all` call it). */
 export async function settleMeetingDeletions(admin: GovernanceStore, writer: MeetingWriter): Promise<SettleResult> {
   const owed = (await admin.crmDeletionsOwed()).filter((r) => isMeetingDeletion(r.reason)).map((r) => r.crmId);
   if (!owed.length) return { paid: 0, owed: 0 };
-  const result = await pay(admin, writer, owed);
+  const result = await payCrmDeletions(admin, (ids) => writer.deleteMeetings(ids), owed);
   return { paid: result.paid, owed: (await admin.crmDeletionsOwed()).filter((r) => isMeetingDeletion(r.reason)).length };
 }

@@ -51,7 +51,8 @@ export async function forgetMessages(parts: ForgetParts, keys: readonly string[]
   const withCrm = opts.crm ?? true;
   const { messages, crmIds } = removeLocally(parts.db, parts.admin, keys, withCrm ? opts.reason : null, opts.onRemoved);
   if (!withCrm || crmIds.length === 0) return { messages, crmDeleted: 0, crmOwed: 0 };
-  const paid = await pay(parts.admin, parts.crm(), crmIds);
+  const crm = parts.crm();
+  const paid = await payCrmDeletions(parts.admin, (ids) => crm.deleteActivities(ids), crmIds);
   return { messages, crmDeleted: paid.paid, crmOwed: paid.owed };
 }
 
@@ -85,14 +86,17 @@ function removeLocally(
   }).immediate();
 }
 
-/** Tries to delete owed CRM activities in chunks; a failing chunk stays owed with its error. */
-async function pay(admin: GovernanceStore, crm: CrmAdapter, crmIds: readonly string[]): Promise<SettleResult> {
+/**
+ * Tries to delete owed CRM activities in chunks through `remove` (emails: the adapter; meetings:
+ * the meeting writer); a failing chunk stays owed with its error.
+ */
+export async function payCrmDeletions(admin: GovernanceStore, remove: (crmIds: string[]) => Promise<void>, crmIds: readonly string[]): Promise<SettleResult> {
   let paid = 0;
   let owed = 0;
   for (let i = 0; i < crmIds.length; i += DELETE_CHUNK) {
     const chunk = crmIds.slice(i, i + DELETE_CHUNK);
     try {
-      await crm.deleteActivities(chunk);
+      await remove(chunk);
       await admin.crmDeletionsPaid(chunk);
       paid += chunk.length;
     } catch (err) {
@@ -112,6 +116,6 @@ export async function settleCrmDeletions(admin: GovernanceStore, crm: CrmAdapter
   // Meeting activities are deleted through the meeting writer (forget-meetings.ts).
   const owed = (await admin.crmDeletionsOwed()).filter((r) => !isMeetingDeletion(r.reason)).map((r) => r.crmId);
   if (owed.length === 0) return { paid: 0, owed: 0 };
-  const result = await pay(admin, crm, owed);
+  const result = await payCrmDeletions(admin, (ids) => crm.deleteActivities(ids), owed);
   return { paid: result.paid, owed: await admin.crmDeletionsOwedCount() };
 }
