@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compare } from '../../src/demo/chaos.js';
 import { createWorkspace, DEMO_TENANT_ID } from '../../src/demo/demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoProvider } from '../../src/demo/demo-emulators.js';
-import { demoTenant, newMail } from '../../src/demo/demo-tenant.js';
-import { runDemo } from '../../src/demo/run-demo.js';
+import { demoTenant } from '../../src/demo/demo-tenant.js';
+import { changeBetweenRounds, runDemo } from '../../src/demo/run-demo.js';
 import { cliCommand } from '../../src/demo/sync-child.js';
 import { startPostgresOrSkip, type PostgresServer } from '../helpers/postgres-server.js';
 import { dumpDatabase, inspectOnPostgres, rejectedTraces, runCli, usePostgresStore } from './pg-store-harness.js';
@@ -55,7 +55,7 @@ describe('sync --once on the PostgreSQL store ends like one embedded process', (
 
       const first = await cli('sync', '--once', '--json');
       expect(first.code, first.stderr).toBe(0);
-      for (const { address, message } of newMail(tenant)) emulators.deliver(address, message);
+      changeBetweenRounds(emulators, tenant);
       const second = await cli('sync', '--once', '--json');
       expect(second.code, second.stderr).toBe(0);
 

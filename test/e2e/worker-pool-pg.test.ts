@@ -16,9 +16,9 @@ import { PgBossJobQueue, QUEUE_OF } from '../../src/app/scheduler/pg-boss-queue.
 import { compare } from '../../src/demo/chaos.js';
 import { createWorkspace, DEMO_TENANT_ID } from '../../src/demo/demo-config.js';
 import { startDemoEmulators } from '../../src/demo/demo-emulators.js';
-import { demoTenant, newMail } from '../../src/demo/demo-tenant.js';
+import { demoTenant } from '../../src/demo/demo-tenant.js';
 import { RequestTap, type RequestClass } from '../../src/demo/request-tap.js';
-import { runDemo } from '../../src/demo/run-demo.js';
+import { changeBetweenRounds, runDemo } from '../../src/demo/run-demo.js';
 import { cliCommand } from '../../src/demo/sync-child.js';
 import { startPostgresOrSkip, type PostgresServer } from '../helpers/postgres-server.js';
 import { dumpDatabase, inspectOnPostgres, rejectedTraces, runCli, usePostgresStore } from './pg-store-harness.js';
@@ -119,7 +119,7 @@ describe('worker pool on the PostgreSQL store', () => {
       await until(async () => (await db.query(`SELECT to_regclass('pgboss.job') AS t`)).rows[0]?.t !== null, 'the pool to create its queue');
       await until(async () => (await roundsDone()) >= 1 && (await pending()) === 0, 'round 1 to drain');
 
-      for (const { address, message } of newMail(tenant)) emulators.deliver(address, message);
+      changeBetweenRounds(emulators, tenant);
       // A round queued by hand, as the cron tick would.
       const control = new PgBossJobQueue({ connectionString: databaseUrl, concurrency: 1, client: true });
       try {
