@@ -12,7 +12,7 @@
  */
 import type { MeetingActivityDraft, MeetingWriteOutcome } from '../../core/meeting.js';
 import { EXPLANATION_FIELD, KEY_FIELD } from './salesforce-mapping.js';
-import { RETRYABLE_CODES, SF_BATCH, saveWithItemRetry, type ItemRetry, type SfWriteApi } from './salesforce-write.js';
+import { SF_BATCH, createRelations, saveOutcomes, saveWithItemRetry, type ItemRetry, type SfWriteApi } from './salesforce-write.js';
 import { soqlList } from './soql-literal.js';
 
 /** Contacts one Event may be related to with Shared Activities (or one lead). */
@@ -56,12 +56,7 @@ export function toEvent(draft: MeetingActivityDraft): Record<string, unknown> {
 /** Writes up to 200 meetings; outcomes in draft order. */
 export async function writeSalesforceMeetings(api: SfWriteApi, drafts: readonly MeetingActivityDraft[], retry?: ItemRetry): Promise<MeetingWriteOutcome[]> {
   const results = await saveWithItemRetry((records) => api.upsert('Event', records, KEY_FIELD), drafts.map(toEvent), retry);
-  const outcomes: MeetingWriteOutcome[] = drafts.map((draft, i) => {
-    const r = results[i]!;
-    if (r.success && r.id) return { key: draft.key, ok: true, crmId: r.id };
-    const first = r.errors[0];
-    return { key: draft.key, ok: false, error: first ? `${first.statusCode}: ${first.message}` : 'unknown error', retryable: !!first && RETRYABLE_CODES.has(first.statusCode) };
-  });
+  const outcomes: MeetingWriteOutcome[] = saveOutcomes(drafts, results);
 
   // Events that existed (a re-run, a moved meeting, a retry after a lost reply) may hold relations already.
   const existingIds = results.filter((r) => r.success && r.created === false && r.id).map((r) => r.id!);
@@ -80,17 +75,6 @@ export async function writeSalesforceMeetings(api: SfWriteApi, drafts: readonly 
       owners.push(i);
     }
   });
-  for (let i = 0; i < rows.length; i += SF_BATCH) {
-    const created = await saveWithItemRetry((records) => api.create('EventRelation', records), rows.slice(i, i + SF_BATCH), retry);
-    created.forEach((r, j) => {
-      const owner = owners[i + j]!;
-      const first = r.errors[0];
-      // A lost contact (merged away) does not fail the meeting; a lock makes it retry, and a
-      // row that appeared meanwhile (DUPLICATE_VALUE) is the row we wanted.
-      if (!r.success && first && RETRYABLE_CODES.has(first.statusCode)) {
-        outcomes[owner] = { key: drafts[owner]!.key, ok: false, error: `relation: ${first.statusCode}: ${first.message}`, retryable: true };
-      }
-    });
-  }
+  await createRelations(api, 'EventRelation', rows, owners, outcomes, retry);
   return outcomes;
 }

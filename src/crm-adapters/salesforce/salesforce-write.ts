@@ -157,12 +157,7 @@ export async function writeSalesforceBatch(
   const plans = await planRelations(api, drafts, index);
   const results = await saveWithItemRetry((records) => api.upsert('EmailMessage', records, KEY_FIELD), drafts.map(toEmailMessage), retry);
 
-  const outcomes: WriteOutcome[] = drafts.map((draft, i) => {
-    const r = results[i]!;
-    if (r.success && r.id) return { key: draft.key, ok: true, crmId: r.id };
-    const first = r.errors[0];
-    return { key: draft.key, ok: false, error: first ? `${first.statusCode}: ${first.message}` : 'unknown error', retryable: !!first && RETRYABLE_CODES.has(first.statusCode) };
-  });
+  const outcomes = saveOutcomes(drafts, results);
 
   // Existing messages may already hold some relations (replay, or a retry after a lost reply).
   const existingIds = results.filter((r) => r.success && r.created === false && r.id).map((r) => r.id!);
@@ -184,17 +179,42 @@ export async function writeSalesforceBatch(
       owners.push(i);
     }
   });
+  await createRelations(api, 'EmailMessageRelation', rows, owners, outcomes, retry);
+  return outcomes;
+}
+
+/** The outcome of each draft of a save, in draft order. */
+export function saveOutcomes(drafts: readonly { key: string }[], results: readonly SaveResult[]): WriteOutcome[] {
+  return drafts.map((draft, i) => {
+    const r = results[i]!;
+    if (r.success && r.id) return { key: draft.key, ok: true, crmId: r.id };
+    const first = r.errors[0];
+    return { key: draft.key, ok: false, error: first ? `${first.statusCode}: ${first.message}` : 'unknown error', retryable: !!first && RETRYABLE_CODES.has(first.statusCode) };
+  });
+}
+
+/**
+ * Creates relation rows (EmailMessageRelation, EventRelation) in batches; `owners[i]` is the
+ * index of the outcome row i belongs to. A row refused for a record-level reason (a contact
+ * merged away meanwhile, or DUPLICATE_VALUE: the row appeared meanwhile) does not fail its
+ * activity; a retryable refusal makes the whole activity retry.
+ */
+export async function createRelations(
+  api: SfWriteApi,
+  object: string,
+  rows: readonly Record<string, unknown>[],
+  owners: readonly number[],
+  outcomes: WriteOutcome[],
+  retry: ItemRetry | undefined,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += SF_BATCH) {
-    const created = await saveWithItemRetry((records) => api.create('EmailMessageRelation', records), rows.slice(i, i + SF_BATCH), retry);
+    const created = await saveWithItemRetry((records) => api.create(object, records), rows.slice(i, i + SF_BATCH), retry);
     created.forEach((r, j) => {
       const owner = owners[i + j]!;
       const first = r.errors[0];
-      // A relation that failed for a record-level reason (a contact merged away meanwhile) is
-      // not worth failing the email for; a retryable one makes the whole email retry.
       if (!r.success && first && RETRYABLE_CODES.has(first.statusCode)) {
-        outcomes[owner] = { key: drafts[owner]!.key, ok: false, error: `relation: ${first.statusCode}: ${first.message}`, retryable: true };
+        outcomes[owner] = { key: outcomes[owner]!.key, ok: false, error: `relation: ${first.statusCode}: ${first.message}`, retryable: true };
       }
     });
   }
-  return outcomes;
 }
