@@ -128,10 +128,12 @@ function planKill(rand: () => number, killsLeft: number, remaining: RoundRequest
 }
 
 /** Ledger entries now (no child is running). */
-function ledgerSize(workspace: DemoWorkspace): number {
+/** Activities the ledgers hold: emails and meetings (a kill may land on either kind of write). */
+function ledgerSize(workspace: DemoWorkspace): { emails: number; meetings: number } {
   const db = openTenantDatabase(workspace.config, workspace.databaseFile);
   try {
-    return db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM ledger').get()?.n ?? 0;
+    const count = (table: string) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()?.n ?? 0;
+    return { emails: count('ledger'), meetings: count('meetings') };
   } finally {
     db.close();
   }
@@ -184,7 +186,8 @@ async function chaosRound(
       }
     });
     const outcome = await child.done.finally(off);
-    const unrecorded = outcome.killed ? emulators.activities().length - ledgerSize(workspace) : 0;
+    const recorded = outcome.killed ? ledgerSize(workspace) : null;
+    const unrecorded = recorded ? emulators.activities().length - recorded.emails + (emulators.meetings().length - recorded.meetings) : 0;
     // A child killed after its last request still counts as killed: the next one finds no work.
     const record: ChaosAttempt = {
       round,
