@@ -86,28 +86,31 @@ interface CrmSearchRequest {
   filterGroups?: { filters: { propertyName: string; operator: string; value?: unknown }[] }[];
 }
 
+/** Records associated with another, by searched object type, pseudo-property and record id. */
+export type SearchLinks = Record<string, Record<string, Record<string, number[]>>>;
+
 /**
  * Stands in for the HubSpot page that hosts the card: in @hubspot/ui-extensions 0.17.0 the
  * testing renderer does not route useCrmSearch to its mocks, so the hook calls the host's
- * `hsWorkerAPI.fetchCrmSearch`. This host answers the one search the card makes (emails
- * associated with a deal) from the fixture, in the response shape the SDK validates.
+ * `hsWorkerAPI.fetchCrmSearch`. This host answers association searches (`associations.deal`,
+ * `associations.contact`, EQ; the filters of a group ANDed, as HubSpot's search does) from the
+ * fixture, in the response shape the SDK validates: `dealEmails` for emails, `links` for others.
  * Returns a function that removes it.
  */
-export function installCrmSearchHost(dealEmails: Record<string, number[]>): { requests: unknown[]; uninstall: () => void } {
+export function installCrmSearchHost(dealEmails: Record<string, number[]>, links: SearchLinks = {}): { requests: unknown[]; uninstall: () => void } {
   // The SDK looks the host up on `self` when the worker flag is set.
   const host = globalThis as unknown as Record<string, unknown>;
   const requests: unknown[] = [];
   const previousSelf = host.self;
+  const all: SearchLinks = { ...links, '0-49': { 'associations.deal': dealEmails, ...links['0-49'] } };
   host.self = globalThis;
   host.__HUBSPOT_EXTENSION_WORKER__ = true;
   host.hsWorkerAPI = {
     fetchCrmSearch: async (request: CrmSearchRequest) => {
       requests.push(request);
-      const filter = request.filterGroups?.[0]?.filters[0];
-      const ids =
-        request.objectType === '0-49' && filter?.propertyName === 'associations.deal' && filter.operator === 'EQ'
-          ? (dealEmails[String(filter.value)] ?? [])
-          : [];
+      const filters = request.filterGroups?.[0]?.filters ?? [];
+      const matches = filters.map((f) => (f.operator === 'EQ' ? (all[request.objectType]?.[f.propertyName]?.[String(f.value)] ?? []) : []));
+      const ids = matches.length ? matches.reduce((a, b) => a.filter((id) => b.includes(id))) : [];
       const data = { results: ids.map((objectId) => ({ objectId, properties: {} })), total: ids.length, hasMore: false };
       return { json: async () => ({ data }) };
     },

@@ -1,11 +1,17 @@
 // Meetings in the card (issue 15): one timeline of email threads and meetings, newest first,
 // each meeting with its explanation, a cancelled one (hs_meeting_outcome CANCELED) shown as such.
 import React from 'react';
-import { describe, expect, it } from 'vitest';
-import { Button, EmptyState, Heading, Tag, Text } from '@hubspot/ui-extensions';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Button, EmptyState, Heading, Select, Tag, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { TimelineCard } from '../../src/app/cards/timeline-card';
-import { emailRecord, meetingRecord, serveCrm, type CrmFixture } from './mock-crm';
+import { choose, emailRecord, installCrmSearchHost, meetingRecord, serveCrm, type CrmFixture } from './mock-crm';
+
+let host: ReturnType<typeof installCrmSearchHost> | undefined;
+afterEach(() => {
+  host?.uninstall();
+  host = undefined;
+});
 
 function renderCard(data: Partial<CrmFixture>) {
   const renderer = createRenderer('crm.record.tab');
@@ -45,5 +51,47 @@ describe('TimelineCard with meetings', () => {
     expect(onlyMeetings.findByTestId(Text, 'summary').text).toBe('0 emails in 0 threads, 1 meeting');
     const nothing = renderCard({ meetings: [meetingRecord(13, { key: null })] });
     expect(nothing.find(EmptyState).props.title).toBe('No emails yet');
+  });
+
+  it('keeps the meetings associated with the chosen contact and deal, asking HubSpot which they are', async () => {
+    // HubSpot's CRM search finds records through their associations with the pseudo-property
+    // `associations.<object>` (developers.hubspot.com, CRM search guide, "Search through associations").
+    host = installCrmSearchHost(
+      { '9001': [1] },
+      { '0-47': { 'associations.contact': { '602': [11, 12] }, 'associations.deal': { '9001': [11] } } },
+    );
+    const raj = { email: 'raj@acme.example', firstName: 'Raj', lastName: 'Patel' };
+    const renderer = renderCard({
+      contacts: [
+        { toObjectId: 601, associationTypes: [], properties: { firstname: 'Jane', lastname: 'Doe', email: 'jane@acme.example' } },
+        { toObjectId: 602, associationTypes: [], properties: { firstname: 'Raj', lastname: 'Patel', email: 'raj@acme.example' } },
+      ],
+      deals: [
+        { toObjectId: 9001, associationTypes: [], properties: { dealname: 'Renewal' } },
+        { toObjectId: 9002, associationTypes: [], properties: { dealname: 'Expansion' } },
+      ],
+      emails: [
+        emailRecord(1, { subject: 'To Jane', at: '2026-03-05T09:00:00.000Z' }),
+        emailRecord(2, { subject: 'To Raj', at: '2026-03-06T09:00:00.000Z', to: [raj] }),
+      ],
+      meetings: [
+        meetingRecord(11, { title: 'QBR with Raj', start: '2026-03-10T14:00:00.000Z' }),
+        meetingRecord(12, { title: 'Demo for Raj', start: '2026-03-08T14:00:00.000Z' }),
+        meetingRecord(13, { title: 'Jane only', start: '2026-03-09T14:00:00.000Z' }),
+      ],
+    });
+    expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['QBR with Raj', 'Jane only', 'Demo for Raj', 'To Raj', 'To Jane']);
+
+    choose(renderer.findByTestId(Select, 'contact-filter'), '602');
+    await renderer.waitFor(() => expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['QBR with Raj', 'Demo for Raj', 'To Raj']));
+    expect(host.requests.at(-1)).toMatchObject({
+      objectType: '0-47',
+      filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: '602' }] }],
+    });
+    expect(renderer.findByTestId(Text, 'summary').text).toBe('1 of 2 emails in 1 thread, 2 of 3 meetings');
+
+    choose(renderer.findByTestId(Select, 'contact-filter'), '');
+    choose(renderer.findByTestId(Select, 'deal-filter'), '9001');
+    await renderer.waitFor(() => expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['QBR with Raj', 'To Jane']));
   });
 });

@@ -91,6 +91,36 @@ function DealScopedTimeline(props: ShownProps) {
   return <ShownTimeline {...props} emails={emails} />;
 }
 
+/**
+ * Meetings list no participants the card can read, so with a filter set HubSpot is asked which
+ * of them are associated with the chosen contact and deal; the others are filtered out as
+ * emails are. If the search fails, the meetings are hidden rather than shown unfiltered.
+ */
+function MeetingScopedTimeline(props: ShownProps) {
+  const filters = [
+    ...(props.contactId ? [{ propertyName: 'associations.contact', operator: 'EQ' as const, value: props.contactId }] : []),
+    ...(props.dealId ? [{ propertyName: 'associations.deal', operator: 'EQ' as const, value: props.dealId }] : []),
+  ];
+  const search = useCrmSearch({ objectType: OBJECT_TYPE.meeting, properties: ['hs_object_id'], filterGroups: [{ filters }], pageLength: PAGE });
+  if (search.isLoading) return <LoadingSpinner label="Loading the meetings" />;
+  const matched = new Set(search.error ? [] : search.results.map((item) => String(item.objectId)));
+  const meetings = props.meetings.map((meeting) =>
+    matched.has(meeting.id)
+      ? {
+          ...meeting,
+          contacts: props.contactId ? [{ name: '', address: '', recordId: props.contactId }] : meeting.contacts,
+          dealIds: props.dealId ? [props.dealId] : meeting.dealIds,
+        }
+      : meeting,
+  );
+  return props.dealId ? <DealScopedTimeline {...props} meetings={meetings} /> : <ShownTimeline {...props} meetings={meetings} />;
+}
+
+function FilteredTimeline(props: ShownProps) {
+  if ((props.contactId || props.dealId) && props.meetings.length > 0) return <MeetingScopedTimeline {...props} />;
+  return props.dealId ? <DealScopedTimeline {...props} /> : <ShownTimeline {...props} />;
+}
+
 export function TimelineCard() {
   const context = useExtensionContext<'crm.record.tab'>();
   const emailResults = useAssociations({ toObjectType: OBJECT_TYPE.email, properties: [...EMAIL_PROPERTIES], pageLength: PAGE });
@@ -170,7 +200,7 @@ export function TimelineCard() {
           />
         ) : null}
       </Flex>
-      {dealId ? <DealScopedTimeline {...shown} /> : <ShownTimeline {...shown} />}
+      <FilteredTimeline {...shown} />
     </Flex>
   );
 }

@@ -28,7 +28,7 @@ export function fromHubSpotMeeting(record: EmailRecord): TimelineMeeting {
     location: props.hs_meeting_location ?? '',
     description: props.hs_meeting_body ?? '',
     explanation: props.mailbridge_explanation ?? '',
-    // The card does not read each meeting's associations: filters by contact or deal hide meetings.
+    // Filled in by a CRM search when the rep filters by contact or deal (timeline-card.tsx).
     contacts: [],
     dealIds: [],
   };
