@@ -7,7 +7,6 @@
  * imported in any table (pg-boss's included). Kept to one provider/CRM pair: CI has two cores.
  * Every wait is on a condition (the queue drained, a process exited), never a fixed sleep.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -19,8 +18,8 @@ import { startDemoEmulators } from '../../src/demo/demo-emulators.js';
 import { demoTenant } from '../../src/demo/demo-tenant.js';
 import { RequestTap, type RequestClass } from '../../src/demo/request-tap.js';
 import { changeBetweenRounds, runDemo } from '../../src/demo/run-demo.js';
-import { cliCommand } from '../../src/demo/sync-child.js';
 import { startPostgresOrSkip, type PostgresServer } from '../helpers/postgres-server.js';
+import { startWorker, until, type WorkerProcess } from './worker-harness.js';
 import { dumpDatabase, inspectOnPostgres, rejectedTraces, runCli, usePostgresStore } from './pg-store-harness.js';
 
 let server: PostgresServer | null = null;
@@ -28,42 +27,6 @@ beforeAll(async () => {
   server = await startPostgresOrSkip();
 }, 120_000);
 afterAll(async () => server?.stop());
-
-/** Short expiry so a killed worker's job is retried within seconds (production: 15 minutes). */
-const WORKER_ENV = {
-  MAILBRIDGE_WORKER_EXPIRE_SECONDS: '20',
-  MAILBRIDGE_WORKER_MAINTENANCE_SECONDS: '1',
-  MAILBRIDGE_WORKER_POLL_SECONDS: '0.5',
-  MAILBRIDGE_WORKER_RETRY_DELAY_SECONDS: '1',
-};
-
-interface WorkerProcess {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr: () => string;
-}
-
-function startWorker(configFile: string, databaseUrl: string): WorkerProcess {
-  const { args, cwd } = cliCommand();
-  const child = spawn(process.execPath, [...args, 'worker', '--config', configFile, '--concurrency', '2', '--json', '--log-level', 'warn'], {
-    cwd,
-    env: { ...process.env, ...WORKER_ENV, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  child.stdout!.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-  return { child, exited, stderr: () => err };
-}
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 240_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('worker pool on the PostgreSQL store', () => {
   it('graph → salesforce: 3 workers, 2 SIGKILLs, same CRM state as one embedded process, nothing of rejected mail in PostgreSQL', { timeout: 600_000 }, async (ctx) => {

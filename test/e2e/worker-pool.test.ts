@@ -7,7 +7,7 @@
  * queue's job payloads must hold ids only: no address or subject of any demo email.
  * Every wait is on a condition (the queue drained, a process exited), never a fixed sleep.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,40 +23,13 @@ import { cliCommand } from '../../src/demo/sync-child.js';
 import { headerValue } from '../../src/emulators/common/mail-store.js';
 import { prng } from '../../src/emulators/common/prng.js';
 import { startPostgresOrSkip, type PostgresServer } from '../helpers/postgres-server.js';
+import { startWorker, until, type WorkerProcess } from './worker-harness.js';
 
 let server: PostgresServer | null = null;
 beforeAll(async () => {
   server = await startPostgresOrSkip();
 }, 120_000);
 afterAll(async () => server?.stop());
-
-/** Short expiry so a killed worker's job is retried within seconds (production: 15 minutes). */
-const WORKER_ENV = {
-  MAILBRIDGE_WORKER_EXPIRE_SECONDS: '20',
-  MAILBRIDGE_WORKER_MAINTENANCE_SECONDS: '1',
-  MAILBRIDGE_WORKER_POLL_SECONDS: '0.5',
-  MAILBRIDGE_WORKER_RETRY_DELAY_SECONDS: '1',
-};
-
-interface WorkerProcess {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr: () => string;
-}
-
-function startWorker(configFile: string, databaseUrl: string): WorkerProcess {
-  const { args, cwd } = cliCommand();
-  const child = spawn(process.execPath, [...args, 'worker', '--config', configFile, '--concurrency', '2', '--json', '--log-level', 'warn'], {
-    cwd,
-    env: { ...process.env, ...WORKER_ENV, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  child.stdout!.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-  return { child, exited, stderr: () => err };
-}
 
 /** Runs a CLI command to its end; its stdout. */
 function runCli(argv: string[], databaseUrl: string): Promise<string> {
@@ -69,14 +42,6 @@ function runCli(argv: string[], databaseUrl: string): Promise<string> {
     child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
     child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`mailbridge ${argv[0]} exited ${code}: ${err}`))));
   });
-}
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 240_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const CASES: { provider: DemoProvider; crm: DemoCrm; seed: number }[] = [
