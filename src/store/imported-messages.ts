@@ -1,5 +1,6 @@
 /**
- * Read-only views of imported mail for admins: one message by its ledger key (explain), the
+ * Read-only views of imported mail for admins on the embedded store (`ImportedMessageStore`; the
+ * PostgreSQL one is postgres/pg-imported-messages.ts): one message by its ledger key (explain), the
  * newest messages (`messages list`), and full-text search over the FTS5 index
  * (`messages search`). Holders are shown as mailbox addresses, from the mailbox status table.
  */
