@@ -11,6 +11,8 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import type { CrmChangeBatch, CrmEntityKind, DomainIndex, IndexResolver } from '../core/ports.js';
 import type { Account, Contact, CrmUser, Deal, Lead } from '../core/types.js';
 import { BulkLoad, type IndexRecords } from './bulk-load.js';
+import { exportSqliteRecords } from './index-export.js';
+import type { IndexRecordOf } from './store-ports.js';
 import { IndexReader } from './index-reader.js';
 import { IndexWriter } from './index-writer.js';
 import { KeyFilter } from './key-filter.js';
@@ -238,6 +240,11 @@ export class SqliteDomainIndex implements DomainIndex, IndexResolver {
       deals: count('deals'),
       contactRoles: count('deal_contact_roles'),
     };
+  }
+
+  /** The records of one kind, normalised as stored, in pages ordered by id (`crm snapshot`). */
+  exportRecords<K extends CrmEntityKind>(kind: K): AsyncIterable<IndexRecordOf[K][]> {
+    return exportSqliteRecords(this.db, kind);
   }
 
   /** Forgets everything held in memory (after a change made to the tables outside this object). */

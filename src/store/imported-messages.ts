@@ -1,9 +1,12 @@
 /**
- * Read-only views of imported mail for admins: one message by its ledger key (explain), the
+ * Read-only views of imported mail for admins on the embedded store (`ImportedMessageStore`; the
+ * PostgreSQL one is postgres/pg-imported-messages.ts): one message by its ledger key (explain), the
  * newest messages (`messages list`), and full-text search over the FTS5 index
  * (`messages search`). Holders are shown as mailbox addresses, from the mailbox status table.
  */
 import type { SqliteDatabase } from './database.js';
+import type { ImportedMessageStore } from './store-ports.js';
+import { searchWords } from './sync-store.js';
 
 /** Where an imported email was written: its CRM activity and the records it hangs on. */
 export interface CrmIds {
@@ -47,15 +50,16 @@ const COLUMNS = 'l.rowid, l.key, l.crm_id, l.message_id, l.subject, l.sent_at, l
 const KIND_FIELD = { contact: 'contacts', account: 'accounts', lead: 'leads', deal: 'deals', user: 'users' } as const;
 
 /**
- * A search text as an FTS5 query: each word a quoted string (so `AND`, `*`, `:` or quotes typed
- * by the admin are words, never query syntax), all of them required.
+ * A search text as an FTS5 query: its words split as on every store (`searchWords`), each quoted
+ * (so `AND`, `*`, `:` or quotes typed by the admin are never query syntax), all of them required.
  */
 export function ftsQuery(text: string): string | null {
-  const words = text.split(/\s+/).filter(Boolean);
-  return words.length ? words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' ') : null;
+  const words = searchWords(text);
+  return words.length ? words.map((w) => `"${w}"`).join(' ') : null;
 }
 
-export class ImportedMessages {
+/** The embedded store's `ImportedMessageStore`. */
+export class ImportedMessages implements ImportedMessageStore {
   private readonly stmt;
 
   constructor(db: SqliteDatabase) {

@@ -184,7 +184,8 @@ function emailList(keys: readonly EmailKey[]): string {
   return JSON.stringify(keys.map((k) => k.email));
 }
 
-function distinctPhones(raw: readonly string[] | null | undefined): string[] {
+/** A record's phones trimmed, blanks and repeats dropped, in the CRM's order. */
+export function distinctPhones(raw: readonly string[] | null | undefined): string[] {
   if (!raw || raw.length === 0) return [];
   const out: string[] = [];
   for (const value of raw) {

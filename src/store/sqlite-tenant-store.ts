@@ -5,6 +5,7 @@
 import type { SqliteDatabase } from './database.js';
 import { SqliteAdminStore } from './admin-store.js';
 import { SqliteDomainIndex } from './domain-index.js';
+import { ImportedMessages } from './imported-messages.js';
 import { SqliteMeetingStore } from './meeting-store.js';
 import { SqliteSecretStore } from './secret-store.js';
 import type { TenantStore } from './store-ports.js';
@@ -37,6 +38,7 @@ export function sqliteTenantStore(tenantId: string, db: SqliteDatabase, now: () 
     rounds: admin,
     audit: { audit: (...a) => admin.audit(...a), auditLog: (limit) => admin.auditLog(limit) },
     secrets: parts.secrets,
+    messages: new ImportedMessages(db),
     async close() {
       if (db.open) db.close();
     },

@@ -8,8 +8,10 @@ import type { MeetingStore } from '../core/meeting-ledger.js';
 import type { Awaitable, CrmChangeBatch, DomainIndex, IndexResolver, ReassociationStore, SyncStore } from '../core/ports.js';
 import type { TokenStore } from '../providers/common/token-store.js';
 import type { AuditEntry, BlocklistEntry, CrmDeletionRow, MailboxStatusRow, PrivacyJob, PrivacyJobState, SyncRoundRecord } from './admin-store.js';
-import type { Blocklist, Deal } from '../core/types.js';
+import type { Account, Blocklist, Contact, CrmUser, Deal, Lead } from '../core/types.js';
+import type { CrmEntityKind } from '../core/ports.js';
 import type { IndexCounts } from './domain-index.js';
+import type { ImportedMessage } from './imported-messages.js';
 import type { LedgerRow } from './sync-store.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -101,6 +103,33 @@ export interface IndexStore extends IndexResolver {
   openDealsOwnedBy(ownerId: string): Awaitable<readonly Deal[]>;
   /** Records per kind, for `status`. */
   counts(): Awaitable<IndexCounts>;
+  /**
+   * The records of one kind as the index holds them (normalised addresses and domains), ordered
+   * by id in byte order, a page at a time (`crm snapshot`): a large index is never held at once.
+   */
+  exportRecords<K extends CrmEntityKind>(kind: K): AsyncIterable<IndexRecordOf[K][]>;
+}
+
+/** The record type of each kind the index holds. */
+export interface IndexRecordOf {
+  user: CrmUser;
+  account: Account;
+  contact: Contact;
+  lead: Lead;
+  deal: Deal;
+}
+
+/**
+ * Imported mail as admins read it (`messages list|search`, `explain`): subjects and explanations
+ * opened, holders as mailbox addresses, the CRM records each email went to.
+ */
+export interface ImportedMessageStore {
+  /** One imported message by its ledger key, or null. */
+  byKey(key: string): Awaitable<ImportedMessage | null>;
+  /** The newest imported messages by send date (ties by key). */
+  list(limit: number): Awaitable<ImportedMessage[]>;
+  /** Messages whose subject, text or participants hold every word of `text`, best first. */
+  search(text: string, limit: number): Awaitable<ImportedMessage[]>;
 }
 
 /** One tenant's state, whichever store holds it. */
@@ -120,6 +149,8 @@ export interface TenantStore {
   readonly rounds: RoundStore;
   /** Provider tokens; encrypted at rest (SQLCipher file, or AES-256-GCM in PostgreSQL). */
   readonly secrets: TokenStore;
+  /** Imported mail read back for admins (`messages list|search`, `explain`). */
+  readonly messages: ImportedMessageStore;
   close(): Promise<void>;
 }
 

@@ -3,37 +3,35 @@
  * admin can test rules on exported mail against their real CRM. Company domains and the
  * blocklist (the file's and the database's) come along; the erase list does not (those people
  * asked to be forgotten, and a file leaves the encrypted database) — the tenant's sync still
- * honours it. The JSON is produced piece by piece, so a large CRM streams.
+ * honours it. The JSON is produced a page of the index at a time, on either store, so a large
+ * CRM streams.
  */
 import type { TenantConfig } from '../../config/config-schema.js';
+import type { CrmEntityKind } from '../../core/ports.js';
 import type { Blocklist } from '../../core/types.js';
-import { exportAccounts, exportContacts, exportDeals, exportLeads, exportUsers } from '../../store/index-export.js';
-import type { OpenTenant } from '../open-tenant.js';
+import type { GovernanceStore, IndexStore } from '../../store/store-ports.js';
 
-/** Records per chunk of output. */
-const CHUNK = 500;
-
-function* arrayJson(name: string, records: Iterable<unknown>): Generator<string> {
+async function* arrayJson(name: string, pages: AsyncIterable<readonly unknown[]>): AsyncGenerator<string> {
   yield `  ${JSON.stringify(name)}: [`;
-  let batch: string[] = [];
   let any = false;
-  for (const r of records) {
-    batch.push(`${any ? ',' : ''}\n    ${JSON.stringify(r)}`);
+  // One chunk per page of the index: the output never holds more than a page.
+  for await (const page of pages) {
+    if (!page.length) continue;
+    yield page.map((r, i) => `${any || i > 0 ? ',' : ''}\n    ${JSON.stringify(r)}`).join('');
     any = true;
-    if (batch.length >= CHUNK) {
-      yield batch.join('');
-      batch = [];
-    }
   }
-  yield `${batch.join('')}${any ? '\n  ' : ''}],\n`;
+  yield `${any ? '\n  ' : ''}],\n`;
 }
 
-/** What the export reads: the database (index and stored blocklist) and the configuration. */
-export type SnapshotSource = Pick<OpenTenant, 'db' | 'admin'> & { config: Pick<TenantConfig, 'companyDomains' | 'blocklist'> };
+/** What the export reads, on either store: the index and the stored blocklist, and the configuration. */
+export interface SnapshotSource {
+  stores: { index: Pick<IndexStore, 'exportRecords'>; governance: Pick<GovernanceStore, 'blocklist'> };
+  config: Pick<TenantConfig, 'companyDomains' | 'blocklist'>;
+}
 
 /** The snapshot's blocklist: the configuration's entries and the database's, without duplicates. */
-export function tenantBlocklist(tenant: SnapshotSource): Blocklist {
-  const stored = tenant.admin.blocklist();
+export async function tenantBlocklist(tenant: SnapshotSource): Promise<Blocklist> {
+  const stored = await tenant.stores.governance.blocklist();
   const merge = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
   return {
     addresses: merge(tenant.config.blocklist.addresses, stored.addresses),
@@ -42,14 +40,11 @@ export function tenantBlocklist(tenant: SnapshotSource): Blocklist {
   };
 }
 
+const SECTIONS: [string, CrmEntityKind][] = [['users', 'user'], ['accounts', 'account'], ['contacts', 'contact'], ['leads', 'lead'], ['deals', 'deal']];
+
 /** The snapshot as JSON text, in chunks to write in order. */
-export function* crmSnapshotJson(tenant: SnapshotSource): Generator<string> {
-  const db = tenant.db;
+export async function* crmSnapshotJson(tenant: SnapshotSource): AsyncGenerator<string> {
   yield `{\n  "companyDomains": ${JSON.stringify(tenant.config.companyDomains)},\n`;
-  yield* arrayJson('users', exportUsers(db));
-  yield* arrayJson('accounts', exportAccounts(db));
-  yield* arrayJson('contacts', exportContacts(db));
-  yield* arrayJson('leads', exportLeads(db));
-  yield* arrayJson('deals', exportDeals(db));
-  yield `  "blocklist": ${JSON.stringify(tenantBlocklist(tenant))}\n}\n`;
+  for (const [name, kind] of SECTIONS) yield* arrayJson(name, tenant.stores.index.exportRecords(kind));
+  yield `  "blocklist": ${JSON.stringify(await tenantBlocklist(tenant))}\n}\n`;
 }

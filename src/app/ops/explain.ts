@@ -9,11 +9,13 @@ import { backfillStart } from '../../core/backfill-window.js';
 import { decide, skipDecision, type EmailDecision } from '../../core/classify.js';
 import { DecisionTrace, type AssociationTrace, type DealTrace, type RuleStep } from '../../core/decision-trace.js';
 import { dedupeKey } from '../../core/dedupe.js';
-import type { Mailbox, MessageRef } from '../../core/ports.js';
+import type { DomainIndex, Mailbox, MessageRef } from '../../core/ports.js';
+import { pageKeys } from '../../core/participants.js';
 import { qualify } from '../../core/qualify.js';
 import { threadKeys, threadParent } from '../../core/thread.js';
 import type { Folder, Reason } from '../../core/types.js';
-import { ImportedMessages, type ImportedMessage } from '../../store/imported-messages.js';
+import type { ImportedMessage } from '../../store/imported-messages.js';
+import type { IndexStore } from '../../store/store-ports.js';
 import type { OpenTenant } from '../open-tenant.js';
 
 /** `not-found`: the mail service does not hold the message; `unknown-mailbox`: no such mailbox to read. */
@@ -56,8 +58,7 @@ export interface Explanation {
 }
 
 export async function explainMessage(tenant: OpenTenant, request: ExplainRequest): Promise<Explanation> {
-  // Built on the embedded file: refused on the shared store before any API call.
-  const { db, store } = tenant;
+  const { ledger, index, messages } = tenant.stores;
   const provider = tenant.provider();
   const address = request.mailbox.trim().toLowerCase();
   const mailbox = (await provider.listMailboxes()).find((m) => m.address === address);
@@ -70,11 +71,15 @@ export async function explainMessage(tenant: OpenTenant, request: ExplainRequest
     throw new ExplainError('not-found', `the mail service has no message with ${what} in ${mailbox.address}`, 'id' in request.ref ? 'id' : 'messageId');
   }
 
-  const ctx = await tenant.context();
+  const rules = await tenant.rules();
+  // As the sync does for a page: the message's participant keys (and the owner's) resolved in
+  // one call, on either store, then decided synchronously.
+  const resolved = await index.resolveKeys(pageKeys([meta], rules.companyDomains, mailbox.address));
+  const ctx = { index: resolved, rules };
   const now = tenant.clock.now();
   const trace = new DecisionTrace();
   // As the sync does: a reply to an imported email inherits its records (thread.ts).
-  const parent = threadParent(meta, store.importedAssociations(threadKeys(meta)));
+  const parent = threadParent(meta, await ledger.importedAssociations(threadKeys(meta)));
   const q = qualify(meta, ctx, parent && { thread: parent }, trace);
   let decision: EmailDecision;
   if (!q.ok) {
@@ -86,8 +91,8 @@ export async function explainMessage(tenant: OpenTenant, request: ExplainRequest
   }
 
   const key = dedupeKey(meta);
-  const ledger = new ImportedMessages(db).byKey(key);
-  const forgotten = !ledger && store.wasForgotten(key);
+  const written = await messages.byKey(key);
+  const forgotten = !written && (await ledger.wasForgotten(key));
   return {
     mailbox: mailbox.address,
     message: { id: meta.id, messageId: meta.messageId, folder: meta.folder, sentAt: meta.sentAt, subject: meta.subject, from: meta.from?.address ?? null },
@@ -97,20 +102,30 @@ export async function explainMessage(tenant: OpenTenant, request: ExplainRequest
     rules: trace.rules(),
     association: trace.associationTrace,
     deal: trace.dealTrace,
-    written: ledger !== null,
-    ledger,
+    written: written !== null,
+    ledger: written,
     forgotten,
-    notes: notesFor(tenant, mailbox, meta.folder, meta.sentAt, ledger, forgotten, now),
+    notes: await notesFor(index, resolved, mailbox, meta.folder, meta.sentAt, written, forgotten, now),
   };
 }
 
-function notesFor(tenant: OpenTenant, mailbox: Mailbox, folder: Folder, sentAt: string | null, ledger: ImportedMessage | null, forgotten: boolean, now: Date): string[] {
+async function notesFor(
+  index: IndexStore,
+  resolved: DomainIndex,
+  mailbox: Mailbox,
+  folder: Folder,
+  sentAt: string | null,
+  ledger: ImportedMessage | null,
+  forgotten: boolean,
+  now: Date,
+): Promise<string[]> {
   const notes: string[] = [];
   if (forgotten) notes.push('it was imported once and then deleted on purpose (messages delete, erase or retention): the sync never imports it again');
   if (ledger) return notes;
   if (folder === 'other') notes.push('it sits in a folder the sync never reads (only Inbox and Sent Items are scanned)');
-  const owner = tenant.index.userByEmail(mailbox.address);
-  const since = backfillStart(owner ? tenant.index.openDealsOwnedBy(owner.id) : [], owner?.id ?? null, now);
+  // The owner was resolved with the message's keys (pageKeys adds the mailbox address).
+  const owner = resolved.userByEmail(mailbox.address);
+  const since = backfillStart(owner ? await index.openDealsOwnedBy(owner.id) : [], owner?.id ?? null, now);
   if (sentAt && Date.parse(sentAt) < since.getTime()) {
     notes.push(`it is older than this mailbox's first-run window (from ${since.toISOString().slice(0, 10)}): a first sync does not reach back to it`);
   }

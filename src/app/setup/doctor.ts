@@ -6,10 +6,11 @@
  * (HubSpot's mailbridge properties). Nothing secret is ever part of a check.
  */
 import { checkConfig } from '../init-config.js';
-import { ConfigError, loadConfig, selectTenants } from '../../config/load-config.js';
-import { StoreKeyError } from '../../store/store-errors.js';
+import { ConfigError, loadConfig, selectTenants, type LoadedConfig } from '../../config/load-config.js';
+import { StoreError, StoreKeyError } from '../../store/store-errors.js';
 import { openTenant, type OpenTenant, type OpenTenantOptions } from '../open-tenant.js';
 import { describeError, fail, pass, type DoctorCheck } from './doctor-check.js';
+import { openDoctorStore, schemaCheck, type SharedStore } from './doctor-store.js';
 import { hubspotChecks } from './doctor-hubspot.js';
 import { mailChecks } from './doctor-mail.js';
 import { salesforceChecks } from './doctor-salesforce.js';
@@ -45,6 +46,24 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   }
   const config = loadConfig(opts.configFile);
   const checks: DoctorCheck[] = [];
+  // With store.kind "postgres": one pool for every tenant's checks, closed at the end.
+  const shared = opts.open?.postgres ? { store: opts.open.postgres } : openDoctorStore(config);
+  try {
+    await checkTenants(config, checked, opts, shared, checks, fixed);
+  } finally {
+    if (shared && 'store' in shared && shared.store !== opts.open?.postgres) await shared.store.close();
+  }
+  return report(checks, fixed);
+}
+
+async function checkTenants(
+  config: LoadedConfig,
+  checked: ReturnType<typeof checkConfig>,
+  opts: DoctorOptions,
+  shared: SharedStore | null,
+  checks: DoctorCheck[],
+  fixed: string[],
+): Promise<void> {
   for (const tenant of selectTenants(config, opts.tenant)) {
     const index = config.tenants.indexOf(tenant);
     const id = tenant.id;
@@ -55,16 +74,17 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     }
     checks.push(pass(id, 'config', `${checked.file}: tenant ${id} is valid`));
 
+    const schema = shared ? await schemaCheck(shared, id) : null;
+    if (schema) {
+      checks.push(schema);
+      continue;
+    }
     let open: OpenTenant;
     try {
-      open = await openTenant(config, tenant, opts.open);
+      open = await openTenant(config, tenant, shared && 'store' in shared ? { ...opts.open, postgres: shared.store } : opts.open);
     } catch (error) {
-      if (!(error instanceof StoreKeyError || error instanceof ConfigError)) throw error;
-      const fix =
-        error instanceof StoreKeyError
-          ? 'use the key this database was created with (MAILBRIDGE_DB_KEY or the configured keyFile); without it the data cannot be read'
-          : `${error.field ?? 'keyFile'}: set the database key (keyFile, or MAILBRIDGE_DB_KEY)`;
-      checks.push(fail(id, 'database', describeError(error), fix));
+      if (!(error instanceof StoreKeyError || error instanceof StoreError || error instanceof ConfigError)) throw error;
+      checks.push(fail(id, 'database', describeError(error), openFix(error, shared !== null)));
       continue;
     }
     try {
@@ -76,7 +96,14 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       await open.close();
     }
   }
-  return report(checks, fixed);
+}
+
+function openFix(error: StoreKeyError | StoreError | ConfigError, postgres: boolean): string {
+  if (error instanceof StoreKeyError) return 'use the key this database was created with (MAILBRIDGE_DB_KEY or the configured keyFile); without it the data cannot be read';
+  if (error instanceof ConfigError) return `${error.field ?? 'keyFile'}: set the database key (keyFile, or MAILBRIDGE_DB_KEY)`;
+  // The schema's version was checked before: on PostgreSQL what is left is a key the rows were not sealed with.
+  if (postgres) return "use the database key the tenant's rows were sealed with (keyFile or MAILBRIDGE_DB_KEY); without it the data cannot be read";
+  return 'the database file cannot be used as it is (another process holding it, a damaged file, or a newer mailbridge): act on the detail above';
 }
 
 async function crmChecks(tenant: OpenTenant, opts: { fix: boolean; fixed: string[] }): Promise<DoctorCheck[]> {

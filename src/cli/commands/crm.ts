@@ -38,13 +38,13 @@ Examples:
         const out = flags.out ? createWriteStream(flags.out, { mode: 0o600 }) : process.stdout;
         // A file that cannot be created fails here, named, before anything is read.
         if (out !== process.stdout) await once(out, 'open');
-        for (const chunk of crmSnapshotJson(tenant)) {
+        for await (const chunk of crmSnapshotJson(tenant)) {
           if (!out.write(chunk)) await once(out, 'drain');
         }
         if (out !== process.stdout) {
           out.end();
           await once(out, 'finish');
         }
-      });
+      }, { sharedStore: true });
     });
 }

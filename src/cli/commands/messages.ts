@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { adminParts, cliActor } from '../../app/admin/admin-parts.js';
 import { deleteMessage } from '../../app/admin/delete-message.js';
-import { ImportedMessages, type ImportedMessage } from '../../store/imported-messages.js';
+import type { ImportedMessage } from '../../store/imported-messages.js';
 import { printTable } from '../output.js';
 import { wholeNumber } from '../run-cli.js';
 import { tenantOptions, withTenant, type TenantFlags } from '../tenant-command.js';
@@ -54,12 +54,12 @@ interface ListFlags extends TenantFlags {
   limit: string;
 }
 
-/** `list` and `search <text>`: read-only views of imported mail (the ledger and its FTS5 index). */
+/** `list` and `search <text>`: read-only views of imported mail (the ledger and its full-text search), on either store. */
 function registerListAndSearch(messages: Command): void {
   const limit = (c: Command) => c.option('--limit <n>', 'at most this many messages', '100');
   tenantOptions(limit(messages.command('list').description('Imported messages, newest first'))).action(async (flags: ListFlags) => {
     const n = wholeNumber('--limit', flags.limit, 1);
-    await withTenant(flags, (tenant) => printMessages(new ImportedMessages(tenant.db).list(n), flags));
+    await withTenant(flags, async (tenant) => printMessages(await tenant.stores.messages.list(n), flags), { sharedStore: true });
   });
   tenantOptions(limit(messages.command('search <text>').description('Imported messages whose subject, text or participants contain every word of <text>, best match first')))
     .addHelpText(
@@ -74,7 +74,7 @@ Examples:
     )
     .action(async (text: string, flags: ListFlags) => {
       const n = wholeNumber('--limit', flags.limit, 1);
-      await withTenant(flags, (tenant) => printMessages(new ImportedMessages(tenant.db).search(text, n), flags));
+      await withTenant(flags, async (tenant) => printMessages(await tenant.stores.messages.search(text, n), flags), { sharedStore: true });
     });
 }
 

@@ -9,7 +9,8 @@ import type { CrmChangeBatch, CrmEntityKind, DomainIndex } from '../../core/port
 import type { Account, Contact, CrmUser, Deal, Lead } from '../../core/types.js';
 import { domainKeys, emailKeys } from '../index-keys.js';
 import type { IndexCounts } from '../domain-index.js';
-import type { IndexStore } from '../store-ports.js';
+import type { IndexRecordOf, IndexStore } from '../store-ports.js';
+import { exportPgRecords } from './pg-index-export.js';
 import { inTransaction } from './pg-ledger.js';
 
 type Lookup = 'contact' | 'contact-domain' | 'account' | 'lead' | 'lead-domain' | 'user';
@@ -117,6 +118,11 @@ export class PgDomainIndex implements IndexStore {
     );
     const n = (kind: string) => Number(r.rows.find((row) => row.kind === kind)?.n ?? 0);
     return { users: n('user'), accounts: n('account'), contacts: n('contact'), leads: n('lead'), deals: n('deal'), contactRoles: n('roles') };
+  }
+
+  /** The records of one kind, normalised as the SQLite index stores them, in pages ordered by id (`crm snapshot`). */
+  exportRecords<K extends CrmEntityKind>(kind: K): AsyncIterable<IndexRecordOf[K][]> {
+    return exportPgRecords(this.pool, this.s, kind);
   }
 
   /** One query: the keys' hits, their records, the accounts those lead to, and their deals. */

@@ -11,6 +11,7 @@ import { FieldCrypto } from './field-crypto.js';
 import { PgAdminStore, PgSecretStore } from './pg-admin.js';
 import { PgDomainIndex } from './pg-domain-index.js';
 import { PgGovernanceStore } from './pg-governance.js';
+import { PgImportedMessages } from './pg-imported-messages.js';
 import { PgLedgerStore } from './pg-ledger.js';
 import { PgMeetingStore } from './pg-meetings.js';
 import { migratePg, pgSchemaVersion, PG_SCHEMA_VERSION } from './pg-migrations.js';
@@ -64,10 +65,11 @@ export class PostgresStore {
     const s = quoted(name);
     const crypto = await this.cryptoOf(tenantId, s, databaseKey, pendingKey);
     const admin = new PgAdminStore(this.pool, s, now);
+    const ledger = new PgLedgerStore(this.pool, s, crypto);
     return {
       kind: 'postgres',
       tenantId,
-      ledger: new PgLedgerStore(this.pool, s, crypto),
+      ledger,
       meetings: new PgMeetingStore(this.pool, s, crypto),
       index: new PgDomainIndex(this.pool, s),
       status: admin,
@@ -77,6 +79,7 @@ export class PostgresStore {
       leases: admin,
       rounds: admin,
       secrets: new PgSecretStore(this.pool, s, crypto),
+      messages: new PgImportedMessages(this.pool, s, crypto, ledger),
       // The pool is the process's; `PostgresStore.close` ends it.
       async close() {},
     };
