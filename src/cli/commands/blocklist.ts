@@ -70,7 +70,7 @@ Examples:
         out(`${result.added ? 'Added' : 'Already blocked:'} ${result.kind} "${result.value}". Deleted ${p.messages} imported message(s); ` +
           `${p.crmDeleted} CRM activit${p.crmDeleted === 1 ? 'y' : 'ies'} deleted` +
           (p.crmOwed ? `, ${p.crmOwed} to retry (the CRM refused; the next sync round retries).\n` : '.\n'));
-      });
+      }, { sharedStore: true });
     });
 
   tenantOptions(
@@ -81,20 +81,20 @@ Examples:
   )
     .addHelpText('after', '\nExample:\n  mailbridge blocklist remove acme.example\n\nMessages purged when the entry was added are not restored.')
     .action(async (value: string, flags: EntryFlags) => {
-      await withTenant(flags, (tenant) => {
-        const result = removeFromBlocklist(adminParts(tenant, cliActor()), { value, kind: flags.kind });
+      await withTenant(flags, async (tenant) => {
+        const result = await removeFromBlocklist(adminParts(tenant, cliActor()), { value, kind: flags.kind });
         out(flags.json ? `${JSON.stringify(result)}\n` : `Removed ${result.kind} "${result.value}".\n`);
-      });
+      }, { sharedStore: true });
     });
 
   tenantOptions(blocklist.command('list').description('List the entries: the database\'s and the configuration file\'s'))
     .addHelpText('after', '\nExample:\n  mailbridge blocklist list --json')
     .action(async (flags: TenantFlags) => {
-      await withTenant(flags, (tenant) => {
-        const entries = listBlocklist(adminParts(tenant, cliActor()));
+      await withTenant(flags, async (tenant) => {
+        const entries = await listBlocklist(adminParts(tenant, cliActor()));
         if (flags.json) return out(`${JSON.stringify({ entries })}\n`);
         if (!entries.length) return out('The blocklist is empty.\n');
         printTable(['kind', 'value', 'source', 'added'], entries.map((e) => [e.kind, e.value, e.source, e.addedAt ? `${e.addedAt} by ${e.addedBy}` : '']));
-      });
+      }, { sharedStore: true });
     });
 }

@@ -44,7 +44,7 @@ Examples:
             : `Deleted message ${result.key} (CRM activity ${result.crmId}) as ${result.role}` +
                 (result.result.crmOwed ? '; the CRM refused the delete, the next sync round retries it.\n' : '.\n'),
         );
-      });
+      }, { sharedStore: true });
     });
 
   registerListAndSearch(messages);

@@ -40,6 +40,6 @@ Examples:
               : `Deleted ${r.messages} imported message(s) sent before ${r.cutoff}` +
                 (crm ? `; ${r.crmDeleted} CRM activities deleted${r.crmOwed ? `, ${r.crmOwed} to retry` : ''}.\n` : '.\n'),
         );
-      });
+      }, { sharedStore: true });
     });
 }

@@ -67,8 +67,8 @@ export class PostgresStore {
     return {
       kind: 'postgres',
       tenantId,
-      ledger: new PgLedgerStore(this.pool, s, crypto),
-      meetings: new PgMeetingStore(this.pool, s, crypto),
+      ledger: new PgLedgerStore(this.pool, s, crypto, now),
+      meetings: new PgMeetingStore(this.pool, s, crypto, now),
       index: new PgDomainIndex(this.pool, s),
       status: admin,
       settings: admin,
