@@ -10,6 +10,10 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/app/logger.js';
+import { openTenant } from '../../src/app/open-tenant.js';
+import { runHousekeepingJob } from '../../src/app/scheduler/job-handlers.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import { createWorkspace, DEMO_TENANT_ID } from '../../src/demo/demo-config.js';
 import { startDemoEmulators } from '../../src/demo/demo-emulators.js';
 import { demoTenant } from '../../src/demo/demo-tenant.js';
@@ -140,6 +144,54 @@ describe('admin and privacy commands on the PostgreSQL store', () => {
       expect((await cli('status')).code).toBe(0);
     } finally {
       await db.end().catch(() => undefined);
+      await emulators.close();
+      rmSync(workspace.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the scheduler\'s privacy and retention jobs run on the tenant\'s schema', { timeout: 300_000 }, async (ctx) => {
+    if (!server) return ctx.skip();
+    const databaseUrl = await server.createDatabase('admin_pg_jobs');
+    const tenant = demoTenant();
+    const emulators = await startDemoEmulators(tenant, 'graph', 'salesforce');
+    const workspace = createWorkspace(emulators, tenant, 'mailbridge-adminpg-jobs-');
+    usePostgresStore(workspace);
+    const cli = (...argv: string[]) => runCli([...argv, '--config', workspace.configFile, '--json'], databaseUrl);
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = databaseUrl;
+    try {
+      expect((await cli('migrate')).code).toBe(0);
+      expect((await cli('sync', '--once')).code).toBe(0);
+      const raw = JSON.parse(readFileSync(workspace.configFile, 'utf8')) as { tenants: Record<string, unknown>[] };
+      // A retention short enough that every demo email has expired (the demo's mail is dated before now).
+      raw.tenants[0]!.retentionDays = 1;
+      writeFileSync(workspace.configFile, JSON.stringify(raw), { mode: 0o600 });
+      const config = loadConfig(workspace.configFile);
+      const open = await openTenant(config, config.tenants[0]!);
+      try {
+        const { ledger, governance } = open.stores;
+        const [first] = await ledger.keysSentBefore(new Date());
+        const [address] = (await ledger.participants(first!)).map((p) => p.address).filter((a) => !a.endsWith(`@${tenant.companyDomains[0]}`));
+        const keys = await ledger.keysMatching({ kind: 'address', value: address! });
+        expect(keys.length).toBeGreaterThan(0);
+        const queued = json<{ id: string; state: string }>(await cli('privacy', 'erase', address!, '--queue-only'));
+        expect(queued.state).toBe('queued');
+
+        await runHousekeepingJob({ kind: 'privacy', tenant: DEMO_TENANT_ID }, open, silentLogger());
+        expect(await governance.privacyJob(queued.id)).toMatchObject({ state: 'done', result: { messages: keys.length, crmOwed: 0 } });
+        expect(await ledger.keysMatching({ kind: 'address', value: address! })).toEqual([]);
+
+        const left = await ledger.importedCount();
+        expect(left).toBeGreaterThan(0);
+        await runHousekeepingJob({ kind: 'retention', tenant: DEMO_TENANT_ID }, open, silentLogger());
+        expect(await ledger.importedCount()).toBe(0);
+        expect((await open.stores.audit.auditLog(5)).map((e) => e.action)).toContain('retention.run');
+      } finally {
+        await open.close();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
       await emulators.close();
       rmSync(workspace.dir, { recursive: true, force: true });
     }

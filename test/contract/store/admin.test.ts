@@ -33,7 +33,7 @@ function meeting(key: string, attendees: string[]): MeetingRecord {
     key, crmId: `00U-${key}`, mailboxId: 'mbx-ben', eventId: `ev-${key}`, lastModified: null, attendees,
     activity: {
       key, title: 'Quarterly review', start: '2026-11-10T14:00:00.000Z', end: '2026-11-10T15:00:00.000Z', description: '', status: 'active',
-      contactIds: [], accountIds: [], leadIds: [], dealIds: [], ownerId: null, attendeeCrmIds: [], explanation: 'test',
+      contactIds: [], accountIds: [], leadIds: [], dealIds: [], ownerId: '005ANN', attendeeCrmIds: [], explanation: 'test',
     },
   };
 }
