@@ -28,13 +28,13 @@ import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { sqliteTenantParts, sqliteTenantStore } from '../store/sqlite-tenant-store.js';
 import type { IndexStore, TenantStore } from '../store/store-ports.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
-import { StoreKeyError } from '../store/store-errors.js';
+import { StoreKeyError, unreachableStore } from '../store/store-errors.js';
 
 /** A provider as the sync and `connect` use it. */
 export type TenantProvider = (GraphProvider | GmailProvider) & MailProvider;
 export type TenantCrm = (SalesforceAdapter | HubspotAdapter) & CrmAdapter;
 
-/** The embedded file's own classes, for the commands still built on it (admin, privacy, explain). */
+/** The embedded file's own classes (doctor names the file; tests read it); commands use `stores`. */
 interface EmbeddedParts {
   dbPath: string;
   db: SqliteDatabase;
@@ -95,7 +95,7 @@ export async function openTenant(config: LoadedConfig, tenant: TenantConfig, opt
       });
     } catch (err) {
       await own?.close();
-      throw err;
+      throw unreachableStore(err) ?? err;
     }
   }
   mkdirSync(config.dataPath, { recursive: true, mode: 0o700 });
@@ -106,26 +106,6 @@ export async function openTenant(config: LoadedConfig, tenant: TenantConfig, opt
   const stores = sqliteTenantStore(tenant.id, db, now, parts);
   const embedded: EmbeddedParts = { dbPath, db, index: parts.index, store: parts.ledger, admin: parts.admin };
   return assemble(tenant, stores, embedded, clock, opts, () => stores.close());
-}
-
-/**
- * For commands still built on the embedded file: refuses `store.kind: "postgres"` before anything
- * connects, naming the field, instead of quietly opening local files.
- */
-export function refuseSharedStore(config: LoadedConfig): void {
-  if (config.store.kind === 'sqlite') return;
-  throw new ConfigError(
-    `store.kind: "${config.store.kind}": this command works on the embedded SQLite store only; with PostgreSQL use \`mailbridge migrate\` and the commands docs/scale-out.md lists`,
-    'store.kind',
-  );
-}
-
-/** The same refusal, when such a command reads an embedded part of a tenant opened on the shared store. */
-function embeddedOnly(what: string): never {
-  throw new ConfigError(
-    `store.kind: "postgres": this command works on the embedded SQLite store only (it reads the tenant's ${what}); with PostgreSQL use the commands docs/scale-out.md lists`,
-    'store.kind',
-  );
 }
 
 function assemble(
@@ -170,7 +150,10 @@ function assemble(
     pending.add(write);
   };
 
-  const part = <K extends keyof EmbeddedParts>(key: K): EmbeddedParts[K] => (embedded ? embedded[key] : embeddedOnly(key === 'dbPath' ? 'database file' : 'database'));
+  const part = <K extends keyof EmbeddedParts>(key: K): EmbeddedParts[K] => {
+    if (!embedded) throw new Error(`the tenant is on the PostgreSQL store: it has no embedded ${key}`);
+    return embedded[key];
+  };
 
   return {
     config: tenant,

@@ -201,13 +201,8 @@ async function markMissing(tenant: OpenTenant, listed: ReadonlySet<string>): Pro
   }
 }
 
-/**
- * Queued privacy jobs (erasures), run before a round. They are built on the embedded file; on
- * the shared store none can be queued (the privacy commands refuse `store.kind: "postgres"`),
- * and one found anyway is refused by name rather than skipped.
- */
+/** Queued privacy jobs (erasures), run before a round, on either store. */
 export async function runQueuedPrivacyJobs(tenant: OpenTenant, actor: string): Promise<unknown[]> {
-  if (tenant.stores.kind === 'postgres' && !(await tenant.stores.governance.openPrivacyJobs()).length) return [];
   return runPrivacyJobs(adminParts(tenant, actor));
 }
 

@@ -10,7 +10,7 @@ import { AdminError } from '../app/admin/admin-parts.js';
 import { InputFileError } from '../app/classify-files.js';
 import { ConfigError } from '../config/load-config.js';
 import { SnapshotError } from '../core/snapshot.js';
-import { StoreKeyError } from '../store/store-errors.js';
+import { StoreKeyError, StoreUnreachableError } from '../store/store-errors.js';
 import { RoundFailedError, TenantBusyError } from '../app/run-sync.js';
 import { isSyncError } from '../core/sync-error.js';
 import { exitQuietlyOnClosedStdout } from './output.js';
@@ -62,6 +62,7 @@ export function errorJson(err: unknown): CliErrorJson {
   if (err instanceof StoreKeyError) return { code: 'wrong-key', message };
   if (err instanceof RoundFailedError) return withField(err.code, err.field);
   if (err instanceof TenantBusyError) return { code: 'busy', message };
+  if (err instanceof StoreUnreachableError) return withField('store-unreachable', err.field);
   if (isSyncError(err)) return withField(err.code, field ?? err.setting);
   if (err instanceof ConnectError) return withField(err.code, err.field);
   const errno = (err as NodeJS.ErrnoException | undefined)?.code;

@@ -4,7 +4,7 @@
  * and always closing the tenant's database around the command's work.
  */
 import type { Command } from 'commander';
-import { openTenant, refuseSharedStore, type OpenTenant, type OpenTenantOptions } from '../app/open-tenant.js';
+import { openTenant, type OpenTenant, type OpenTenantOptions } from '../app/open-tenant.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, pickTenant, selectTenants, type LoadedConfig } from '../config/load-config.js';
 
 export interface TenantFlags {
@@ -32,18 +32,9 @@ export function readConfig(flags: TenantFlags): LoadedConfig {
   return config;
 }
 
-export interface TenantCommandOptions extends OpenTenantOptions {
-  /**
-   * The command works through the store ports, so on either store (sync, status). Otherwise a
-   * `store.kind: "postgres"` configuration is refused by name before anything connects.
-   */
-  sharedStore?: boolean;
-}
-
 /** Opens the one tenant the flags name, runs `work`, closes it whatever happens. */
-export async function withTenant<T>(flags: TenantFlags, work: (tenant: OpenTenant, config: LoadedConfig) => Promise<T> | T, opts?: TenantCommandOptions): Promise<T> {
+export async function withTenant<T>(flags: TenantFlags, work: (tenant: OpenTenant, config: LoadedConfig) => Promise<T> | T, opts?: OpenTenantOptions): Promise<T> {
   const config = readConfig(flags);
-  if (!opts?.sharedStore) refuseSharedStore(config);
   const tenant = await openTenant(config, pickTenant(config, flags.tenant), opts);
   try {
     return await work(tenant, config);
@@ -53,9 +44,8 @@ export async function withTenant<T>(flags: TenantFlags, work: (tenant: OpenTenan
 }
 
 /** Runs `work` on every tenant the flags select (all when `--tenant` is absent), one at a time. */
-export async function withEachTenant<T>(flags: TenantFlags, work: (tenant: OpenTenant, config: LoadedConfig) => Promise<T> | T, opts?: TenantCommandOptions): Promise<T[]> {
+export async function withEachTenant<T>(flags: TenantFlags, work: (tenant: OpenTenant, config: LoadedConfig) => Promise<T> | T, opts?: OpenTenantOptions): Promise<T[]> {
   const config = readConfig(flags);
-  if (!opts?.sharedStore) refuseSharedStore(config);
   const out: T[] = [];
   for (const t of selectTenants(config, flags.tenant)) {
     const tenant = await openTenant(config, t, opts);

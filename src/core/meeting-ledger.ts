@@ -41,7 +41,7 @@ export interface MeetingRecord {
   attendees?: string[];
 }
 
-/** A blocklist or erase entry to find imported meetings by (see src/app/admin/ledger-match.ts). */
+/** A blocklist or erase entry to find imported meetings by (the same normalisation as mail's `LedgerMatcher`). */
 export interface MeetingMatcher {
   kind: 'address' | 'domain' | 'phrase';
   value: string;
@@ -81,8 +81,9 @@ export interface MeetingStore {
   /**
    * Removes these meetings (rows, holders, attendees, records) and remembers each by a hash of
    * its key so no rescan brings it back; returns how many were on the ledger and their CRM ids.
+   * With `oweReason`, those CRM ids are written down as owed deletions in the same transaction.
    */
-  forgetMeetings(keys: readonly string[]): Awaitable<{ meetings: number; crmIds: string[] }>;
+  forgetMeetings(keys: readonly string[], oweReason?: string | null): Awaitable<{ meetings: number; crmIds: string[] }>;
   /** Every CRM id written, for `purge --all`. */
   meetingCrmIds(): Awaitable<string[]>;
 }

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Blocklist } from '../core/types.js';
+import { sqlitePurgeTenant, sqliteTableRows } from './tenant-purge.js';
 
 export type BlocklistKind = 'address' | 'domain' | 'phrase';
 
@@ -44,6 +45,8 @@ export class SqliteAdminStore {
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
+    /** Called after a purge emptied the tables (the index drops its caches). */
+    private readonly onPurged: () => void = () => undefined,
   ) {
     const p = <P extends unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql);
     this.stmt = {
@@ -307,6 +310,27 @@ export class SqliteAdminStore {
 
   setPrivacyJobState(id: string, state: PrivacyJobState, result: unknown = null, error: string | null = null): void {
     this.ops.jobState.run(state, result === null ? null : JSON.stringify(result), error, this.now().toISOString(), id);
+  }
+
+  /** Entries whose actor or target is the address, or whose detail mentions it, oldest first. */
+  auditMentioning(address: string): AuditEntry[] {
+    return this.db
+      .prepare<[string, string, string], { id: number; at: string; actor: string; action: string; target: string | null; detail: string | null }>(
+        `SELECT id, at, actor, action, target, detail FROM audit_log
+         WHERE lower(target) = ? OR lower(actor) = ? OR instr(lower(coalesce(detail, '')), ?) > 0 ORDER BY id`,
+      )
+      .all(address, address, address)
+      .map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : null }));
+  }
+
+  tableRows(): Record<string, number> {
+    return sqliteTableRows(this.db);
+  }
+
+  purgeTenant(reasons: { emails: string; meetings: string }): { emails: number; meetings: number } {
+    const out = sqlitePurgeTenant(this.db, (ids, reason) => this.oweCrmDeletions(ids, reason), reasons);
+    this.onPurged();
+    return out;
   }
 }
 

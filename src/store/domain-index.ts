@@ -17,6 +17,7 @@ import { IndexReader } from './index-reader.js';
 import { IndexWriter } from './index-writer.js';
 import { KeyFilter } from './key-filter.js';
 import { LookupCache } from './lookup-cache.js';
+import type { IndexErasure } from './store-ports.js';
 
 export interface DomainIndexOptions {
   /** Entries kept per lookup kind (contacts by email, accounts by domain, …); default 25,000. */
@@ -245,6 +246,38 @@ export class SqliteDomainIndex implements DomainIndex, IndexResolver {
   /** The records of one kind, normalised as stored, in pages ordered by id (`crm snapshot`). */
   exportRecords<K extends CrmEntityKind>(kind: K): AsyncIterable<IndexRecordOf[K][]> {
     return exportSqliteRecords(this.db, kind);
+  }
+
+  /**
+   * Privacy erase: the address leaves each contact and lead holding it; one left with none goes
+   * whole (child rows cascade; contact roles have no foreign key). Users are staff and stay.
+   */
+  eraseAddress(address: string): IndexErasure {
+    const { db } = this;
+    const counts: IndexErasure = { contactsUpdated: 0, contactsRemoved: 0, leadsUpdated: 0, leadsRemoved: 0 };
+    db.transaction(() => {
+      for (const kind of ['contact', 'lead'] as const) {
+        const table = `${kind}s`;
+        const emails = `${kind}_emails`;
+        const owners = db
+          .prepare<[string], { id: string; emails: string }>(`SELECT id, emails FROM ${table} WHERE id IN (SELECT ${kind}_id FROM ${emails} WHERE email = ?)`)
+          .all(address);
+        for (const row of owners) {
+          const rest = (JSON.parse(row.emails) as string[]).filter((e) => e !== address);
+          if (rest.length === 0) {
+            db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(row.id);
+            if (kind === 'contact') db.prepare('DELETE FROM deal_contact_roles WHERE contact_id = ?').run(row.id);
+            counts[`${kind}sRemoved`]++;
+          } else {
+            db.prepare(`UPDATE ${table} SET emails = ? WHERE id = ?`).run(JSON.stringify(rest), row.id);
+            db.prepare(`DELETE FROM ${emails} WHERE ${kind}_id = ? AND email = ?`).run(row.id, address);
+            counts[`${kind}sUpdated`]++;
+          }
+        }
+      }
+    }).immediate();
+    this.clearCaches();
+    return counts;
   }
 
   /** Forgets everything held in memory (after a change made to the tables outside this object). */

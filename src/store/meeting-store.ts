@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { domainOf, isOnDomains, normalizeAddress } from '../core/address.js';
 import type { MeetingActivityDraft } from '../core/meeting.js';
 import { forgottenMeetingKey, type MeetingLedgerEntry, type MeetingMatcher, type MeetingRecord, type MeetingStore } from '../core/meeting-ledger.js';
+import { SqliteAdminStore } from './admin-store.js';
 import { keyHash } from './sync-store.js';
 
 /** The CRM records a meeting went to, by kind, the same on both stores. */
@@ -44,7 +45,7 @@ export class SqliteMeetingStore implements MeetingStore {
   readonly claimMeeting: (key: string, mailboxId: string, eventId: string) => boolean;
   readonly releaseMeetingClaim: (key: string) => void;
   readonly recordMeeting: (record: MeetingRecord) => void;
-  readonly forgetMeetings: (keys: readonly string[]) => { meetings: number; crmIds: string[] };
+  readonly forgetMeetings: (keys: readonly string[], oweReason?: string | null) => { meetings: number; crmIds: string[] };
 
   constructor(
     private readonly db: Database.Database,
@@ -132,7 +133,7 @@ export class SqliteMeetingStore implements MeetingStore {
       for (const [kind, ids] of meetingRecords(a)) for (const id of ids) this.stmt.record.run(r.key, kind, id);
     });
 
-    this.forgetMeetings = db.transaction((keys: readonly string[]): { meetings: number; crmIds: string[] } => {
+    const forget = db.transaction((keys: readonly string[], oweReason: string | null): { meetings: number; crmIds: string[] } => {
       const crmIds = new Set<string>();
       let meetings = 0;
       for (const key of new Set(keys)) {
@@ -145,8 +146,10 @@ export class SqliteMeetingStore implements MeetingStore {
         this.stmt.remember.run(keyHash(forgottenMeetingKey(key)), this.now().toISOString());
         if (crmId) crmIds.add(crmId);
       }
+      if (oweReason) new SqliteAdminStore(db, this.now).oweCrmDeletions([...crmIds], oweReason);
       return { meetings, crmIds: [...crmIds] };
     });
+    this.forgetMeetings = (keys, oweReason = null) => forget.immediate(keys, oweReason);
   }
 
   calendarCursor(mailboxId: string): string | null {

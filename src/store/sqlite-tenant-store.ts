@@ -20,7 +20,8 @@ export interface SqliteTenantParts {
 }
 
 export function sqliteTenantParts(db: SqliteDatabase, now: () => Date = () => new Date()): SqliteTenantParts {
-  return { ledger: new SqliteSyncStore(db, now), index: new SqliteDomainIndex(db), admin: new SqliteAdminStore(db, now), secrets: new SqliteSecretStore(db) };
+  const index = new SqliteDomainIndex(db);
+  return { ledger: new SqliteSyncStore(db, now), index, admin: new SqliteAdminStore(db, now, () => index.clearCaches()), secrets: new SqliteSecretStore(db) };
 }
 
 export function sqliteTenantStore(tenantId: string, db: SqliteDatabase, now: () => Date = () => new Date(), parts: SqliteTenantParts = sqliteTenantParts(db, now)): TenantStore {
@@ -36,7 +37,7 @@ export function sqliteTenantStore(tenantId: string, db: SqliteDatabase, now: () 
     governance: admin,
     leases: admin,
     rounds: admin,
-    audit: { audit: (...a) => admin.audit(...a), auditLog: (limit) => admin.auditLog(limit) },
+    audit: { audit: (...a) => admin.audit(...a), auditLog: (limit) => admin.auditLog(limit), auditMentioning: (address) => admin.auditMentioning(address) },
     secrets: parts.secrets,
     messages: new ImportedMessages(db),
     async close() {

@@ -45,3 +45,28 @@ export class StoreOpenError extends StoreError {
     this.name = 'StoreOpenError';
   }
 }
+
+/** Network failures of a PostgreSQL connection (Node's socket errors). */
+const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+/** PostgreSQL's own refusals of a login (SQLSTATE): the URL is wrong, not the server down. */
+const REFUSED: Record<string, string> = {
+  '28P01': 'the password was refused',
+  '28000': 'the login was refused',
+  '3D000': 'the database does not exist',
+};
+
+/** The shared store (`store.kind: "postgres"`) could not be reached or refused the login. */
+export class StoreUnreachableError extends Error {
+  override name = 'StoreUnreachableError';
+  readonly field = 'store.url';
+}
+
+/** `err` as a StoreUnreachableError naming store.url and what to check, or null if it is another failure. */
+export function unreachableStore(err: unknown): StoreUnreachableError | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !(NETWORK.has(code) || code in REFUSED)) return null;
+  const why = REFUSED[code] ?? (err as Error).message;
+  return new StoreUnreachableError(
+    `store.url: PostgreSQL could not be reached (${why}): check store.url (host, port, database, user, password) and that the server accepts connections from here`,
+  );
+}

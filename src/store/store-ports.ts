@@ -16,6 +16,49 @@ import type { LedgerRow } from './sync-store.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
+/**
+ * A blocklist entry or an erased address to find imported messages by, normalised: an address
+ * as `normalizeAddress` gives it, an ASCII host (it covers its subdomains), a trimmed phrase.
+ * Stored addresses are normalised the engine's way before comparing (plus-tags folded, IDN in
+ * ASCII), and a phrase matches the subject with JavaScript's lower-casing, on both stores.
+ */
+export interface LedgerMatcher {
+  kind: 'address' | 'domain' | 'phrase';
+  value: string;
+}
+
+/** One imported message as an admin sees it in a dry run or an access report. */
+export interface LedgerSummary {
+  key: string;
+  crmId: string;
+  sentAt: string;
+  subject: string;
+}
+
+/** What one atomic removal took away: messages (or meetings) and their distinct CRM ids. */
+export interface Forgotten {
+  messages: number;
+  crmIds: string[];
+}
+
+export interface ForgetKeysOptions {
+  /** Written with the CRM ids owed for deletion, in the same transaction; null keeps the CRM activities. */
+  oweReason: string | null;
+  /**
+   * A privacy job whose running result is set, in the same transaction, from what was removed:
+   * a resumed erase job reports what the interrupted pass deleted.
+   */
+  progress?: { jobId: string; result(removed: { messages: number; crmIds: number }): unknown };
+}
+
+/** Contacts and leads an erased address was taken from (and those removed whole, left with none). */
+export interface IndexErasure {
+  contactsUpdated: number;
+  contactsRemoved: number;
+  leadsUpdated: number;
+  leadsRemoved: number;
+}
+
 /** The ledger and the sync's cursors, with what admin and the workers read back. */
 export interface LedgerStore extends SyncStore, ReassociationStore {
   /** Drops a claim whose mail was not written (rejected after its body was read): nothing stays. */
@@ -35,6 +78,28 @@ export interface LedgerStore extends SyncStore, ReassociationStore {
   searchText(words: string, limit?: number): Awaitable<string[]>;
   /** Emails in the ledger; with `mailboxId`, those that mailbox holds (for `status`). */
   importedCount(mailboxId?: string): Awaitable<number>;
+
+  // Admin and privacy (src/app/admin, docs/privacy.md).
+  /** Keys of imported messages the matcher touches, any role (from, to, cc, bcc) or the subject; sorted. */
+  keysMatching(matcher: LedgerMatcher): Awaitable<string[]>;
+  /** Keys of other imported messages whose subject or text mention the address (access reports). */
+  keysMentioning(address: string): Awaitable<string[]>;
+  /** Key, CRM id, date and subject of each key still on the ledger, oldest first. */
+  summaries(keys: readonly string[]): Awaitable<LedgerSummary[]>;
+  /** Keys of imported messages sent before `cutoff` (retention). */
+  keysSentBefore(cutoff: Date): Awaitable<string[]>;
+  /** Every CRM activity id written (distinct), for `purge --all`. */
+  crmIds(): Awaitable<string[]>;
+  /** The imported message whose ledger key or CRM activity id this is. */
+  findImported(id: string): Awaitable<{ key: string; crmId: string } | undefined>;
+  /** Accounts an activity went to, directly or as a deal's account (the index's deals). */
+  accountIdsOf(key: string): Awaitable<string[]>;
+  /**
+   * The one removal of imported messages, in one transaction: ledger rows with their text,
+   * holders, participants and records go, a hashed tombstone stops any rescan bringing them
+   * back, and (unless `oweReason` is null) their CRM ids are written down as owed deletions.
+   */
+  forgetMessages(keys: readonly string[], opts: ForgetKeysOptions): Awaitable<Forgotten>;
 }
 
 export interface MailboxStatusStore {
@@ -73,6 +138,8 @@ export interface SettingsStore {
 export interface AuditStore {
   audit(actor: string, action: string, target: string | null, detail?: unknown): Awaitable<void>;
   auditLog(limit?: number): Awaitable<AuditEntry[]>;
+  /** Entries whose actor or target is the address, or whose detail mentions it, oldest first. */
+  auditMentioning(address: string): Awaitable<AuditEntry[]>;
 }
 
 /** Blocklist, suppressions, CRM deletions still owed and privacy jobs (docs/privacy.md). */
@@ -94,6 +161,14 @@ export interface GovernanceStore {
   privacyJobsFor(subject: string): Awaitable<PrivacyJob[]>;
   openPrivacyJobs(): Awaitable<PrivacyJob[]>;
   setPrivacyJobState(id: string, state: PrivacyJobState, result?: unknown, error?: string | null): Awaitable<void>;
+
+  /** `purge --all`: rows per table of the tenant's state (what a purge would empty, and the owed deletions). */
+  tableRows(): Awaitable<Record<string, number>>;
+  /**
+   * `purge --all`, in one transaction: every CRM id written (emails and meetings, with their
+   * reasons) is owed, then every table of the tenant's state is emptied; owed deletions stay.
+   */
+  purgeTenant(reasons: { emails: string; meetings: string }): Awaitable<{ emails: number; meetings: number }>;
 }
 
 /** The domain index: CRM changes in, a page's keys resolved for the cascade out. */
@@ -108,6 +183,13 @@ export interface IndexStore extends IndexResolver {
    * by id in byte order, a page at a time (`crm snapshot`): a large index is never held at once.
    */
   exportRecords<K extends CrmEntityKind>(kind: K): AsyncIterable<IndexRecordOf[K][]>;
+  account(id: string): Awaitable<Account | undefined>;
+  userByEmail(address: string): Awaitable<CrmUser | undefined>;
+  /**
+   * Privacy erase: the (normalised) address leaves every contact and lead holding it; one left
+   * with no address is removed whole (name and phones too, and its deal roles). Users stay.
+   */
+  eraseAddress(address: string): Awaitable<IndexErasure>;
 }
 
 /** The record type of each kind the index holds. */

@@ -7,6 +7,9 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { MAX_PARTICIPANTS } from '../core/participants.js';
 import type { ActivityLinks, ImportedAssociation, ImportRecord, LateMatchKey, LedgerFacts, ReassociationStore, ReassociationTouch, ScanFolder, SyncStore } from '../core/ports.js';
+import { SqliteAdminStore } from './admin-store.js';
+import { SqliteLedgerAdmin } from './ledger-admin.js';
+import type { Forgotten, ForgetKeysOptions, LedgerMatcher, LedgerSummary } from './store-ports.js';
 
 export interface LedgerRow {
   key: string;
@@ -363,5 +366,45 @@ export class SqliteSyncStore implements SyncStore, ReassociationStore {
   importedCount(mailboxId?: string): number {
     if (mailboxId === undefined) return this.db.prepare<[], number>('SELECT count(*) FROM ledger').pluck().get() ?? 0;
     return this.db.prepare<[string], number>('SELECT count(*) FROM ledger_holders WHERE mailbox_id = ?').pluck().get(mailboxId) ?? 0;
+  }
+
+  // Admin and privacy (ledger-admin.ts), prepared on first use.
+  private adminPart?: SqliteLedgerAdmin;
+
+  private get adminOps(): SqliteLedgerAdmin {
+    this.adminPart ??= new SqliteLedgerAdmin(this.db, () => new SqliteAdminStore(this.db, this.now), this.now);
+    return this.adminPart;
+  }
+
+  keysMatching(matcher: LedgerMatcher): string[] {
+    return this.adminOps.keysMatching(matcher);
+  }
+
+  keysMentioning(address: string): string[] {
+    return this.adminOps.keysMentioning(address);
+  }
+
+  summaries(keys: readonly string[]): LedgerSummary[] {
+    return this.adminOps.summaries(keys);
+  }
+
+  keysSentBefore(cutoff: Date): string[] {
+    return this.adminOps.keysSentBefore(cutoff);
+  }
+
+  crmIds(): string[] {
+    return this.adminOps.crmIds();
+  }
+
+  findImported(id: string): { key: string; crmId: string } | undefined {
+    return this.adminOps.findImported(id);
+  }
+
+  accountIdsOf(key: string): string[] {
+    return this.adminOps.accountIdsOf(key);
+  }
+
+  forgetMessages(keys: readonly string[], opts: ForgetKeysOptions): Forgotten {
+    return this.adminOps.forgetMessages(keys, opts);
   }
 }

@@ -168,7 +168,7 @@ describe.each(['salesforce', 'hubspot'] as const)('admin operations against %s',
   });
 
   it('erase deletes the messages and CRM activities; a suppressed address is never imported again', async () => {
-    requestErase(parts(), 'Jane.Doe@acme.com');
+    await requestErase(parts(), 'Jane.Doe@acme.com');
     const [job] = await runPrivacyJobs(parts());
     expect(job).toMatchObject({ state: 'done', result: { messages: 1, crmDeleted: 1, crmOwed: 0 } });
     expect(crm.subjects()).toEqual(['Globex next steps', 'Initech question', 'Intro']);

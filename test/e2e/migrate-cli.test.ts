@@ -4,7 +4,7 @@
  * command. On the default SQLite store it reports each file's version.
  */
 import { afterAll, beforeAll, expect, it, type TestContext } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { PG_SCHEMA_VERSION } from '../../src/store/postgres/pg-migrations.js';
@@ -69,11 +69,11 @@ it('mailboxes remove, list and add work on the shared store', async (ctx: TestCo
   expect((await cli('list')).mailboxes).toContainEqual(expect.objectContaining({ address: 'bo@acme.example', synced: true }));
 });
 
-// `messages list` is on the shared store now (test/e2e/read-commands-pg.test.ts); the admin commands are not yet.
-it('a command not yet on the shared store refuses it instead of using local files', async () => {
-  const result = await mailbridge(['blocklist', 'list', '--config', tenant.configFile, '--json'], { DATABASE_URL: 'postgres://nowhere/x' });
-  expect(result.code).not.toBe(0);
-  expect(result.stdout + result.stderr).toMatch(/store\.kind: "postgres": this command works on the embedded SQLite store only/);
+it('an admin command on an unreachable shared store fails naming it, and opens no local file', async () => {
+  const result = await mailbridge(['blocklist', 'list', '--config', tenant.configFile, '--json'], { DATABASE_URL: 'postgres://127.0.0.1:1/nowhere', MAILBRIDGE_DB_KEY: tenant.key });
+  expect(result.code).toBe(1);
+  expect(lastJsonLine(result.stdout)).toMatchObject({ error: { code: 'store-unreachable', field: 'store.url', message: expect.stringMatching(/^store\.url: PostgreSQL could not be reached \(connect ECONNREFUSED/) } });
+  expect(existsSync(join(tenant.dir, 'data', 'acme.db'))).toBe(false);
 });
 
 it('key rotate on a PostgreSQL store goes by the same key rules (re-sealing: test/unit/config/rotate-key-postgres.test.ts)', async () => {

@@ -1,21 +1,17 @@
 /**
- * What the admin and privacy operations work on: one tenant's database, index and admin store,
- * its configuration, a CRM adapter for deletes (built only when a CRM call is needed, so dry runs
+ * What the admin and privacy operations work on: one tenant's state behind the store ports (the
+ * embedded SQLite file or its PostgreSQL schema, one code path), its configuration, a CRM adapter for deletes (built only when a CRM call is needed, so dry runs
  * and local reads need no credentials), the clock, and who is acting (for the audit log).
  */
 import { userInfo } from 'node:os';
 import type { TenantConfig } from '../../config/config-schema.js';
 import type { MeetingWriter } from '../../core/meeting.js';
 import type { Clock, CrmAdapter } from '../../core/ports.js';
-import type { SqliteAdminStore } from '../../store/admin-store.js';
-import type { SqliteDatabase } from '../../store/database.js';
-import type { SqliteDomainIndex } from '../../store/domain-index.js';
+import type { TenantStore } from '../../store/store-ports.js';
 import type { OpenTenant } from '../open-tenant.js';
 
 export interface AdminParts {
-  db: SqliteDatabase;
-  index: SqliteDomainIndex;
-  admin: SqliteAdminStore;
+  stores: TenantStore;
   config: Pick<TenantConfig, 'blocklist' | 'admins' | 'retentionDays'> & Partial<Pick<TenantConfig, 'retention'>>;
   crm(): CrmAdapter;
   /** The CRM's meeting writer, for deleting meeting activities; absent, their deletions stay owed. */
@@ -27,9 +23,7 @@ export interface AdminParts {
 
 export function adminParts(tenant: OpenTenant, actor: string): AdminParts {
   return {
-    db: tenant.db,
-    index: tenant.index,
-    admin: tenant.admin,
+    stores: tenant.stores,
     config: tenant.config,
     crm: () => tenant.crm(),
     meetingWriter: () => tenant.crm().meetingWriter(),

@@ -14,9 +14,9 @@ import { parse as parseHost } from 'tldts';
 import { normalizeAddress, normalizeDomainList, registrableDomain } from '../../core/address.js';
 import type { BlocklistKind } from '../../store/admin-store.js';
 import { AdminError, type AdminParts } from './admin-parts.js';
-import { forgetMeetings, meetingStoreOf } from './forget-meetings.js';
+import type { LedgerSummary } from '../../store/store-ports.js';
+import { forgetMeetings } from './forget-meetings.js';
 import { forgetMessages, type ForgetResult } from './forget-messages.js';
-import { ledgerKeysMatching, ledgerSummaries, type LedgerSummary } from './ledger-match.js';
 
 export const BLOCKLIST_KINDS: readonly BlocklistKind[] = ['address', 'domain', 'phrase'];
 
@@ -99,33 +99,34 @@ function entryOf(input: BlocklistInput): { kind: BlocklistKind; value: string } 
  */
 export async function addToBlocklist(parts: AdminParts, input: BlocklistInput, opts: { dryRun?: boolean } = {}): Promise<BlocklistAddResult> {
   const { kind, value } = entryOf(input);
-  const keys = ledgerKeysMatching(parts.db, { kind, value });
-  const meetingKeys = meetingStoreOf(parts).meetingKeysMatching({ kind, value });
+  const { ledger, meetings, governance, audit } = parts.stores;
+  const keys = await ledger.keysMatching({ kind, value });
+  const meetingKeys = await meetings.meetingKeysMatching({ kind, value });
   if (opts.dryRun) {
-    parts.admin.audit(parts.actor, 'blocklist.dry-run', value, { kind, matched: keys.length, meetingsMatched: meetingKeys.length });
+    await audit.audit(parts.actor, 'blocklist.dry-run', value, { kind, matched: keys.length, meetingsMatched: meetingKeys.length });
     return {
-      kind, value, dryRun: true, added: false, matched: keys.length, wouldDelete: ledgerSummaries(parts.db, keys), purged: null,
+      kind, value, dryRun: true, added: false, matched: keys.length, wouldDelete: await ledger.summaries(keys), purged: null,
       meetingsMatched: meetingKeys.length, meetingsPurged: null,
     };
   }
-  const added = parts.admin.addBlocklistEntry(kind, value, parts.actor);
+  const added = await governance.addBlocklistEntry(kind, value, parts.actor);
   const purged = await forgetMessages(parts, keys, { reason: 'blocklist' });
   const meetingsPurged = await forgetMeetings(parts, meetingKeys, { reason: 'blocklist' });
-  parts.admin.audit(parts.actor, 'blocklist.add', value, { kind, added, ...purged, meetings: meetingsPurged });
+  await audit.audit(parts.actor, 'blocklist.add', value, { kind, added, ...purged, meetings: meetingsPurged });
   return { kind, value, dryRun: false, added, matched: keys.length, wouldDelete: [], purged, meetingsMatched: meetingKeys.length, meetingsPurged };
 }
 
 /** Removes a database entry. Entries from the configuration file are removed by editing it. */
-export function removeFromBlocklist(parts: AdminParts, input: BlocklistInput): { kind: BlocklistKind; value: string; removed: boolean } {
+export async function removeFromBlocklist(parts: AdminParts, input: BlocklistInput): Promise<{ kind: BlocklistKind; value: string; removed: boolean }> {
   const { kind, value } = entryOf(input);
-  const removed = parts.admin.removeBlocklistEntry(kind, value);
+  const removed = await parts.stores.governance.removeBlocklistEntry(kind, value);
   if (!removed) {
     const inFile = configEntries(parts).some((e) => e.kind === kind && e.value === value);
     throw new AdminError(
       inFile ? `${kind} "${value}" comes from the configuration file: remove it there` : `${kind} "${value}" is not on the blocklist`,
     );
   }
-  parts.admin.audit(parts.actor, 'blocklist.remove', value, { kind });
+  await parts.stores.audit.audit(parts.actor, 'blocklist.remove', value, { kind });
   return { kind, value, removed };
 }
 
@@ -138,8 +139,8 @@ export interface ListedEntry {
 }
 
 /** The database's entries, then the configuration file's (normalised the same way). */
-export function listBlocklist(parts: AdminParts): ListedEntry[] {
-  const stored: ListedEntry[] = parts.admin.blocklistEntries().map((e) => ({ ...e, source: 'database' }));
+export async function listBlocklist(parts: AdminParts): Promise<ListedEntry[]> {
+  const stored: ListedEntry[] = (await parts.stores.governance.blocklistEntries()).map((e) => ({ ...e, source: 'database' }));
   return [...stored, ...configEntries(parts)];
 }
 

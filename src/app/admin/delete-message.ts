@@ -25,44 +25,33 @@ export interface DeleteMessageResult {
 export async function deleteMessage(parts: AdminParts, id: string, asAddress: string): Promise<DeleteMessageResult> {
   const actor = normalizeAddress(asAddress);
   if (!actor) throw new AdminError(`--as "${asAddress}" is not an email address`);
-  const row = parts.db
-    .prepare<[string, string], { key: string; crm_id: string }>('SELECT key, crm_id FROM ledger WHERE key = ? OR crm_id = ? LIMIT 1')
-    .get(id, id);
+  const { ledger, audit } = parts.stores;
+  const row = await ledger.findImported(id);
   if (!row) throw new AdminError(`no imported message with id ${id} (give the CRM activity id or the ledger key)`);
 
-  const verdict = roleOf(parts, actor, row.key);
+  const verdict = await roleOf(parts, actor, row.key);
   if (!verdict.allowed) {
-    parts.admin.audit(actor, 'messages.delete.refused', row.key, { crmId: row.crm_id, why: verdict.why });
+    await audit.audit(actor, 'messages.delete.refused', row.key, { crmId: row.crmId, why: verdict.why });
     throw new AdminError(`${actor} may not delete this message: ${verdict.why}`);
   }
   const result = await forgetMessages(parts, [row.key], { reason: 'messages.delete' });
-  parts.admin.audit(actor, 'messages.delete', row.key, { crmId: row.crm_id, role: verdict.role, ...result });
-  return { key: row.key, crmId: row.crm_id, role: verdict.role, result };
+  await audit.audit(actor, 'messages.delete', row.key, { crmId: row.crmId, role: verdict.role, ...result });
+  return { key: row.key, crmId: row.crmId, role: verdict.role, result };
 }
 
 type Verdict = { allowed: true; role: 'admin' | 'owner' } | { allowed: false; why: string };
 
-function roleOf(parts: AdminParts, actor: string, key: string): Verdict {
+async function roleOf(parts: AdminParts, actor: string, key: string): Promise<Verdict> {
   const admins = new Set(parts.config.admins.map((a) => normalizeAddress(a)).filter((a): a is string => a !== null));
   if (admins.has(actor)) return { allowed: true, role: 'admin' };
-  const user = parts.index.userByEmail(actor);
+  const { index, ledger } = parts.stores;
+  const user = await index.userByEmail(actor);
   if (!user) return { allowed: false, why: 'not an admin and not a CRM user' };
-  const accounts = accountsOf(parts, key);
+  // Accounts the message was written to, directly or through a deal.
+  const accounts = await ledger.accountIdsOf(key);
   if (accounts.length === 0) return { allowed: false, why: 'the message is on no account (only admins may delete it)' };
-  const foreign = accounts.filter((id) => parts.index.account(id)?.ownerId !== user.id);
+  const owners = await Promise.all(accounts.map(async (id) => (await index.account(id))?.ownerId));
+  const foreign = owners.filter((owner) => owner !== user.id);
   if (foreign.length) return { allowed: false, why: `it is on ${foreign.length} account(s) owned by someone else` };
   return { allowed: true, role: 'owner' };
-}
-
-/** Accounts the message was written to, directly or through a deal. */
-function accountsOf(parts: AdminParts, key: string): string[] {
-  const rows = parts.db
-    .prepare<[string, string], string>(
-      `SELECT record_id FROM ledger_records WHERE key = ? AND kind = 'account'
-       UNION SELECT d.account_id FROM ledger_records r JOIN deals d ON d.id = r.record_id
-        WHERE r.key = ? AND r.kind = 'deal' AND d.account_id IS NOT NULL`,
-    )
-    .pluck()
-    .all(key, key);
-  return rows.sort();
 }

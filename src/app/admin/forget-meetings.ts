@@ -8,7 +8,6 @@
  */
 import type { MeetingWriter } from '../../core/meeting.js';
 import type { GovernanceStore } from '../../store/store-ports.js';
-import { SqliteMeetingStore } from '../../store/meeting-store.js';
 import type { AdminParts } from './admin-parts.js';
 import { payCrmDeletions, type ForgetOptions, type ForgetResult, type SettleResult } from './forget-messages.js';
 
@@ -17,26 +16,16 @@ export const MEETING_DELETION = 'meeting:';
 
 export const isMeetingDeletion = (reason: string): boolean => reason.startsWith(MEETING_DELETION);
 
-type ForgetMeetingParts = Pick<AdminParts, 'db' | 'admin' | 'meetingWriter'>;
+type ForgetMeetingParts = Pick<AdminParts, 'stores' | 'meetingWriter'>;
 
-/** The tenant's meeting ledger (the same encrypted file as mail's). */
-export const meetingStoreOf = (parts: Pick<AdminParts, 'db' | 'clock'>): SqliteMeetingStore => new SqliteMeetingStore(parts.db, () => parts.clock.now());
-
-export async function forgetMeetings(parts: ForgetMeetingParts, keys: readonly string[], opts: Omit<ForgetOptions, 'onRemoved'>): Promise<ForgetResult> {
+export async function forgetMeetings(parts: ForgetMeetingParts, keys: readonly string[], opts: Omit<ForgetOptions, 'progress'>): Promise<ForgetResult> {
   const withCrm = opts.crm ?? true;
-  const store = new SqliteMeetingStore(parts.db);
-  const { meetings, crmIds } = parts.db
-    .transaction(() => {
-      const gone = store.forgetMeetings(keys);
-      if (withCrm) parts.admin.oweCrmDeletions(gone.crmIds, `${MEETING_DELETION}${opts.reason}`);
-      return gone;
-    })
-    .immediate();
+  const { meetings, crmIds } = await parts.stores.meetings.forgetMeetings(keys, withCrm ? `${MEETING_DELETION}${opts.reason}` : null);
   if (!withCrm || !crmIds.length) return { messages: meetings, crmDeleted: 0, crmOwed: 0 };
   // Without a meeting writer (no CRM configured for meetings yet) the deletions stay owed.
   if (!parts.meetingWriter) return { messages: meetings, crmDeleted: 0, crmOwed: crmIds.length };
   const writer = parts.meetingWriter();
-  const paid = await payCrmDeletions(parts.admin, (ids) => writer.deleteMeetings(ids), crmIds);
+  const paid = await payCrmDeletions(parts.stores.governance, (ids) => writer.deleteMeetings(ids), crmIds);
   return { messages: meetings, crmDeleted: paid.paid, crmOwed: paid.owed };
 }
 

@@ -1,18 +1,15 @@
 /**
  * The one way imported messages are deleted (blocklist purges, `messages delete`, erase requests,
- * retention, purge). In one transaction the local rows go (ledger with its holders, participants
- * and records; the FTS text, which does not cascade) and every CRM activity to delete is written
- * down as owed in `crm_deletions`; then the CRM deletes are attempted and each confirmed one is
+ * retention, purge). In one transaction the store drops the local rows (ledger with its holders,
+ * participants, records and text) and writes every CRM activity to delete down as owed
+ * (`LedgerStore.forgetMessages`); then the CRM deletes are attempted and each confirmed one is
  * struck off. Writing the debt before calling the CRM means a crash or a CRM outage at any point
  * loses nothing: `settleCrmDeletions` (run by every sync round) pays what is left. Deleting an
  * activity that is already gone counts as done in both adapters, so paying twice is harmless.
  */
-import { prepareDropMessageText, prepareRememberForgotten } from '../../store/sync-store.js';
 import { isMeetingDeletion } from './forget-meetings.js';
 import type { CrmAdapter } from '../../core/ports.js';
-import type { SqliteAdminStore } from '../../store/admin-store.js';
-import type { SqliteDatabase } from '../../store/database.js';
-import type { GovernanceStore } from '../../store/store-ports.js';
+import type { ForgetKeysOptions, GovernanceStore } from '../../store/store-ports.js';
 import type { AdminParts } from './admin-parts.js';
 
 /** Ids per delete call: a Salesforce collection's limit (the HubSpot adapter splits further). */
@@ -24,10 +21,10 @@ export interface ForgetOptions {
   /** Also delete the CRM activities (default true); retention keeps them unless asked. */
   crm?: boolean;
   /**
-   * Called inside the transaction that removes the local rows, with what it removed: a caller
-   * that must report the count after a crash (an erase job) persists it here, atomically.
+   * A privacy job whose running result is written in the transaction that removes the local
+   * rows: an erase job that must report the count after a crash persists it atomically.
    */
-  onRemoved?(removed: { messages: number; crmIds: number }): void;
+  progress?: ForgetKeysOptions['progress'];
 }
 
 export interface ForgetResult {
@@ -44,46 +41,16 @@ export interface SettleResult {
   owed: number;
 }
 
-type ForgetParts = Pick<AdminParts, 'db' | 'admin' | 'crm'>;
+type ForgetParts = Pick<AdminParts, 'stores' | 'crm'>;
 
 /** Deletes the messages with these ledger keys, locally and (by default) in the CRM. */
 export async function forgetMessages(parts: ForgetParts, keys: readonly string[], opts: ForgetOptions): Promise<ForgetResult> {
   const withCrm = opts.crm ?? true;
-  const { messages, crmIds } = removeLocally(parts.db, parts.admin, keys, withCrm ? opts.reason : null, opts.onRemoved);
+  const { messages, crmIds } = await parts.stores.ledger.forgetMessages(keys, { oweReason: withCrm ? opts.reason : null, ...(opts.progress ? { progress: opts.progress } : {}) });
   if (!withCrm || crmIds.length === 0) return { messages, crmDeleted: 0, crmOwed: 0 };
   const crm = parts.crm();
-  const paid = await payCrmDeletions(parts.admin, (ids) => crm.deleteActivities(ids), crmIds);
+  const paid = await payCrmDeletions(parts.stores.governance, (ids) => crm.deleteActivities(ids), crmIds);
   return { messages, crmDeleted: paid.paid, crmOwed: paid.owed };
-}
-
-/** Local rows out and CRM ids owed, atomically. `reason` null: keep the CRM activities. */
-function removeLocally(
-  db: SqliteDatabase,
-  admin: SqliteAdminStore,
-  keys: readonly string[],
-  reason: string | null,
-  onRemoved?: ForgetOptions['onRemoved'],
-): { messages: number; crmIds: string[] } {
-  const crmIdOf = db.prepare<[string], string>('SELECT crm_id FROM ledger WHERE key = ?').pluck();
-  const dropText = prepareDropMessageText(db);
-  const remember = prepareRememberForgotten(db);
-  const dropLedger = db.prepare<[string]>('DELETE FROM ledger WHERE key = ?');
-  return db.transaction(() => {
-    const crmIds = new Set<string>();
-    let messages = 0;
-    for (const key of new Set(keys)) {
-      const crmId = crmIdOf.get(key);
-      dropText.run(key);
-      if (crmId === undefined) continue;
-      dropLedger.run(key);
-      remember(key);
-      messages++;
-      if (crmId) crmIds.add(crmId);
-    }
-    if (reason !== null) admin.oweCrmDeletions([...crmIds], reason);
-    onRemoved?.({ messages, crmIds: crmIds.size });
-    return { messages, crmIds: [...crmIds] };
-  }).immediate();
 }
 
 /**

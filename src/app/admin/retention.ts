@@ -10,7 +10,7 @@
  * the activities; that is why a one-off `--crm` that disagrees with the setting is refused.)
  */
 import { AdminError, type AdminParts } from './admin-parts.js';
-import { forgetMeetings, meetingStoreOf } from './forget-meetings.js';
+import { forgetMeetings } from './forget-meetings.js';
 import { forgetMessages, type ForgetResult } from './forget-messages.js';
 
 const DAY_MS = 86_400_000;
@@ -40,15 +40,6 @@ export function retentionCutoff(now: Date, retentionDays: number): Date {
   return new Date(now.getTime() - retentionDays * DAY_MS);
 }
 
-/** Ledger keys of messages sent before `cutoff`. */
-export function expiredKeys(parts: Pick<AdminParts, 'db'>, cutoff: Date): string[] {
-  // The index narrows on the ISO string with a day of slack (dates may carry an offset);
-  // the exact comparison is on the parsed instant.
-  const bound = new Date(cutoff.getTime() + DAY_MS).toISOString();
-  const rows = parts.db.prepare<[string], { key: string; sent_at: string }>('SELECT key, sent_at FROM ledger WHERE sent_at < ? ORDER BY sent_at').all(bound);
-  return rows.filter((r) => Date.parse(r.sent_at) < cutoff.getTime()).map((r) => r.key);
-}
-
 export async function runRetention(parts: AdminParts, opts: RetentionOptions = {}): Promise<RetentionResult> {
   const crm = parts.config.retention?.crm ?? false;
   if (opts.crm !== undefined && opts.crm !== crm) {
@@ -59,13 +50,13 @@ export async function runRetention(parts: AdminParts, opts: RetentionOptions = {
   }
   const retentionDays = parts.config.retentionDays;
   const cutoff = retentionCutoff(parts.clock.now(), retentionDays);
-  const keys = expiredKeys(parts, cutoff);
-  const meetingKeys = meetingStoreOf(parts).meetingKeysEndedBefore(cutoff);
+  const keys = await parts.stores.ledger.keysSentBefore(cutoff);
+  const meetingKeys = await parts.stores.meetings.meetingKeysEndedBefore(cutoff);
   const base = { cutoff: cutoff.toISOString(), retentionDays, dryRun: !!opts.dryRun, expired: keys.length, meetingsExpired: meetingKeys.length };
   const none = { messages: 0, crmDeleted: 0, crmOwed: 0 };
   if (opts.dryRun) return { ...base, ...none, meetings: none };
   const result = await forgetMessages(parts, keys, { reason: 'retention', crm });
   const meetings = await forgetMeetings(parts, meetingKeys, { reason: 'retention', crm });
-  parts.admin.audit(parts.actor, 'retention.run', null, { ...base, crm, ...result, meetings });
+  await parts.stores.audit.audit(parts.actor, 'retention.run', null, { ...base, crm, ...result, meetings });
   return { ...base, ...result, meetings };
 }

@@ -81,8 +81,8 @@ Examples:
   )
     .addHelpText('after', '\nExample:\n  mailbridge blocklist remove acme.example\n\nMessages purged when the entry was added are not restored.')
     .action(async (value: string, flags: EntryFlags) => {
-      await withTenant(flags, (tenant) => {
-        const result = removeFromBlocklist(adminParts(tenant, cliActor()), { value, kind: flags.kind });
+      await withTenant(flags, async (tenant) => {
+        const result = await removeFromBlocklist(adminParts(tenant, cliActor()), { value, kind: flags.kind });
         out(flags.json ? `${JSON.stringify(result)}\n` : `Removed ${result.kind} "${result.value}".\n`);
       });
     });
@@ -90,8 +90,8 @@ Examples:
   tenantOptions(blocklist.command('list').description('List the entries: the database\'s and the configuration file\'s'))
     .addHelpText('after', '\nExample:\n  mailbridge blocklist list --json')
     .action(async (flags: TenantFlags) => {
-      await withTenant(flags, (tenant) => {
-        const entries = listBlocklist(adminParts(tenant, cliActor()));
+      await withTenant(flags, async (tenant) => {
+        const entries = await listBlocklist(adminParts(tenant, cliActor()));
         if (flags.json) return out(`${JSON.stringify({ entries })}\n`);
         if (!entries.length) return out('The blocklist is empty.\n');
         printTable(['kind', 'value', 'source', 'added'], entries.map((e) => [e.kind, e.value, e.source, e.addedAt ? `${e.addedAt} by ${e.addedBy}` : '']));

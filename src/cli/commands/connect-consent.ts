@@ -33,7 +33,7 @@ export async function runInvites(flags: ConsentFlags): Promise<void> {
   const users = [...(flags.invite ?? [])];
   const rows = await asUsage(async () => {
     if (flags.file) users.push(...readUsersFile(flags.file));
-    return withTenant(flags, (t) => inviteUsers(t, users, { redirectUri: flags.redirectUri }), { sharedStore: true });
+    return withTenant(flags, (t) => inviteUsers(t, users, { redirectUri: flags.redirectUri }));
   });
   const text = flags.json ? invitesJsonLines(rows) : invitesCsv(rows);
   if (!flags.out) {
@@ -75,6 +75,6 @@ export async function runServe(flags: ConsentFlags): Promise<void> {
         process.once('SIGINT', resolve);
       });
       await server.close();
-    }, { sharedStore: true }),
+    }),
   );
 }

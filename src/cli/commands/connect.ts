@@ -83,7 +83,7 @@ Examples:
       if (flags.code && !flags.user) throw new UsageError('--code needs --user <email>');
       if (flags.list && flags.user) throw new UsageError('--list cannot be combined with --user');
       if (flags.list) {
-        const lists = await withEachTenant(flags, (t) => connectionList(t), { sharedStore: true });
+        const lists = await withEachTenant(flags, (t) => connectionList(t));
         if (flags.json) return print(flags.tenant ? lists[0] : { tenants: lists });
         for (const l of lists) {
           process.stdout.write(`Tenant ${l.tenant} (${l.mode} mode)\n`);
@@ -95,13 +95,13 @@ Examples:
         return;
       }
       if (flags.user && flags.code) {
-        const done = await asUsage(() => withTenant(flags, (t) => completeUser(t, flags.user!, flags.code!, { state: flags.state }), { sharedStore: true }));
+        const done = await asUsage(() => withTenant(flags, (t) => completeUser(t, flags.user!, flags.code!, { state: flags.state })));
         if (flags.json) return print(done);
         process.stdout.write(`${done.address} is connected (tenant ${done.tenant}); the next sync reads the mailbox.\n`);
         return;
       }
       if (flags.user) {
-        const invite = await asUsage(() => withTenant(flags, (t) => inviteUser(t, flags.user!, { redirectUri: flags.redirectUri }), { sharedStore: true }));
+        const invite = await asUsage(() => withTenant(flags, (t) => inviteUser(t, flags.user!, { redirectUri: flags.redirectUri })));
         if (flags.json) return print(invite);
         process.stdout.write(
           `Send this consent link to ${invite.address}:\n\n  ${invite.url}\n\n` +
@@ -111,7 +111,7 @@ Examples:
         return;
       }
       // Without --tenant, user-by-user tenants are left alone: they connect one user at a time.
-      const all = await asUsage(() => withEachTenant(flags, (t) => (flags.tenant || t.config.mail.mode === 'company' ? connectCompany(t) : null), { sharedStore: true }));
+      const all = await asUsage(() => withEachTenant(flags, (t) => (flags.tenant || t.config.mail.mode === 'company' ? connectCompany(t) : null)));
       const results = all.filter((r) => r !== null);
       if (!results.length) throw new UsageError('every tenant connects user by user: run `mailbridge connect --user <email>`');
       if (flags.json) return print(flags.tenant ? results[0] : { tenants: results });

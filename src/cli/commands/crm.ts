@@ -45,6 +45,6 @@ Examples:
           out.end();
           await once(out, 'finish');
         }
-      }, { sharedStore: true });
+      });
     });
 }

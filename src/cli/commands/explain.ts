@@ -41,7 +41,7 @@ or {"error": {"code", "message", "field"}}.`,
     .action(async (flags: ExplainFlags) => {
       const ref = messageRef(flags);
       try {
-        const result = await withTenant(flags, (tenant) => explainMessage(tenant, { mailbox: flags.mailbox, ref }), { sharedStore: true });
+        const result = await withTenant(flags, (tenant) => explainMessage(tenant, { mailbox: flags.mailbox, ref }));
         process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : render(result));
       } catch (err) {
         if (!(err instanceof ExplainError)) throw err;

@@ -38,7 +38,7 @@ Examples:
 
   tenantOptions(mailboxes.command('list').description('Every mailbox the tenant knows: synced or not, connection, last sync, last error')).action(
     async (flags: TenantFlags) => {
-      const result = await withTenant(flags, (tenant) => listMailboxes(tenant), { sharedStore: true });
+      const result = await withTenant(flags, (tenant) => listMailboxes(tenant));
       if (flags.json) return out(`${JSON.stringify(result)}\n`);
       out(`Tenant ${result.tenant} (${result.mode} mode)\n`);
       printTable(
@@ -53,7 +53,7 @@ Examples:
       .command('add <email...>')
       .description('Sync these mailboxes (user mode: then send each a consent link with `connect --user`)'),
   ).action(async (emails: string[], flags: TenantFlags) => {
-    printChanges(await withTenant(flags, (tenant, config) => addMailboxes(tenant, config.file, emails, cliActor()), { sharedStore: true }), flags.json);
+    printChanges(await withTenant(flags, (tenant, config) => addMailboxes(tenant, config.file, emails, cliActor())), flags.json);
   });
 
   tenantOptions(
@@ -61,6 +61,6 @@ Examples:
       .command('remove <email...>')
       .description('Stop syncing these mailboxes and forget their stored tokens; mail already imported stays (see `mailbridge privacy`)'),
   ).action(async (emails: string[], flags: TenantFlags) => {
-    printChanges(await withTenant(flags, (tenant, config) => removeMailboxes(tenant, config.file, emails, cliActor()), { sharedStore: true }), flags.json);
+    printChanges(await withTenant(flags, (tenant, config) => removeMailboxes(tenant, config.file, emails, cliActor())), flags.json);
   });
 }

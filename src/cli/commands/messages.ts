@@ -59,7 +59,7 @@ function registerListAndSearch(messages: Command): void {
   const limit = (c: Command) => c.option('--limit <n>', 'at most this many messages', '100');
   tenantOptions(limit(messages.command('list').description('Imported messages, newest first'))).action(async (flags: ListFlags) => {
     const n = wholeNumber('--limit', flags.limit, 1);
-    await withTenant(flags, async (tenant) => printMessages(await tenant.stores.messages.list(n), flags), { sharedStore: true });
+    await withTenant(flags, async (tenant) => printMessages(await tenant.stores.messages.list(n), flags));
   });
   tenantOptions(limit(messages.command('search <text>').description('Imported messages whose subject, text or participants contain every word of <text>, best match first')))
     .addHelpText(
@@ -74,7 +74,7 @@ Examples:
     )
     .action(async (text: string, flags: ListFlags) => {
       const n = wholeNumber('--limit', flags.limit, 1);
-      await withTenant(flags, async (tenant) => printMessages(await tenant.stores.messages.search(text, n), flags), { sharedStore: true });
+      await withTenant(flags, async (tenant) => printMessages(await tenant.stores.messages.search(text, n), flags));
     });
 }
 

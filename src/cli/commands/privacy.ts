@@ -33,8 +33,8 @@ Examples:
   tenantOptions(privacy.command('access <email>').description('List every reference to the address: messages, mentions, index entries, users, audit'))
     .addHelpText('after', '\nExample:\n  mailbridge privacy access jane@acme.example --json > jane-access.json\n\nThe request itself is written to the audit log.')
     .action(async (email: string, flags: TenantFlags) => {
-      await withTenant(flags, (tenant) => {
-        const r = accessReport(adminParts(tenant, cliActor()), email);
+      await withTenant(flags, async (tenant) => {
+        const r = await accessReport(adminParts(tenant, cliActor()), email);
         if (flags.json) return out(`${JSON.stringify(r)}\n`);
         out(`References to ${r.address}\n\nImported messages (${r.messages.length}):\n`);
         if (r.messages.length) printTable(['sent', 'crm id', 'as', 'subject'], r.messages.map((m) => [m.sentAt, m.crmId, m.roles.join(','), m.subject]));
@@ -70,10 +70,10 @@ Examples:
     .action(async (email: string, flags: TenantFlags & { queueOnly?: boolean }) => {
       await withTenant(flags, async (tenant) => {
         const parts = adminParts(tenant, cliActor());
-        const jobId = requestErase(parts, email);
+        const jobId = await requestErase(parts, email);
         if (!flags.json) out(`Erase queued: job ${jobId}\n`);
         if (!flags.queueOnly) await runPrivacyJobs(parts);
-        const job = privacyStatus(parts, jobId);
+        const job = await privacyStatus(parts, jobId);
         if (flags.json) out(`${JSON.stringify(job)}\n`);
         else printJob(job);
       });
@@ -82,8 +82,8 @@ Examples:
   tenantOptions(privacy.command('status <job>').description('Show a privacy job: queued, running, done (with counts) or failed'))
     .addHelpText('after', '\nExample:\n  mailbridge privacy status 0b6f3c9e-… --json')
     .action(async (jobId: string, flags: TenantFlags) => {
-      await withTenant(flags, (tenant) => {
-        const job = privacyStatus(adminParts(tenant, cliActor()), jobId);
+      await withTenant(flags, async (tenant) => {
+        const job = await privacyStatus(adminParts(tenant, cliActor()), jobId);
         if (flags.json) out(`${JSON.stringify(job)}\n`);
         else printJob(job);
       });

@@ -70,7 +70,7 @@ Examples:
   mailbridge status --tenant acme --json | jq '.mailboxes[] | select(.lastError)'`,
     )
     .action(async (flags: TenantFlags) => {
-      const reports = await withEachTenant(flags, (t, config) => tenantStatus(t, config), { sharedStore: true });
+      const reports = await withEachTenant(flags, (t, config) => tenantStatus(t, config));
       const url = poolDatabaseUrl(readConfig(flags));
       const pool = url ? await poolStatus(url) : null;
       if (flags.json) {

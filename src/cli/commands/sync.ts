@@ -61,7 +61,7 @@ that stopped.`,
           } finally {
             progress.stop();
           }
-        }, { sharedStore: true });
+        });
         const results = rounds.filter((r): r is SyncRoundResult => r !== null);
         // A single tenant's failure is the command's error (JSON under --json, by runCli).
         if (results.length === 0 && failed.length === 1) throw failed[0];

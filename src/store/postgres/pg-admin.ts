@@ -125,6 +125,15 @@ export class PgAdminStore implements MailboxStatusStore, SettingsStore, AuditSto
     const r = await this.pool.query(`SELECT id, at, actor, action, target, detail FROM ${this.s}.audit_log ORDER BY id DESC LIMIT $1`, [limit]);
     return r.rows.map((row) => ({ id: Number(row.id), at: row.at, actor: row.actor, action: row.action, target: row.target, detail: row.detail ?? null }));
   }
+
+  async auditMentioning(address: string): Promise<AuditEntry[]> {
+    const r = await this.pool.query(
+      `SELECT id, at, actor, action, target, detail FROM ${this.s}.audit_log
+       WHERE lower(target) = $1 OR lower(actor) = $1 OR strpos(lower(coalesce(detail::text, '')), $1) > 0 ORDER BY id`,
+      [address],
+    );
+    return r.rows.map((row) => ({ id: Number(row.id), at: row.at, actor: row.actor, action: row.action, target: row.target, detail: row.detail ?? null }));
+  }
 }
 
 export class PgSecretStore implements TokenStore {

@@ -5,11 +5,12 @@
  * and those accounts' deals). Keys are normalised exactly as the SQLite index does (index-keys.ts).
  */
 import type pg from 'pg';
+import { normalizeAddress } from '../../core/address.js';
 import type { CrmChangeBatch, CrmEntityKind, DomainIndex } from '../../core/ports.js';
 import type { Account, Contact, CrmUser, Deal, Lead } from '../../core/types.js';
 import { domainKeys, emailKeys } from '../index-keys.js';
 import type { IndexCounts } from '../domain-index.js';
-import type { IndexRecordOf, IndexStore } from '../store-ports.js';
+import type { IndexErasure, IndexRecordOf, IndexStore } from '../store-ports.js';
 import { exportPgRecords } from './pg-index-export.js';
 import { inTransaction } from './pg-ledger.js';
 
@@ -123,6 +124,50 @@ export class PgDomainIndex implements IndexStore {
   /** The records of one kind, normalised as the SQLite index stores them, in pages ordered by id (`crm snapshot`). */
   exportRecords<K extends CrmEntityKind>(kind: K): AsyncIterable<IndexRecordOf[K][]> {
     return exportPgRecords(this.pool, this.s, kind);
+  }
+
+  async account(id: string): Promise<Account | undefined> {
+    const r = await this.pool.query<{ data: Account }>(`SELECT data FROM ${this.s}.index_records WHERE kind = 'account' AND id = $1`, [id]);
+    return r.rows[0]?.data;
+  }
+
+  async userByEmail(address: string): Promise<CrmUser | undefined> {
+    return (await this.resolveKeys([address])).userByEmail(address);
+  }
+
+  /**
+   * Privacy erase, as the SQLite index does it: records are kept as pulled, so their addresses
+   * are compared normalised; a record keeping others gets its lookup keys rebuilt from them.
+   */
+  async eraseAddress(address: string): Promise<IndexErasure> {
+    const s = this.s;
+    const counts: IndexErasure = { contactsUpdated: 0, contactsRemoved: 0, leadsUpdated: 0, leadsRemoved: 0 };
+    await inTransaction(this.pool, async (c) => {
+      for (const kind of ['contact', 'lead'] as const) {
+        const held = await c.query<{ id: string; data: Contact | Lead }>(
+          `SELECT id, data FROM ${s}.index_records WHERE kind = $1 AND id IN (SELECT id FROM ${s}.index_keys WHERE key = $2 AND lookup = $1) FOR UPDATE`,
+          [kind, address],
+        );
+        for (const row of held.rows) {
+          const rest = row.data.emails.filter((e) => normalizeAddress(e) !== address);
+          await c.query(`DELETE FROM ${s}.index_keys WHERE lookup = ANY($1) AND id = $2`, [LOOKUPS_OF[kind], row.id]);
+          if (rest.length === 0) {
+            await c.query(`DELETE FROM ${s}.index_records WHERE kind = $1 AND id = $2`, [kind, row.id]);
+            if (kind === 'contact') await c.query(`DELETE FROM ${s}.index_deal_roles WHERE contact_id = $1`, [row.id]);
+            counts[`${kind}sRemoved`]++;
+            continue;
+          }
+          const data = { ...row.data, emails: rest };
+          await c.query(`UPDATE ${s}.index_records SET data = $1 WHERE kind = $2 AND id = $3`, [JSON.stringify(data), kind, row.id]);
+          const keys = keysOf(kind, data as unknown as Record<string, unknown>);
+          await c.query(`INSERT INTO ${s}.index_keys (key, lookup, id) SELECT k, l, $3 FROM unnest($1::text[], $2::text[]) AS u(k, l) ON CONFLICT DO NOTHING`, [
+            keys.map((k) => k[0]), keys.map((k) => k[1]), row.id,
+          ]);
+          counts[`${kind}sUpdated`]++;
+        }
+      }
+    });
+    return counts;
   }
 
   /** One query: the keys' hits, their records, the accounts those lead to, and their deals. */

@@ -7,6 +7,22 @@ import type { Blocklist } from '../../core/types.js';
 import type { BlocklistEntry, CrmDeletionRow, PrivacyJob, PrivacyJobState } from '../admin-store.js';
 import type { GovernanceStore } from '../store-ports.js';
 import type { FieldCrypto } from './field-crypto.js';
+import { inTransaction } from './pg-ledger.js';
+
+/**
+ * Tables a purge empties: every table of the tenant's schema except the migrations' version
+ * table, the CRM deletions still owed (a purge pays them) and the leases a running process holds.
+ */
+const KEPT_BY_PURGE = ['schema_migrations', 'crm_deletions', 'leases'];
+
+async function tenantTables(q: pg.Pool | pg.PoolClient, s: string): Promise<string[]> {
+  const schema = s.slice(1, -1).replace(/""/g, '"');
+  const r = await q.query<{ t: string }>(
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    [schema],
+  );
+  return r.rows.map((row) => row.t).filter((t) => !KEPT_BY_PURGE.includes(t));
+}
 
 interface JobRow {
   id: string;
@@ -18,6 +34,22 @@ interface JobRow {
   updated_at: string;
   result: Buffer | null;
   error: string | null;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** Owes CRM deletions (already-owed ids keep their first reason); also run inside a removal's transaction. */
+export async function oweCrmDeletions(q: Queryable, s: string, crmIds: readonly string[], reason: string, at: string): Promise<void> {
+  if (!crmIds.length) return;
+  await q.query(`INSERT INTO ${s}.crm_deletions (crm_id, reason, queued_at) SELECT unnest($1::text[]), $2, $3 ON CONFLICT DO NOTHING`, [[...crmIds], reason, at]);
+}
+
+/** Sets a privacy job's state with its sealed result; also run inside an erase's removal transaction. */
+export async function writePrivacyJobState(
+  q: Queryable, s: string, crypto: FieldCrypto, id: string, state: PrivacyJobState, result: unknown, error: string | null, at: string,
+): Promise<void> {
+  const sealed = result === null ? null : crypto.seal(JSON.stringify(result), `privacy_jobs.result:${id}`);
+  await q.query(`UPDATE ${s}.privacy_jobs SET state = $1, result = $2, error = $3, updated_at = $4 WHERE id = $5`, [state, sealed, error, at, id]);
 }
 
 export class PgGovernanceStore implements GovernanceStore {
@@ -69,10 +101,7 @@ export class PgGovernanceStore implements GovernanceStore {
   }
 
   async oweCrmDeletions(crmIds: readonly string[], reason: string): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO ${this.s}.crm_deletions (crm_id, reason, queued_at) SELECT unnest($1::text[]), $2, $3 ON CONFLICT DO NOTHING`,
-      [[...crmIds], reason, this.now().toISOString()],
-    );
+    await oweCrmDeletions(this.pool, this.s, crmIds, reason, this.now().toISOString());
   }
 
   async crmDeletionsOwed(limit = 10_000): Promise<CrmDeletionRow[]> {
@@ -116,10 +145,30 @@ export class PgGovernanceStore implements GovernanceStore {
   }
 
   async setPrivacyJobState(id: string, state: PrivacyJobState, result: unknown = null, error: string | null = null): Promise<void> {
-    const sealed = result === null ? null : this.crypto.seal(JSON.stringify(result), `privacy_jobs.result:${id}`);
-    await this.pool.query(`UPDATE ${this.s}.privacy_jobs SET state = $1, result = $2, error = $3, updated_at = $4 WHERE id = $5`, [
-      state, sealed, error, this.now().toISOString(), id,
-    ]);
+    await writePrivacyJobState(this.pool, this.s, this.crypto, id, state, result, error, this.now().toISOString());
+  }
+
+  async tableRows(): Promise<Record<string, number>> {
+    const rows: Record<string, number> = {};
+    for (const t of await tenantTables(this.pool, this.s)) {
+      rows[t] = Number((await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}."${t}"`)).rows[0]?.n ?? 0);
+    }
+    rows.crm_deletions = await this.crmDeletionsOwedCount();
+    return rows;
+  }
+
+  async purgeTenant(reasons: { emails: string; meetings: string }): Promise<{ emails: number; meetings: number }> {
+    const at = this.now().toISOString();
+    return inTransaction(this.pool, async (c) => {
+      const ids = async (table: string) => (await c.query<{ crm_id: string }>(`SELECT DISTINCT crm_id FROM ${this.s}.${table} WHERE crm_id <> ''`)).rows.map((r) => r.crm_id);
+      const emails = await ids('ledger');
+      const meetings = await ids('meetings');
+      await oweCrmDeletions(c, this.s, emails, reasons.emails, at);
+      await oweCrmDeletions(c, this.s, meetings, reasons.meetings, at);
+      const tables = await tenantTables(c, this.s);
+      if (tables.length) await c.query(`TRUNCATE ${tables.map((t) => `${this.s}."${t}"`).join(', ')}`);
+      return { emails: emails.length, meetings: meetings.length };
+    });
   }
 
   private toJob(r: JobRow): PrivacyJob {

@@ -6,9 +6,12 @@
  */
 import type pg from 'pg';
 import type { ActivityLinks, ImportedAssociation, ImportRecord, LateMatchKey, LedgerFacts, ReassociationTouch, ScanFolder } from '../../core/ports.js';
-import type { LedgerStore } from '../store-ports.js';
+import { bySentAt, cutoffBound } from '../ledger-admin.js';
+import { addressMatcher, titleHas } from '../meeting-store.js';
+import type { Forgotten, ForgetKeysOptions, LedgerMatcher, LedgerStore, LedgerSummary } from '../store-ports.js';
 import { foldAssociations, foldFacts, keyHash, ledgerRows, LATE_MATCH_SETTING, MOVED_KINDS, movedRecords, searchWords, type LedgerRow } from '../sync-store.js';
 import type { FieldCrypto } from './field-crypto.js';
+import { oweCrmDeletions, writePrivacyJobState } from './pg-governance.js';
 
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -31,6 +34,7 @@ export class PgLedgerStore implements LedgerStore {
     /** The quoted schema name, e.g. `"t_acme"`. */
     private readonly s: string,
     private readonly crypto: FieldCrypto,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async cursor(mailboxId: string, folder: ScanFolder): Promise<string | null> {
@@ -285,6 +289,92 @@ export class PgLedgerStore implements LedgerStore {
   async reasonCounts(mailboxId: string): Promise<Record<string, number>> {
     const r = await this.pool.query<{ reason: string; count: string }>(`SELECT reason, count FROM ${this.s}.reason_counts WHERE mailbox_id = $1`, [mailboxId]);
     return Object.fromEntries(r.rows.map((row) => [row.reason, Number(row.count)]));
+  }
+
+  // Admin and privacy. Subjects and text are sealed: matched after opening them here, in the process.
+
+  async keysMatching(matcher: LedgerMatcher): Promise<string[]> {
+    if (matcher.kind === 'phrase') {
+      const rows = await this.pool.query<{ key: string; subject: Buffer }>(`SELECT key, subject FROM ${this.s}.ledger`);
+      return rows.rows.filter((r) => titleHas(this.subjectOf(r), matcher.value)).map((r) => r.key).sort();
+    }
+    const wanted = addressMatcher(matcher);
+    const rows = await this.pool.query<{ key: string; address: string }>(`SELECT DISTINCT key, address FROM ${this.s}.ledger_participants`);
+    return [...new Set(rows.rows.filter((r) => wanted(r.address)).map((r) => r.key))].sort();
+  }
+
+  /** The blind terms narrow to messages holding every word of the address; the opened subject and text decide. */
+  async keysMentioning(address: string): Promise<string[]> {
+    const terms = searchWords(address).map((w) => this.crypto.term(w));
+    if (!terms.length) return [];
+    const r = await this.pool.query<{ key: string; subject: Buffer; body: Buffer }>(
+      `SELECT t.key, l.subject, t.body FROM ${this.s}.message_text t JOIN ${this.s}.ledger l ON l.key = t.key
+       WHERE t.terms @@ to_tsquery('simple', $1) ORDER BY t.key`,
+      [terms.join(' & ')],
+    );
+    const needle = address.toLowerCase();
+    return r.rows
+      .filter((row) => `${this.subjectOf(row)}\n${this.crypto.open(row.body, `message_text.body:${row.key}`)}`.toLowerCase().includes(needle))
+      .map((row) => row.key);
+  }
+
+  async summaries(keys: readonly string[]): Promise<LedgerSummary[]> {
+    if (!keys.length) return [];
+    const r = await this.pool.query<{ key: string; crm_id: string; sent_at: string; subject: Buffer }>(
+      `SELECT key, crm_id, sent_at, subject FROM ${this.s}.ledger WHERE key = ANY($1::text[])`,
+      [[...keys]],
+    );
+    return r.rows.map((row) => ({ key: row.key, crmId: row.crm_id, sentAt: row.sent_at, subject: this.subjectOf(row) })).sort(bySentAt);
+  }
+
+  async keysSentBefore(cutoff: Date): Promise<string[]> {
+    const r = await this.pool.query<{ key: string; sent_at: string }>(`SELECT key, sent_at FROM ${this.s}.ledger WHERE sent_at < $1 ORDER BY sent_at`, [cutoffBound(cutoff)]);
+    return r.rows.filter((row) => Date.parse(row.sent_at) < cutoff.getTime()).map((row) => row.key);
+  }
+
+  async crmIds(): Promise<string[]> {
+    return (await this.pool.query<{ crm_id: string }>(`SELECT DISTINCT crm_id FROM ${this.s}.ledger WHERE crm_id <> ''`)).rows.map((r) => r.crm_id);
+  }
+
+  async findImported(id: string): Promise<{ key: string; crmId: string } | undefined> {
+    const r = await this.pool.query<{ key: string; crmId: string }>(`SELECT key, crm_id AS "crmId" FROM ${this.s}.ledger WHERE key = $1 OR crm_id = $1 LIMIT 1`, [id]);
+    return r.rows[0];
+  }
+
+  async accountIdsOf(key: string): Promise<string[]> {
+    const r = await this.pool.query<{ id: string }>(
+      `SELECT record_id AS id FROM ${this.s}.ledger_records WHERE key = $1 AND kind = 'account'
+       UNION SELECT d.account_id FROM ${this.s}.ledger_records r JOIN ${this.s}.index_records d ON d.kind = 'deal' AND d.id = r.record_id
+        WHERE r.key = $1 AND r.kind = 'deal' AND d.account_id IS NOT NULL`,
+      [key],
+    );
+    return r.rows.map((row) => row.id).sort();
+  }
+
+  async forgetMessages(keys: readonly string[], opts: ForgetKeysOptions): Promise<Forgotten> {
+    const unique = [...new Set(keys)];
+    const at = this.now().toISOString();
+    return inTransaction(this.pool, async (c) => {
+      // Participants, records, text and the re-association entry cascade; holders and claims have no foreign key to the ledger.
+      const gone = await c.query<{ key: string; crm_id: string }>(`DELETE FROM ${this.s}.ledger WHERE key = ANY($1::text[]) RETURNING key, crm_id`, [unique]);
+      await c.query(`DELETE FROM ${this.s}.ledger_holders WHERE key = ANY($1::text[])`, [unique]);
+      await c.query(`DELETE FROM ${this.s}.ledger_claims WHERE key = ANY($1::text[])`, [unique]);
+      await c.query(
+        `INSERT INTO ${this.s}.forgotten (key_hash, forgotten_at) SELECT h, now() FROM unnest($1::text[]) AS h ON CONFLICT DO NOTHING`,
+        [gone.rows.map((row) => keyHash(row.key))],
+      );
+      const crmIds = [...new Set(gone.rows.map((row) => row.crm_id).filter(Boolean))];
+      const messages = gone.rows.length;
+      if (opts.oweReason !== null) await oweCrmDeletions(c, this.s, crmIds, opts.oweReason, at);
+      if (opts.progress) {
+        await writePrivacyJobState(c, this.s, this.crypto, opts.progress.jobId, 'running', opts.progress.result({ messages, crmIds: crmIds.length }), null, at);
+      }
+      return { messages, crmIds };
+    });
+  }
+
+  private subjectOf(row: { key: string; subject: Buffer }): string {
+    return this.crypto.open(row.subject, `ledger.subject:${row.key}`);
   }
 
   async importedCount(mailboxId?: string): Promise<number> {

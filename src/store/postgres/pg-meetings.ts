@@ -11,6 +11,7 @@ import { forgottenMeetingKey, type MeetingLedgerEntry, type MeetingMatcher, type
 import { addressMatcher, meetingAttendees, meetingRecords, titleHas } from '../meeting-store.js';
 import { keyHash } from '../sync-store.js';
 import type { FieldCrypto } from './field-crypto.js';
+import { oweCrmDeletions } from './pg-governance.js';
 import { inTransaction } from './pg-ledger.js';
 
 const context = (key: string) => `meetings.activity:${key}`;
@@ -21,6 +22,7 @@ export class PgMeetingStore implements MeetingStore {
     /** The quoted schema name. */
     private readonly s: string,
     private readonly crypto: FieldCrypto,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   private open(key: string, sealed: Buffer): MeetingActivityDraft {
@@ -178,9 +180,10 @@ export class PgMeetingStore implements MeetingStore {
     return r.rows.filter((row) => Date.parse(row.end_at) < cutoff.getTime()).map((row) => row.key);
   }
 
-  async forgetMeetings(keys: readonly string[]): Promise<{ meetings: number; crmIds: string[] }> {
+  async forgetMeetings(keys: readonly string[], oweReason: string | null = null): Promise<{ meetings: number; crmIds: string[] }> {
     const unique = [...new Set(keys)];
     if (!unique.length) return { meetings: 0, crmIds: [] };
+    const at = this.now().toISOString();
     return inTransaction(this.pool, async (c) => {
       const gone = await c.query<{ key: string; crm_id: string }>(`DELETE FROM ${this.s}.meetings WHERE key = ANY($1::text[]) RETURNING key, crm_id`, [unique]);
       await c.query(`DELETE FROM ${this.s}.meeting_holders WHERE key = ANY($1::text[])`, [unique]);
@@ -189,7 +192,9 @@ export class PgMeetingStore implements MeetingStore {
         `INSERT INTO ${this.s}.forgotten (key_hash, forgotten_at) SELECT h, now() FROM unnest($1::text[]) AS h ON CONFLICT DO NOTHING`,
         [gone.rows.map((row) => keyHash(forgottenMeetingKey(row.key)))],
       );
-      return { meetings: gone.rows.length, crmIds: [...new Set(gone.rows.map((row) => row.crm_id).filter(Boolean))] };
+      const crmIds = [...new Set(gone.rows.map((row) => row.crm_id).filter(Boolean))];
+      if (oweReason) await oweCrmDeletions(c, this.s, crmIds, oweReason, at);
+      return { meetings: gone.rows.length, crmIds };
     });
   }
 

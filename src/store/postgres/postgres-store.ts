@@ -65,12 +65,12 @@ export class PostgresStore {
     const s = quoted(name);
     const crypto = await this.cryptoOf(tenantId, s, databaseKey, pendingKey);
     const admin = new PgAdminStore(this.pool, s, now);
-    const ledger = new PgLedgerStore(this.pool, s, crypto);
+    const ledger = new PgLedgerStore(this.pool, s, crypto, now);
     return {
       kind: 'postgres',
       tenantId,
       ledger,
-      meetings: new PgMeetingStore(this.pool, s, crypto),
+      meetings: new PgMeetingStore(this.pool, s, crypto, now),
       index: new PgDomainIndex(this.pool, s),
       status: admin,
       settings: admin,

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import type { AdminParts } from '../../../src/app/admin/admin-parts.js';
 import type { ActivityDraft, CrmAdapter } from '../../../src/core/ports.js';
 import type { CrmSnapshot } from '../../../src/core/types.js';
-import { SqliteAdminStore } from '../../../src/store/admin-store.js';
+import type { SqliteAdminStore } from '../../../src/store/admin-store.js';
 import { openDatabase, type SqliteDatabase } from '../../../src/store/database.js';
-import { SqliteDomainIndex } from '../../../src/store/domain-index.js';
-import { SqliteSyncStore } from '../../../src/store/sync-store.js';
+import type { SqliteDomainIndex } from '../../../src/store/domain-index.js';
+import { sqliteTenantParts, sqliteTenantStore } from '../../../src/store/sqlite-tenant-store.js';
+import type { SqliteSyncStore } from '../../../src/store/sync-store.js';
 
 export const NOW = new Date('2026-04-25T12:00:00Z');
 
@@ -78,6 +79,10 @@ export interface MessageSpec {
 }
 
 export interface AdminFixture extends AdminParts {
+  /** The embedded file's own classes behind `stores`, for the tests' checks. */
+  db: SqliteDatabase;
+  index: SqliteDomainIndex;
+  admin: SqliteAdminStore;
   store: SqliteSyncStore;
   fakeCrm: FakeCrm;
   close(): void;
@@ -91,13 +96,13 @@ const person = (address: string) => ({ name: '', address });
 export function adminFixture(opts: { admins?: string[]; retentionDays?: number; retentionCrm?: boolean; blocklist?: CrmSnapshot['blocklist'] } = {}): AdminFixture {
   const dir = mkdtempSync(join(tmpdir(), 'mailbridge-admin-test-'));
   const db: SqliteDatabase = openDatabase({ path: join(dir, 'tenant.db'), key: 'admin-test-key' });
-  const index = new SqliteDomainIndex(db);
-  index.loadSnapshot(crm);
   const now = () => NOW;
-  const store = new SqliteSyncStore(db, now);
-  const admin = new SqliteAdminStore(db, now);
+  const parts = sqliteTenantParts(db, now);
+  const { index, admin, ledger: store } = parts;
+  index.loadSnapshot(crm);
   const fakeCrm = new FakeCrm();
   return {
+    stores: sqliteTenantStore('admin-test', db, now, parts),
     db,
     index,
     admin,

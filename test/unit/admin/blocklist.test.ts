@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdminError } from '../../../src/app/admin/admin-parts.js';
 import { addToBlocklist, inferBlocklistKind, listBlocklist, normalizeBlocklistValue, removeFromBlocklist } from '../../../src/app/admin/blocklist.js';
-import { ledgerKeysMatching } from '../../../src/app/admin/ledger-match.js';
 import { adminFixture, ledgerKeys, textKeys, type AdminFixture } from './admin-fixture.js';
 
 describe('ledger matching', () => {
@@ -16,17 +15,17 @@ describe('ledger matching', () => {
   });
   afterEach(() => f.close());
 
-  it('an address matches every role, Bcc included, with plus-tags and case folded', () => {
-    expect(ledgerKeysMatching(f.db, { kind: 'address', value: 'jane@acme.com' })).toEqual(['k-bcc', 'k-cc', 'k-from']);
+  it('an address matches every role, Bcc included, with plus-tags and case folded', async () => {
+    expect(await f.stores.ledger.keysMatching({ kind: 'address', value: 'jane@acme.com' })).toEqual(['k-bcc', 'k-cc', 'k-from']);
   });
 
-  it('a domain covers its subdomains but not look-alikes or its parent', () => {
-    expect(ledgerKeysMatching(f.db, { kind: 'domain', value: 'acme.com' })).toEqual(['k-bcc', 'k-cc', 'k-from', 'k-sub']);
-    expect(ledgerKeysMatching(f.db, { kind: 'domain', value: 'mail.acme.com' })).toEqual(['k-sub']);
+  it('a domain covers its subdomains but not look-alikes or its parent', async () => {
+    expect(await f.stores.ledger.keysMatching({ kind: 'domain', value: 'acme.com' })).toEqual(['k-bcc', 'k-cc', 'k-from', 'k-sub']);
+    expect(await f.stores.ledger.keysMatching({ kind: 'domain', value: 'mail.acme.com' })).toEqual(['k-sub']);
   });
 
-  it('a phrase matches the subject case-insensitively', () => {
-    expect(ledgerKeysMatching(f.db, { kind: 'phrase', value: 'confidential: hr' })).toEqual(['k-sub']);
+  it('a phrase matches the subject case-insensitively', async () => {
+    expect(await f.stores.ledger.keysMatching({ kind: 'phrase', value: 'confidential: hr' })).toEqual(['k-sub']);
   });
 });
 
@@ -89,13 +88,13 @@ describe('blocklist add / remove / list', () => {
 
   it('removes database entries, refuses file entries, and lists both', async () => {
     await addToBlocklist(f, { value: 'Project Zebra' });
-    expect(listBlocklist(f)).toEqual([
+    expect(await listBlocklist(f)).toEqual([
       { kind: 'phrase', value: 'project zebra', source: 'database', addedAt: '2026-04-25T12:00:00.000Z', addedBy: 'cli:test' },
       { kind: 'domain', value: 'blocked-partner.com', source: 'config', addedAt: null, addedBy: null },
     ]);
-    expect(() => removeFromBlocklist(f, { value: 'blocked-partner.com' })).toThrow(/configuration file/);
-    expect(() => removeFromBlocklist(f, { value: 'nobody@nowhere.example' })).toThrow(/not on the blocklist/);
-    expect(removeFromBlocklist(f, { value: 'project zebra', kind: 'phrase' })).toMatchObject({ removed: true });
+    await expect(removeFromBlocklist(f, { value: 'blocked-partner.com' })).rejects.toThrow(/configuration file/);
+    await expect(removeFromBlocklist(f, { value: 'nobody@nowhere.example' })).rejects.toThrow(/not on the blocklist/);
+    expect(await removeFromBlocklist(f, { value: 'project zebra', kind: 'phrase' })).toMatchObject({ removed: true });
     expect(f.admin.blocklist().phrases).toEqual([]);
     expect(f.admin.auditLog(1)[0]).toMatchObject({ action: 'blocklist.remove', target: 'project zebra' });
   });

@@ -80,10 +80,10 @@ describe('meetings and privacy', () => {
   });
 
   it('access lists the meetings; erase deletes them (plus-tags folded) and the address stays suppressed', async () => {
-    expect(accessReport(f, 'jane@acme.com').meetings).toEqual([
+    expect((await accessReport(f, 'jane@acme.com')).meetings).toEqual([
       { key: 'mtg-jane-qbr', crmId: '00U-mtg-jane-qbr', start: '2026-04-20T10:00:00.000Z', title: 'Acme QBR', status: 'active' },
     ]);
-    requestErase(f, 'jane@acme.com');
+    await requestErase(f, 'jane@acme.com');
     const [job] = await runPrivacyJobs(f);
     expect(job?.state).toBe('done');
     expect(job?.result).toMatchObject({ meetings: 1, crmDeleted: 1 });

@@ -26,8 +26,8 @@ describe('privacy access and erase', () => {
   });
   afterEach(() => f.close());
 
-  it('access lists every reference: messages with roles, mentions, index entries, status, audit', () => {
-    const report = accessReport(f, 'JANE@acme.com');
+  it('access lists every reference: messages with roles, mentions, index entries, status, audit', async () => {
+    const report = await accessReport(f, 'JANE@acme.com');
     expect(report.address).toBe('jane@acme.com');
     expect(report.messages.map((m) => [m.key, m.roles])).toEqual([
       ['k-bcc', ['bcc']],
@@ -40,12 +40,12 @@ describe('privacy access and erase', () => {
     expect(report.suppressed).toBeNull();
     expect(f.admin.auditLog(1)[0]).toMatchObject({ action: 'privacy.access', target: 'jane@acme.com', detail: { messages: 2, mentions: 1, contacts: 1 } });
     // The next report finds the previous access in the audit log.
-    expect(accessReport(f, 'jane@acme.com').audit.map((a) => a.action)).toEqual(['privacy.access']);
+    expect((await accessReport(f, 'jane@acme.com')).audit.map((a) => a.action)).toEqual(['privacy.access']);
   });
 
   it('erase is queued, then deletes messages, drops the address from the index and suppresses it', async () => {
-    const jobId = requestErase(f, 'Jane@acme.com');
-    expect(privacyStatus(f, jobId)).toMatchObject({ state: 'queued', kind: 'erase', subject: 'jane@acme.com' });
+    const jobId = await requestErase(f, 'Jane@acme.com');
+    expect(await privacyStatus(f, jobId)).toMatchObject({ state: 'queued', kind: 'erase', subject: 'jane@acme.com' });
     expect(ledgerKeys(f)).toHaveLength(4);
 
     const [job] = await runPrivacyJobs(f);
@@ -71,7 +71,7 @@ describe('privacy access and erase', () => {
   });
 
   it('erasing one of a contact\'s addresses keeps the contact with the others', async () => {
-    requestErase(f, 'joe@acme.com');
+    await requestErase(f, 'joe@acme.com');
     const [job] = await runPrivacyJobs(f);
     expect(job?.result).toMatchObject({ messages: 1, contactsUpdated: 1, contactsRemoved: 0 });
     expect(f.index.contactsByEmail('joe@acme.com')).toEqual([]);
@@ -79,7 +79,7 @@ describe('privacy access and erase', () => {
   });
 
   it('a job a crash left running is finished by the next run', async () => {
-    const jobId = requestErase(f, 'lee@initech.example');
+    const jobId = await requestErase(f, 'lee@initech.example');
     f.admin.setPrivacyJobState(jobId, 'running');
     const jobs = await runPrivacyJobs(f);
     expect(jobs.map((j) => [j.id, j.state])).toEqual([[jobId, 'done']]);
@@ -88,7 +88,7 @@ describe('privacy access and erase', () => {
   });
 
   it('an erase interrupted after its local deletes reports, when resumed, what it deleted', async () => {
-    const jobId = requestErase(f, 'jane@acme.com');
+    const jobId = await requestErase(f, 'jane@acme.com');
     // The CRM call never answers: the process "dies" there, after the local transaction committed.
     let reached!: () => void;
     const atCrm = new Promise<void>((resolve) => (reached = resolve));
@@ -99,7 +99,7 @@ describe('privacy access and erase', () => {
     void runPrivacyJobs(f);
     await atCrm;
     expect(ledgerKeys(f)).toEqual(['k-mention', 'k-other']);
-    expect(privacyStatus(f, jobId).state).toBe('running');
+    expect((await privacyStatus(f, jobId)).state).toBe('running');
 
     // The next process finds the job running and finishes it.
     f.fakeCrm.deleteActivities = async () => undefined;
@@ -112,14 +112,14 @@ describe('privacy access and erase', () => {
 
   it('a CRM outage does not fail the erase: the deletions stay owed', async () => {
     f.fakeCrm.failDeletes = true;
-    requestErase(f, 'jane@acme.com');
+    await requestErase(f, 'jane@acme.com');
     const [job] = await runPrivacyJobs(f);
     expect(job).toMatchObject({ state: 'done', result: { messages: 2, crmDeleted: 0, crmOwed: 2 } });
     expect(f.admin.crmDeletionsOwedCount()).toBe(2);
   });
 
-  it('unknown jobs and non-addresses are errors', () => {
-    expect(() => privacyStatus(f, 'no-such-job')).toThrow(/no privacy job/);
-    expect(() => requestErase(f, 'jane')).toThrow(/not an email address/);
+  it('unknown jobs and non-addresses are errors', async () => {
+    await expect(privacyStatus(f, 'no-such-job')).rejects.toThrow(/no privacy job/);
+    await expect(requestErase(f, 'jane')).rejects.toThrow(/not an email address/);
   });
 });
