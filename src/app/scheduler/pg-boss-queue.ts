@@ -3,8 +3,8 @@
  * worker pool uses, so any number of `mailbridge worker` processes on any machines share one
  * queue. What the in-process queue does with maps, pg-boss does with its queue policies:
  * - `stately` queues keyed by tenant (rounds, housekeeping) or by tenant and mailbox (mailbox
- *   syncs): at most one job of a key waits and one runs, so a mailbox is never synced twice at
- *   once and a tenant's CRM pull never overlaps itself;
+ *   syncs): one job of a key at a time, waiting or running, so a mailbox is never synced twice
+ *   at once and a tenant's CRM pull never overlaps itself;
  * - a failed or expired job (its worker was killed) is retried with exponential backoff, and
  *   after the last try it lands in a dead-letter queue that `status` shows;
  * - cron schedules live in the database, so N workers fire one tick, not N.
@@ -106,14 +106,30 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   /**
-   * Queues the job unless one of the same key already waits; false when it did. With
-   * `afterRetryDelay`, it becomes due only after the queue's retry delay.
+   * Queues the job unless one of the same key already waits, runs or waits for a retry; false
+   * when it did not. With `afterRetryDelay` (a job queueing itself again, as it ends), it becomes
+   * due only after the queue's retry delay, when the job that queued it has ended.
    */
   async enqueue(job: Job, opts: { afterRetryDelay?: boolean } = {}): Promise<boolean> {
     await this.start();
+    const queue = QUEUE_OF[job.kind];
+    const key = singletonKey(job);
+    // pg-boss takes a queue's due jobs oldest first, and cannot start a stately job whose key
+    // already runs: that fetch fails, so no job queued behind it starts either, on any worker,
+    // until the running one ends (pg-boss #535, #536). So no job is queued behind a running one
+    // of its key: the running job reads the mailbox anyway, and the next round queues it again.
+    if (!opts.afterRetryDelay && (await this.runningOrRetrying(queue, key))) return false;
     const startAfter = opts.afterRetryDelay ? { startAfter: this.opts.retryDelaySeconds ?? 30 } : {};
-    const id = await this.boss.send(QUEUE_OF[job.kind], jobData(job), { singletonKey: singletonKey(job), ...startAfter });
+    const id = await this.boss.send(queue, jobData(job), { singletonKey: key, ...startAfter });
     return id !== null;
+  }
+
+  private async runningOrRetrying(queue: string, key: string): Promise<boolean> {
+    const found = await this.boss.getDb().executeSql(
+      `SELECT 1 FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state IN ('active', 'retry') LIMIT 1`,
+      [queue, key],
+    );
+    return found.rows.length > 0;
   }
 
   /** Cron schedules in the database: a sync tick on `cron`, a retention tick on `retentionCron`. */

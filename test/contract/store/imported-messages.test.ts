@@ -5,33 +5,10 @@
  */
 import { expect, it } from 'vitest';
 import type { ActivityDraft, ImportRecord } from '../../../src/core/ports.js';
+import { sampleImport } from './sample-import.js';
 import { describeStores } from './store-under-test.js';
 
-function record(key: string, mailboxId: string, sentAt: string, over: Partial<ActivityDraft> = {}): ImportRecord {
-  const activity: ActivityDraft = {
-    key,
-    direction: 'inbound',
-    sentAt,
-    from: { name: 'Jane Buyer', address: 'jane@acme.example' },
-    to: [{ name: 'Sam Seller', address: 'sam@seller.example' }],
-    cc: [],
-    subject: 'Renewal quote for Acme',
-    text: 'Please send the revised pricing for the platinum tier.',
-    messageId: `<${key}@acme.example>`,
-    inReplyTo: null,
-    references: [],
-    contactIds: ['003A'],
-    accountIds: ['001A'],
-    leadIds: [],
-    dealIds: ['006A'],
-    userIds: ['005S'],
-    ownerId: '005S',
-    relatedToId: '006A',
-    explanation: 'jane@acme.example is contact Jane Buyer',
-    ...over,
-  };
-  return { key, crmId: `00T-${key}`, mailboxId, activity, bcc: [] };
-}
+const record = (key: string, mailboxId: string, sentAt: string, over: Partial<ActivityDraft> = {}): ImportRecord => sampleImport(key, mailboxId, { sentAt, ...over });
 
 describeStores('imported messages', (sut) => {
   async function seed(): Promise<void> {

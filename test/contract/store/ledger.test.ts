@@ -5,33 +5,11 @@
  */
 import { expect, it } from 'vitest';
 import type { ActivityDraft, ImportRecord, LateMatchKey } from '../../../src/core/ports.js';
+import { sampleImport } from './sample-import.js';
 import { describeStores } from './store-under-test.js';
 
-function record(key: string, mailboxId: string, over: Partial<ActivityDraft> = {}): ImportRecord {
-  const activity: ActivityDraft = {
-    key,
-    direction: 'inbound',
-    sentAt: '2026-11-02T09:00:00.000Z',
-    from: { name: 'Jane Buyer', address: 'jane@acme.example' },
-    to: [{ name: 'Sam Seller', address: 'sam@seller.example' }],
-    cc: [{ name: '', address: 'cfo@acme.example' }],
-    subject: 'Renewal quote for Acme',
-    text: 'Please send the revised pricing for the platinum tier.',
-    messageId: `<${key}@acme.example>`,
-    inReplyTo: null,
-    references: [],
-    contactIds: ['003A'],
-    accountIds: ['001A'],
-    leadIds: [],
-    dealIds: ['006A'],
-    userIds: ['005S'],
-    ownerId: '005S',
-    relatedToId: '006A',
-    explanation: 'jane@acme.example is contact Jane Buyer',
-    ...over,
-  };
-  return { key, crmId: `00T-${key}`, mailboxId, activity, bcc: [{ name: '', address: ' Audit@Seller.Example ' }] };
-}
+const record = (key: string, mailboxId: string, over: Partial<ActivityDraft> = {}): ImportRecord =>
+  sampleImport(key, mailboxId, { cc: [{ name: '', address: 'cfo@acme.example' }], ...over }, [{ name: '', address: ' Audit@Seller.Example ' }]);
 
 describeStores('ledger', (sut) => {
   it('records an import with its holder, records and participants (Bcc included, lower-cased)', async () => {

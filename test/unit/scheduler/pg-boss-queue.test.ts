@@ -1,7 +1,8 @@
 /**
  * The pg-boss driver of the job queue on a real PostgreSQL (test/helpers/postgres-server.ts):
  * two queue instances stand for two workers. One job per mailbox at a time across both (the
- * `stately` policy keyed by tenant and mailbox), a duplicate request while one waits is refused,
+ * `stately` policy keyed by tenant and mailbox), no job queued behind a running one of its key
+ * (it would stall the queue), a duplicate request while one waits is refused,
  * payloads hold ids only, a job that keeps failing ends as a dead letter that `depth` counts, and
  * closing a queue aborts the running handler's signal so the job is released, not lost.
  * pg-boss 10 policies: https://timgit.github.io/pg-boss/#/./api/queues (stately: one job per
@@ -43,11 +44,11 @@ describe.runIf(() => server !== null)('pg-boss job queue', () => {
     const url = await server.createDatabase(`q${++dbNo}`);
     const a = new PgBossJobQueue({ connectionString: url, concurrency: 3, ...fast });
     const b = new PgBossJobQueue({ connectionString: url, concurrency: 3, ...fast });
+    const gateA = deferred();
     try {
       const running = new Map<string, number>();
       const most = new Map<string, number>();
       const started: string[] = [];
-      const gateA = deferred();
       const handler = async (job: Job) => {
         const key = job.mailbox!;
         running.set(key, (running.get(key) ?? 0) + 1);
@@ -60,8 +61,8 @@ describe.runIf(() => server !== null)('pg-boss job queue', () => {
       await b.work(handler);
       expect(await a.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' })).toBe(true);
       await until(() => started.includes('mbx-a'), 'mailbox a to start');
-      // While a runs: one more a may wait (a newer round), a third is refused.
-      expect(await b.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' })).toBe(true);
+      // While a runs, no other a is queued, from either worker.
+      expect(await b.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' })).toBe(false);
       expect(await a.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' })).toBe(false);
       // Other mailboxes go on in parallel while a is held, through several polls of both workers.
       for (const m of ['mbx-b', 'mbx-c', 'mbx-d']) await b.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: m });
@@ -70,7 +71,10 @@ describe.runIf(() => server !== null)('pg-boss job queue', () => {
       await until(() => started.includes('mbx-e'), 'a mailbox queued after them');
       expect(started.filter((k) => k === 'mbx-a')).toHaveLength(1);
       gateA.resolve();
-      await until(() => started.filter((k) => k === 'mbx-a').length === 2, 'the waiting a job');
+      await until(async () => (await a.depth()).running === 0, 'mailbox a to end');
+      // Once a has ended it is queued again (the next round) and runs.
+      expect(await b.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' })).toBe(true);
+      await until(() => started.filter((k) => k === 'mbx-a').length === 2, 'mailbox a again');
       expect(most.get('mbx-a')).toBe(1);
 
       // Payloads: ids only.
@@ -84,7 +88,35 @@ describe.runIf(() => server !== null)('pg-boss job queue', () => {
         await client.end();
       }
     } finally {
+      // A failed expectation above must not leave the held job running: close() would wait for it.
+      gateA.resolve();
       await Promise.all([a.close(), b.close()]);
+    }
+  }, 90_000);
+
+  it('a mailbox queued again while its job runs does not hold up the other mailboxes', async (ctx) => {
+    // pg-boss starts a queue's due jobs oldest first and cannot start a stately job whose key runs:
+    // that fetch fails, so a job queued behind a running one of its key stalled every job queued
+    // after it (pg-boss #535, #536). One worker with one free lane fetches alone, so nothing
+    // else gets past the stalled job by luck.
+    if (!server) return ctx.skip();
+    const url = await server.createDatabase(`q${++dbNo}`);
+    const q = new PgBossJobQueue({ connectionString: url, concurrency: 2, ...fast });
+    const held = deferred();
+    try {
+      const started: string[] = [];
+      await q.work(async (job: Job) => {
+        started.push(job.mailbox!);
+        if (job.mailbox === 'mbx-a') await held.promise;
+      });
+      await q.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' });
+      await until(() => started.includes('mbx-a'), 'mailbox a to start');
+      await q.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-a' });
+      await q.enqueue({ kind: 'mailbox', tenant: 't1', mailbox: 'mbx-b' });
+      await until(() => started.includes('mbx-b'), 'mailbox b to start while a runs');
+    } finally {
+      held.resolve();
+      await q.close();
     }
   }, 90_000);
 
