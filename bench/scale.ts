@@ -25,7 +25,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openTenant } from '../src/app/open-tenant.js';
@@ -41,6 +41,7 @@ import { generateTenant, type TenantSource } from '../src/emulators/common/tenan
 import { startGraphEmulator } from '../src/emulators/graph/graph-emulator.js';
 import { startHubspotEmulator } from '../src/emulators/hubspot/hubspot-emulator.js';
 import { startPostgres, type PostgresServer } from '../test/helpers/postgres-server.js';
+import { machineCpuSeconds, parentPid, processCpuSeconds, processTreeCpuSeconds } from './process-cpu.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {
@@ -60,11 +61,16 @@ const LATENCY_MS = num('--latency-ms', 100);
 const KILL_EVERY_MS = num('--kill-every-ms', 4_000);
 /** Kills in the kill pass: each killed job waits out its expiry, so unbounded kills every few seconds would starve the round. */
 const MAX_KILLS = num('--kills', 8);
-const DELTA_SAMPLE = Math.min(num('--delta-sample', 20), MAILBOXES);
+const DELTA_SAMPLE = num('--delta-sample', 20);
+/** The delta cycle's `mailboxConcurrency` (the tenant setting; the configuration's default when absent). */
+const DELTA_CONCURRENCY = arg('--delta-concurrency') === undefined ? undefined : Number(arg('--delta-concurrency'));
+/** Only the delta cycle (no PostgreSQL needed): its own JSON line. */
+const DELTA_ONLY = args.includes('--delta-only');
 /** HubSpot portal (Free/Starter): 100 requests per rolling 10 s, for every worker together. */
 const HS_MAX = 100;
 const HS_INTERVAL_MS = 10_000;
 const TENANT = 'scale';
+const CORES = availableParallelism();
 const COMPANY = 'example-seller.com';
 const CUSTOMERS = 20;
 
@@ -138,15 +144,19 @@ async function startEmulators(mailboxes: MailboxDescription[]) {
 }
 type Emulators = Awaited<ReturnType<typeof startEmulators>>;
 
-/** A configuration file pointing at the emulators, with the same limits, and the pool's queue. */
-function workspace(emu: Emulators, pool: boolean): { dir: string; configFile: string } {
+/**
+ * A configuration file pointing at the emulators, with the same limits. `postgres`: tenant state
+ * in the PostgreSQL of DATABASE_URL, which also holds the pool's queue; `sqlite`: the embedded
+ * store, `mailboxConcurrency` mailboxes at a time.
+ */
+function workspace(emu: Emulators, store: 'postgres' | 'sqlite', mailboxConcurrency?: number): { dir: string; configFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'mailbridge-bench-scale-'));
   writeKeyFile(join(dir, 'mailbridge.key'), generateKey());
   const raw = {
     version: 1,
     dataDir: 'data',
     keyFile: 'mailbridge.key',
-    ...(pool ? { pool: { url: { env: 'DATABASE_URL' } } } : {}),
+    ...(store === 'postgres' ? { store: { kind: 'postgres', url: { env: 'DATABASE_URL' } } } : {}),
     tenants: [
       {
         id: TENANT,
@@ -155,6 +165,7 @@ function workspace(emu: Emulators, pool: boolean): { dir: string; configFile: st
         crm: { kind: 'hubspot', accessToken: emu.hs.credentials.accessToken, basePath: emu.hs.credentials.basePath },
         limits: { share: 0.75, mail: { limit: MAIL_LIMIT, windowMs: MAIL_WINDOW_MS, concurrency: 4 }, hubspotRequestsPer10s: HS_MAX },
         timeZone: 'UTC',
+        ...(mailboxConcurrency ? { mailboxConcurrency } : {}),
       },
     ],
     // No scheduled round during a pass: the bench queues the one round it times.
@@ -230,6 +241,49 @@ function startWorker(configFile: string, databaseUrl: string): WorkerProcess {
   return proc;
 }
 
+/** `mailbridge migrate` on the pass's database, as a deployment runs it before starting workers. */
+async function migrate(configFile: string, databaseUrl: string): Promise<void> {
+  const { args: cli, cwd } = cliCommand();
+  const child = spawn(process.execPath, [...cli, 'migrate', '--config', configFile, '--json'], { cwd, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) throw new Error(`mailbridge migrate failed (${code}): ${out.slice(-2000)}`);
+}
+
+/** CPU seconds so far: the live workers, PostgreSQL (postmaster and backends), this process (the emulators), the machine. */
+interface CpuSample {
+  workers: Map<ChildProcess, number>;
+  postgres: number | null;
+  emulators: number;
+  machine: { busy: number; total: number } | null;
+}
+function sampleCpu(procs: WorkerProcess[], postmaster: number | null): CpuSample {
+  const workers = new Map<ChildProcess, number>();
+  for (const p of procs) {
+    const s = processCpuSeconds(p.child.pid);
+    if (s !== null) workers.set(p.child, s);
+  }
+  const own = process.cpuUsage();
+  return { workers, postgres: postmaster === null ? null : processTreeCpuSeconds(postmaster), emulators: (own.user + own.system) / 1e6, machine: machineCpuSeconds() };
+}
+
+/** What each part used between two samples (workers: those alive at both), and the machine's busy share. */
+function cpuBetween(a: CpuSample, b: CpuSample) {
+  let workers = 0;
+  for (const [child, end] of b.workers) workers += end - (a.workers.get(child) ?? end);
+  const machine = a.machine && b.machine ? { busy: b.machine.busy - a.machine.busy, total: b.machine.total - a.machine.total } : null;
+  return {
+    workers: round(workers, 1),
+    postgres: a.postgres !== null && b.postgres !== null ? round(b.postgres - a.postgres, 1) : null,
+    emulators: round(b.emulators - a.emulators, 1),
+    machineBusy: machine ? round(machine.busy, 1) : null,
+    /** Busy share of all cores over the pass (1 = every core busy all the time). */
+    machineBusyShare: machine && machine.total > 0 ? round(machine.busy / machine.total) : null,
+  };
+}
+
 const alive = (w: WorkerProcess) => w.child.exitCode === null && w.child.signalCode === null;
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30 * 60_000): Promise<void> {
@@ -246,13 +300,16 @@ interface PassResult {
   mailboxesPerMinute: number;
   kills: number;
   state: ReturnType<typeof crmState>;
+  retried: number;
+  cpu: ReturnType<typeof cpuBetween>;
+  load: number[];
 }
 
 async function pass(server: PostgresServer, mailboxes: MailboxDescription[], workers: number, kill: boolean, name: string): Promise<PassResult> {
   const databaseUrl = await server.createDatabase(name);
   warnings.clear();
   const emu = await startEmulators(mailboxes);
-  const { dir, configFile } = workspace(emu, true);
+  const { dir, configFile } = workspace(emu, 'postgres');
   const procs: WorkerProcess[] = [];
   const db = new pg.Client({ connectionString: databaseUrl });
   // The same queue tuning as the workers: starting a queue sets the queues' options (expiry).
@@ -260,9 +317,11 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
   let kills = 0;
   let killer: NodeJS.Timeout | null = null;
   try {
+    await migrate(configFile, databaseUrl);
     for (let i = 0; i < workers; i++) procs.push(startWorker(configFile, databaseUrl));
     await Promise.all(procs.map((p) => p.joined));
     await db.connect();
+    const postmaster = parentPid((await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
     const pending = async () =>
       (
         await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = ANY($1) AND state IN ('created', 'retry', 'active')`, [
@@ -270,6 +329,7 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
         ])
       ).rows[0]!.n;
     const roundDone = async () => (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [QUEUE_OF.sync])).rows[0]!.n > 0;
+    const cpuBefore = sampleCpu(procs, postmaster);
     const startedAt = performance.now();
     if (!(await control.enqueue({ kind: 'sync', tenant: TENANT }))) throw new Error('the round was not queued');
     if (kill) {
@@ -287,6 +347,8 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
     }
     await until(async () => (await roundDone()) && (await pending()) === 0, `the ${name} round to drain`);
     const seconds = (performance.now() - startedAt) / 1000;
+    const cpu = cpuBetween(cpuBefore, sampleCpu(procs, postmaster));
+    const load = loadavg().map((l) => round(l, 1));
     if (killer) clearInterval(killer);
     killer = null;
     const dead = (await control.depth()).failed;
@@ -302,7 +364,7 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
     const retried = (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM (SELECT retry_count FROM pgboss.job UNION ALL SELECT retry_count FROM pgboss.archive) j WHERE retry_count > 0`)).rows[0]!.n;
     const top = [...warnings.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
     if (retried || top.length) log(`    ${name}: ${retried} jobs needed a retry; worker warnings: ${JSON.stringify(top)}`);
-    return { workers, seconds, mailboxesPerMinute: (mailboxes.length / seconds) * 60, kills, state };
+    return { workers, seconds, mailboxesPerMinute: (mailboxes.length / seconds) * 60, kills, state, retried, cpu, load };
   } finally {
     if (killer) clearInterval(killer);
     for (const p of procs) if (alive(p)) p.child.kill('SIGKILL');
@@ -324,7 +386,7 @@ async function deltaCycle(): Promise<{ sample: number; seconds: number; mailboxe
   const now = new Date();
   const sample = workload(DELTA_SAMPLE, new Date(now.getTime() - 3_600_000), 77);
   const emu = await startEmulators(sample);
-  const { dir, configFile } = workspace(emu, false);
+  const { dir, configFile } = workspace(emu, 'sqlite', DELTA_CONCURRENCY);
   try {
     const config = parseConfig(JSON.parse(readFileSync(configFile, 'utf8')) as unknown, configFile);
     const tenant = await openTenant(config, config.tenants[0]!);
@@ -352,6 +414,12 @@ async function deltaCycle(): Promise<{ sample: number; seconds: number; mailboxe
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
+  if (DELTA_ONLY) {
+    const delta = await deltaCycle();
+    log(`  delta cycle (1 process, SQLite): ${delta.sample} mailboxes × 10 new mails in ${round(delta.seconds, 2)} s → ${delta.mailboxes} mailboxes per 15 min`);
+    process.stdout.write(`${JSON.stringify({ deltaSample: delta.sample, deltaSeconds: round(delta.seconds, 2), mailboxConcurrency: DELTA_CONCURRENCY ?? 'default', deltaCycleMailboxes: delta.mailboxes })}\n`);
+    return;
+  }
   const server = await startPostgres();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -368,7 +436,8 @@ async function main(): Promise<void> {
     for (const w of WORKERS) {
       const r = await pass(server, mailboxes, w, false, `scale_w${w}`);
       passes.push(r);
-      log(`  ${w} worker(s): ${round(r.seconds, 1)} s, ${round(r.mailboxesPerMinute, 1)} mailboxes/min, ${r.state.keys.size} activities, ${r.state.mailCalls} Graph / ${r.state.crmCalls} HubSpot calls, window peak ${r.state.peakWindow}/${HS_MAX}, refused ${JSON.stringify(r.state.refused)}`);
+      log(`  ${w} worker(s): ${round(r.seconds, 1)} s, ${round(r.mailboxesPerMinute, 1)} mailboxes/min, ${r.state.keys.size} activities, ${r.state.mailCalls} Graph / ${r.state.crmCalls} HubSpot calls, window peak ${r.state.peakWindow}/${HS_MAX}, refused ${JSON.stringify(r.state.refused)}, ${r.retried} jobs retried`);
+      log(`    CPU s: workers ${r.cpu.workers}, postgres ${r.cpu.postgres}, emulators ${r.cpu.emulators}, machine ${r.cpu.machineBusy} (busy share of ${CORES} cores ${r.cpu.machineBusyShare}); load ${r.load.join(' ')}`);
     }
     const most = Math.max(...WORKERS);
     const killed = await pass(server, mailboxes, most, true, `scale_kill`);
