@@ -20,7 +20,8 @@
  *
  * Usage: `tsx bench/scale.ts [--json] [--mailboxes 200] [--messages 100] [--workers 1,2,4,8]
  *   [--concurrency 4] [--mail-limit 20] [--mail-window-ms 5000] [--latency-ms 100]
- *   [--kill-every-ms 4000] [--kills 8] [--delta-sample 20]`
+ *   [--kill-every-ms 4000] [--kills 8] [--poll-seconds 0.5] [--idle-probe-seconds 10]
+ *   [--delta-sample 20] [--delta-history <messages>] [--delta-concurrency <n>] [--delta-only]`
  * Needs PostgreSQL server binaries (initdb, pg_ctl), as the tests do.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -66,6 +67,8 @@ const DELTA_SAMPLE = num('--delta-sample', 20);
 const DELTA_CONCURRENCY = arg('--delta-concurrency') === undefined ? undefined : Number(arg('--delta-concurrency'));
 /** Messages in each sample mailbox before the delta cycle (its first sync; the cycle adds 10). */
 const DELTA_HISTORY = num('--delta-history', MESSAGES);
+/** Seconds the joined, idle pool is watched before each timed round (its polling's CPU); 0: none. */
+const IDLE_PROBE_SECONDS = num('--idle-probe-seconds', 10);
 /** Only the delta cycle (no PostgreSQL needed): its own JSON line. */
 const DELTA_ONLY = args.includes('--delta-only');
 /** HubSpot portal (Free/Starter): 100 requests per rolling 10 s, for every worker together. */
@@ -82,10 +85,16 @@ const CUSTOMERS = 20;
  * an expired job is started again beside the one still running.
  */
 const EXPIRE_SECONDS = 90;
+/**
+ * How often each of a worker's queue loops looks for a job when it has none (pg-boss polling;
+ * the worker's default is 2 s). Short here so a queued round starts at once; it costs CPU on
+ * every worker and on PostgreSQL (the passes log the idle pool's CPU).
+ */
+const POLL_SECONDS = num('--poll-seconds', 0.5);
 const WORKER_ENV = {
   MAILBRIDGE_WORKER_EXPIRE_SECONDS: String(EXPIRE_SECONDS),
   MAILBRIDGE_WORKER_MAINTENANCE_SECONDS: '1',
-  MAILBRIDGE_WORKER_POLL_SECONDS: '0.5',
+  MAILBRIDGE_WORKER_POLL_SECONDS: String(POLL_SECONDS),
   MAILBRIDGE_WORKER_RETRY_DELAY_SECONDS: '1',
 };
 
@@ -306,6 +315,8 @@ interface PassResult {
   cpu: ReturnType<typeof cpuBetween>;
   load: number[];
   jobs: Awaited<ReturnType<typeof jobTimes>>;
+  /** CPU seconds of the idle pool over IDLE_PROBE_SECONDS before the round is queued. */
+  idle: ReturnType<typeof cpuBetween>;
 }
 
 /**
@@ -346,7 +357,7 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
   const procs: WorkerProcess[] = [];
   const db = new pg.Client({ connectionString: databaseUrl });
   // The same queue tuning as the workers: starting a queue sets the queues' options (expiry).
-  const control = new PgBossJobQueue({ connectionString: databaseUrl, concurrency: 1, expireInSeconds: EXPIRE_SECONDS, maintenanceIntervalSeconds: 1, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1 });
+  const control = new PgBossJobQueue({ connectionString: databaseUrl, concurrency: 1, expireInSeconds: EXPIRE_SECONDS, maintenanceIntervalSeconds: 1, pollingIntervalSeconds: POLL_SECONDS, retryDelaySeconds: 1 });
   let kills = 0;
   let killer: NodeJS.Timeout | null = null;
   try {
@@ -362,6 +373,10 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
         ])
       ).rows[0]!.n;
     const roundDone = async () => (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [QUEUE_OF.sync])).rows[0]!.n > 0;
+    // The pool's own cost: every worker joined, nothing queued yet, only pg-boss polling.
+    const idleBefore = sampleCpu(procs, postmaster);
+    if (IDLE_PROBE_SECONDS > 0) await new Promise((r) => setTimeout(r, IDLE_PROBE_SECONDS * 1000));
+    const idle = cpuBetween(idleBefore, sampleCpu(procs, postmaster));
     const cpuBefore = sampleCpu(procs, postmaster);
     const startedAt = performance.now();
     if (!(await control.enqueue({ kind: 'sync', tenant: TENANT }))) throw new Error('the round was not queued');
@@ -398,7 +413,7 @@ async function pass(server: PostgresServer, mailboxes: MailboxDescription[], wor
     const jobs = await jobTimes(db, workers * CONCURRENCY);
     const top = [...warnings.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
     if (retried || top.length) log(`    ${name}: ${retried} jobs needed a retry; worker warnings: ${JSON.stringify(top)}`);
-    return { workers, seconds, mailboxesPerMinute: (mailboxes.length / seconds) * 60, kills, state, retried, cpu, load, jobs };
+    return { workers, seconds, mailboxesPerMinute: (mailboxes.length / seconds) * 60, kills, state, retried, cpu, load, jobs, idle };
   } finally {
     if (killer) clearInterval(killer);
     for (const p of procs) if (alive(p)) p.child.kill('SIGKILL');
@@ -489,6 +504,7 @@ async function main(): Promise<void> {
       passes.push(r);
       log(`  ${w} worker(s): ${round(r.seconds, 1)} s, ${round(r.mailboxesPerMinute, 1)} mailboxes/min, ${r.state.keys.size} activities, ${r.state.mailCalls} Graph / ${r.state.crmCalls} HubSpot calls, window peak ${r.state.peakWindow}/${HS_MAX}, refused ${JSON.stringify(r.state.refused)}, ${r.retried} jobs retried`);
       log(`    jobs: ${JSON.stringify(r.jobs)}`);
+      if (IDLE_PROBE_SECONDS > 0) log(`    idle pool, ${IDLE_PROBE_SECONDS} s before the round: CPU s workers ${r.idle.workers}, postgres ${r.idle.postgres}`);
       log(`    CPU s: workers ${r.cpu.workers}, postgres ${r.cpu.postgres}, emulators ${r.cpu.emulators}, machine ${r.cpu.machineBusy} (busy share of ${CORES} cores ${r.cpu.machineBusyShare}); load ${r.load.join(' ')}`);
     }
     const most = Math.max(...WORKERS);
