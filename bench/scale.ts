@@ -21,7 +21,7 @@
  * Usage: `tsx bench/scale.ts [--json] [--mailboxes 200] [--messages 100] [--workers 1,2,4,8]
  *   [--concurrency 4] [--mail-limit 20] [--mail-window-ms 5000] [--latency-ms 100]
  *   [--kill-every-ms 4000] [--kills 8] [--poll-seconds 0.5] [--idle-probe-seconds 10]
- *   [--delta-sample 20] [--delta-history <messages>] [--delta-concurrency <n>] [--delta-only]`
+ *   [--delta-sample 100] [--delta-history 20] [--delta-concurrency <n>] [--delta-only]`
  * Needs PostgreSQL server binaries (initdb, pg_ctl), as the tests do.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -62,11 +62,11 @@ const LATENCY_MS = num('--latency-ms', 100);
 const KILL_EVERY_MS = num('--kill-every-ms', 4_000);
 /** Kills in the kill pass: each killed job waits out its expiry, so unbounded kills every few seconds would starve the round. */
 const MAX_KILLS = num('--kills', 8);
-const DELTA_SAMPLE = num('--delta-sample', 20);
+const DELTA_SAMPLE = num('--delta-sample', 100);
 /** The delta cycle's `mailboxConcurrency` (the tenant setting; the configuration's default when absent). */
 const DELTA_CONCURRENCY = arg('--delta-concurrency') === undefined ? undefined : Number(arg('--delta-concurrency'));
 /** Messages in each sample mailbox before the delta cycle (its first sync; the cycle adds 10). */
-const DELTA_HISTORY = num('--delta-history', MESSAGES);
+const DELTA_HISTORY = num('--delta-history', 20);
 /** Seconds the joined, idle pool is watched before each timed round (its polling's CPU); 0: none. */
 const IDLE_PROBE_SECONDS = num('--idle-probe-seconds', 10);
 /** Only the delta cycle (no PostgreSQL needed): its own JSON line. */
