@@ -1,18 +1,28 @@
 /**
- * Scale-out benchmark: `mailbridge worker` processes sharing one real PostgreSQL (the pg-boss
- * queue and the CRM bucket) sync one tenant's mailboxes from the Graph emulator into the HubSpot
- * emulator. The emulators enforce per-mailbox limits (Graph: requests per window, 4 concurrent,
- * a simulated service time per request) and the portal's ten-second window, so the work is
- * limit-bound as it is in real life, and mailbridge is configured to the same limits.
+ * Scale-out benchmark: `mailbridge worker` processes sharing one real PostgreSQL sync one
+ * tenant's mailboxes from the Graph emulator into the HubSpot emulator. The workers open the
+ * tenant on the PostgreSQL store (`store.kind: "postgres"`, schema created by `mailbridge
+ * migrate` first), so the tenant's state, the pg-boss queue and the CRM bucket share one server.
+ *
+ * Emulator limits (they stay as they are: the work is limit-bound, as in real life, and
+ * mailbridge is configured to the same limits, using 75% of each):
+ * - Graph, per mailbox: 20 requests per 5 s (a `$batch` item counts), 4 at once, 100 ms
+ *   service time per request (`--mail-limit`, `--mail-window-ms`, `--latency-ms`);
+ * - HubSpot, per portal: 100 calls per rolling 10 s, for every worker together.
  *
  * Workload: N mailboxes × M new messages (20% with customers), a quarter of the customer mail
  * also copied to a colleague's inbox (the same email in two mailboxes, written once).
  * - Passes with 1, 2, 4, 8 workers (fresh emulators and database each): the round is queued once
- *   every worker has joined, and timed until the queue is drained.
+ *   every worker has joined (and the idle pool was watched for `--idle-probe-seconds`), and
+ *   timed until the queue is drained. Each pass logs where its time went: the round job, the
+ *   mailbox phase, a mailbox job's mean run and queue wait, how busy the lanes were (pg-boss's
+ *   timestamps), and the CPU seconds of the workers, PostgreSQL, this process (the emulators)
+ *   and the whole machine over the pass (/proc; other programs on the host show as the rest).
  * - A kill pass with the most workers: a random worker is SIGKILLed every few seconds and a new
  *   one started; it must end with the same CRM state as the clean pass.
  * - deltaCycleMailboxes: one process on the embedded SQLite store, a sample of mailboxes already
- *   synced, 10 new mails each, one delta round timed; extrapolated to a 15-minute cadence.
+ *   synced, 10 new mails each, one delta round timed; extrapolated to a 15-minute cadence
+ *   (`deltaCycle` says how).
  *
  * Last line (always): `{"workers":[1,2,4,8],"mailboxesPerMinute":[..],"speedup8":x,"lost":0,
  * "duplicates":0,"crmCallsPerTenantWithin":true,"killedWorkers":k,"deltaCycleMailboxes":n}`.
