@@ -202,7 +202,12 @@ export const tenantSchema = z
      * CRM is the system of record with its own retention.
      */
     retention: z.object({ crm: z.boolean().default(false) }).strict().default({ crm: false }),
-    mailboxConcurrency: z.number().int().min(1).max(64).default(4),
+    /**
+     * Mailboxes synced at once. Provider limits are per mailbox and CRM calls go through the
+     * tenant's one writer and bucket, so more lanes never exceed a limit; 16 keeps thousands of
+     * mailboxes current at a 15-minute cadence (docs/benchmarks.md "Scale-out").
+     */
+    mailboxConcurrency: z.number().int().min(1).max(64).default(16),
     limits: limitsSchema.default({ share: 0.75 }),
     /** Admins may delete any message; others only those on accounts they own. */
     admins: addressList.default([]),
