@@ -181,7 +181,7 @@ function assemble(
       return provider;
     },
     crm() {
-      crm ??= buildCrm(tenant, stores.index, opts);
+      crm ??= buildCrm(tenant, stores.index, stores.secrets, opts);
       return crm;
     },
     rules,
@@ -287,7 +287,7 @@ function buildProvider(tenant: TenantConfig, tokenStore: TokenStore, onStatus: S
   });
 }
 
-function buildCrm(tenant: TenantConfig, index: IndexStore, opts: OpenTenantOptions): TenantCrm {
+function buildCrm(tenant: TenantConfig, index: IndexStore, secrets: TokenStore, opts: OpenTenantOptions): TenantCrm {
   const crm: CrmConfig = tenant.crm;
   if (crm.kind === 'salesforce') {
     let privateKey: string | undefined;
@@ -310,6 +310,7 @@ function buildCrm(tenant: TenantConfig, index: IndexStore, opts: OpenTenantOptio
       // PostgreSQL), not per-write Salesforce queries.
       relationIndex: index,
       dailyShare: tenant.limits.share,
+      sessionStore: secrets,
     });
   }
   return new HubspotAdapter({

@@ -3,7 +3,7 @@
  * configuration only (`loginUrl`, or `instanceUrl` + `accessToken`). Every call goes through a
  * bottleneck limiter (concurrency) and the daily `CallBudget` fed by `Sforce-Limit-Info`.
  */
-import { createSign } from 'node:crypto';
+import { createHash, createSign } from 'node:crypto';
 import Bottleneck from 'bottleneck';
 import { Connection } from 'jsforce';
 import { z } from 'zod';
@@ -15,6 +15,7 @@ import { queryPage } from './salesforce-mapping.js';
 import { pullSalesforce } from './salesforce-pull.js';
 import { soqlString } from './soql-literal.js';
 import type { MeetingWriteOutcome, MeetingWriter } from '../../core/meeting.js';
+import type { TokenStore } from '../../providers/common/token-store.js';
 import { writeSalesforceMeetings } from './salesforce-meetings.js';
 import { SF_BATCH, writeSalesforceBatch, type ItemRetry, type RelationIndex, type SfWriteApi } from './salesforce-write.js';
 import { moveSalesforceActivities, type SfMoveApi } from './salesforce-move.js';
@@ -55,7 +56,16 @@ export interface SalesforceAdapterOptions {
   now?: () => number;
   /** Index used to tie matched ids to participant addresses without extra queries. */
   relationIndex?: RelationIndex;
+  /**
+   * Where the session is kept between processes (the tenant's encrypted secrets), so one token
+   * serves every job of every worker: Salesforce counts each token request as a login, and
+   * allows 3,600 per user per hour. A token found there is used until Salesforce answers 401.
+   */
+  sessionStore?: TokenStore;
 }
+
+/** The secret holding the session, with a fingerprint of the credentials that obtained it. */
+const SESSION_KEY = 'salesforce.session';
 
 const sfDescribe = z.object({
   name: z.string(),
@@ -80,6 +90,17 @@ export function jwtAssertion(clientId: string, username: string, audience: strin
 /** Exponential backoff with a little jitter, capped at 30 s. */
 const backoff = (baseMs: number, attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.min(baseMs * 2 ** (attempt - 1), 30_000) + Math.random() * 100));
+
+/** A refused credential names the setting to fix; any other failure of the grant stays a plain auth error. */
+async function authorizing(grant: Promise<unknown>): Promise<void> {
+  try {
+    await grant;
+  } catch (error) {
+    if (error instanceof SyncError) throw error;
+    const mapped = toSyncError(error);
+    throw mapped.setting ? mapped : new SyncError('auth', `salesforce: token request failed: ${String((error as Error)?.message ?? error)}`, { cause: error, retryable: false });
+  }
+}
 
 export class SalesforceAdapter implements CrmAdapter {
   readonly kind = 'salesforce' as const;
@@ -117,21 +138,44 @@ export class SalesforceAdapter implements CrmAdapter {
     const token = (await this.conn.oauth2.requestToken(params)) as { access_token: string; instance_url: string };
     this.conn.accessToken = token.access_token;
     this.conn.instanceUrl = token.instance_url;
+    // A session that cannot be kept costs a login in the next job, not this one's work.
+    await o.sessionStore
+      ?.set(SESSION_KEY, JSON.stringify({ credentials: this.credentialsFingerprint(), accessToken: token.access_token, instanceUrl: token.instance_url }))
+      .catch(() => undefined);
     return token;
   }
 
+  /**
+   * Changes with any credential, so a session obtained with others (another org, a rotated
+   * secret) is never used: a wrong new secret is found at once, and writes never go to the old org.
+   */
+  private credentialsFingerprint(): string {
+    const o = this.opts;
+    return createHash('sha256').update(JSON.stringify([o.loginUrl, o.clientId, o.username, o.clientSecret, o.privateKey, o.audience])).digest('base64url');
+  }
+
+  /** The session kept by an earlier job, if it was obtained with these credentials. */
+  private async keptSession(): Promise<boolean> {
+    const raw = await this.opts.sessionStore?.get(SESSION_KEY).catch(() => null);
+    if (!raw) return false;
+    try {
+      const kept = JSON.parse(raw) as { credentials?: string; accessToken?: string; instanceUrl?: string };
+      if (kept.credentials !== this.credentialsFingerprint() || !kept.accessToken || !kept.instanceUrl) return false;
+      this.conn.accessToken = kept.accessToken;
+      this.conn.instanceUrl = kept.instanceUrl;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A session for the calls: the kept one, else a new token. */
   private ensureSession(): Promise<void> {
     if (this.conn.accessToken) return Promise.resolve();
-    this.authorized ??= this.grant().then(
-      () => undefined,
-      (error: unknown) => {
-        this.authorized = null;
-        if (error instanceof SyncError) throw error;
-        // A refused credential names the setting to fix; any other failure of the grant stays a plain auth error.
-        const mapped = toSyncError(error);
-        throw mapped.setting ? mapped : new SyncError('auth', `salesforce: token request failed: ${String((error as Error)?.message ?? error)}`, { cause: error, retryable: false });
-      },
-    );
+    this.authorized ??= authorizing(this.keptSession().then((kept) => (kept ? undefined : this.grant()))).catch((error: unknown) => {
+      this.authorized = null;
+      throw error;
+    });
     return this.authorized;
   }
 
@@ -298,7 +342,8 @@ export class SalesforceAdapter implements CrmAdapter {
 
   /** `doctor`: requests a token with the configured grant (a refused one is an `auth` SyncError). */
   async checkCredentials(): Promise<void> {
-    await this.ensureSession();
+    // A token asked for now, not a kept session: the credentials themselves are what is checked.
+    await authorizing(this.grant());
   }
 
   /**
