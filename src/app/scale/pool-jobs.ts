@@ -14,6 +14,7 @@ import { Leases } from '../leases.js';
 import type { JobLogger } from '../logger.js';
 import type { OpenTenant } from '../open-tenant.js';
 import { calendarParts, mailboxRun, meetingLogFields } from '../calendar-round.js';
+import { TENANT_LEASE } from '../rotate-key.js';
 import { runQueuedPrivacyJobs, SCHEDULER_ACTOR, settleDeletions } from '../run-sync.js';
 import { runHousekeepingJob } from '../scheduler/job-handlers.js';
 import type { Job } from '../scheduler/job-queue.js';
@@ -63,6 +64,22 @@ export async function runPoolJob(job: Job, signal: AbortSignal, ctx: PoolJobCont
 async function planRound(tenant: OpenTenant, ctx: PoolJobContext): Promise<void> {
   const id = tenant.config.id;
   const log = ctx.logger.child({ tenant: id });
+  // The tenant's round lease, as a `run` or `sync --once` takes it: one CRM pull at a time, and
+  // no key rotation under it. A live holder is running a whole round (mailboxes included) now.
+  const leases = new Leases(tenant.stores.leases, ctx.holder);
+  if (!(await leases.acquire(TENANT_LEASE))) {
+    log.info({ holder: (await tenant.stores.leases.leaseHolder(TENANT_LEASE))?.holder ?? 'unknown' }, 'round held by another process; it syncs the tenant now');
+    return;
+  }
+  try {
+    await planHeldRound(tenant, ctx, log);
+  } finally {
+    await leases.release(TENANT_LEASE);
+  }
+}
+
+async function planHeldRound(tenant: OpenTenant, ctx: PoolJobContext, log: JobLogger): Promise<void> {
+  const id = tenant.config.id;
   const crm = tenant.crm();
   // Queued erasures first, so their suppressions hold for the mailbox jobs that follow.
   const jobs = await runQueuedPrivacyJobs(tenant, SCHEDULER_ACTOR);

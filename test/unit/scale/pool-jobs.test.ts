@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Leases } from '../../../src/app/leases.js';
 import { openTenant } from '../../../src/app/open-tenant.js';
+import { TENANT_LEASE } from '../../../src/app/rotate-key.js';
 import { runPoolJob } from '../../../src/app/scale/pool-jobs.js';
 import type { Job } from '../../../src/app/scheduler/job-queue.js';
 import { silentLogger } from '../../../src/app/logger.js';
@@ -61,6 +62,27 @@ describe('pool mailbox job', () => {
     expect(queuedLater).toEqual([job]);
     // Nothing was synced behind the holder's back.
     expect(t.sf.control.emails()).toHaveLength(0);
+    await holderSide.close();
+  });
+
+  it('the round job leaves a tenant whose round a live process holds: no second CRM pull, nothing queued', async () => {
+    const config = loadConfig(t.configFile);
+    const holderSide = await openTenant(config, config.tenants[0]!);
+    expect(await new Leases(holderSide.stores.leases, 'other-host:4242').acquire(TENANT_LEASE)).toBe(true);
+    const queued: Job[] = [];
+    await runPoolJob({ kind: 'sync', tenant: 'acme' }, new AbortController().signal, {
+      open: () => openTenant(config, config.tenants[0]!),
+      enqueue: (next) => {
+        queued.push(next);
+        return Promise.resolve(true);
+      },
+      enqueueLater: () => Promise.resolve(true),
+      logger: silentLogger(),
+      holder: `${hostname()}:${process.pid}`,
+    });
+    expect(queued).toEqual([]);
+    expect(await holderSide.stores.ledger.crmCursor('salesforce')).toBeNull();
+    expect((await holderSide.stores.leases.leaseHolder(TENANT_LEASE))?.holder).toBe('other-host:4242');
     await holderSide.close();
   });
 
