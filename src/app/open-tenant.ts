@@ -70,6 +70,11 @@ export interface OpenTenantOptions {
   providerTuning?: { retryBaseMs?: number; requestTimeoutMs?: number };
   crmRetryBaseMs?: number;
   /**
+   * Keep the Salesforce session in the tenant's secrets for later jobs (default true). A purge
+   * keeps none: it empties the secrets and then logs in to delete the activities.
+   */
+  keepCrmSession?: boolean;
+  /**
    * With `store.kind: "postgres"`: the process's shared store (a worker opens many tenants on
    * one pool); closed by its owner. Absent, the tenant opens its own small pool and closes it.
    */
@@ -310,7 +315,7 @@ function buildCrm(tenant: TenantConfig, index: IndexStore, secrets: TokenStore, 
       // PostgreSQL), not per-write Salesforce queries.
       relationIndex: index,
       dailyShare: tenant.limits.share,
-      sessionStore: secrets,
+      ...(opts.keepCrmSession === false ? {} : { sessionStore: secrets }),
     });
   }
   return new HubspotAdapter({

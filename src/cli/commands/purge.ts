@@ -49,6 +49,6 @@ Examples:
                 (r.crmOwed ? ` (${r.crmOwed} refused by the CRM: run the purge again).\n` : '.\n') +
                 `Local rows deleted: ${rows}\n`,
         );
-      });
+      }, { keepCrmSession: false });
     });
 }
