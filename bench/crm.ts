@@ -23,14 +23,10 @@ import { startHubspotEmulator } from '../src/emulators/hubspot/hubspot-emulator.
 import { startSalesforceEmulator } from '../src/emulators/salesforce/salesforce-emulator.js';
 import { generateTenant, type TenantSpec } from '../src/emulators/common/tenant-generator.js';
 import { writeLowerBound as writeLowerBoundOf } from './lower-bounds.js';
+import { flag, hasFlag } from './flags.js';
 
 type Crm = 'salesforce' | 'hubspot';
-const args = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const scale = Number(arg('--scale') ?? 1);
+const scale = Number(flag('--scale') ?? 1);
 const ACTIVITIES = Math.round(10_000 * Math.min(1, scale * 10));
 
 function tenantSpec(): TenantSpec {
@@ -200,20 +196,20 @@ async function measureInChild(crm: Crm, heapMb: number): Promise<Record<string, 
 }
 
 async function main(): Promise<void> {
-  const serveCrm = arg('--serve') as Crm | undefined;
+  const serveCrm = flag('--serve') as Crm | undefined;
   if (serveCrm) return serve(serveCrm);
-  const measureCrm = arg('--measure') as Crm | undefined;
+  const measureCrm = flag('--measure') as Crm | undefined;
   if (measureCrm) {
     console.log(JSON.stringify(await benchOne(measureCrm)));
     return;
   }
-  const only = arg('--only') as Crm | undefined;
-  const heapMb = Number(arg('--heap-mb') ?? 160);
+  const only = flag('--only') as Crm | undefined;
+  const heapMb = Number(flag('--heap-mb') ?? 160);
   const result: Record<string, unknown> = {};
   for (const crm of ['salesforce', 'hubspot'] as const) {
     if (only && only !== crm) continue;
     result[crm] = await measureInChild(crm, heapMb);
-    if (!args.includes('--json')) console.error(crm, result[crm]);
+    if (!hasFlag('--json')) console.error(crm, result[crm]);
   }
   console.log(JSON.stringify(result));
 }

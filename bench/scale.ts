@@ -53,34 +53,29 @@ import { startGraphEmulator } from '../src/emulators/graph/graph-emulator.js';
 import { startHubspotEmulator } from '../src/emulators/hubspot/hubspot-emulator.js';
 import { startPostgres, type PostgresServer } from '../test/helpers/postgres-server.js';
 import { machineCpuSeconds, parentPid, processCpuSeconds, processTreeCpuSeconds } from './process-cpu.js';
+import { flag, hasFlag, numberFlag } from './flags.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const num = (name: string, fallback: number) => Number(arg(name) ?? fallback);
-const jsonOnly = args.includes('--json');
-const MAILBOXES = num('--mailboxes', 200);
-const MESSAGES = num('--messages', 100);
-const WORKERS = (arg('--workers') ?? '1,2,4,8').split(',').map(Number);
-const CONCURRENCY = num('--concurrency', 4);
+const jsonOnly = hasFlag('--json');
+const MAILBOXES = numberFlag('--mailboxes', 200);
+const MESSAGES = numberFlag('--messages', 100);
+const WORKERS = (flag('--workers') ?? '1,2,4,8').split(',').map(Number);
+const CONCURRENCY = numberFlag('--concurrency', 4);
 /** Graph, per mailbox: requests per window (a `$batch` item counts), 4 at once, a service time each. */
-const MAIL_LIMIT = num('--mail-limit', 20);
-const MAIL_WINDOW_MS = num('--mail-window-ms', 5_000);
-const LATENCY_MS = num('--latency-ms', 100);
-const KILL_EVERY_MS = num('--kill-every-ms', 4_000);
+const MAIL_LIMIT = numberFlag('--mail-limit', 20);
+const MAIL_WINDOW_MS = numberFlag('--mail-window-ms', 5_000);
+const LATENCY_MS = numberFlag('--latency-ms', 100);
+const KILL_EVERY_MS = numberFlag('--kill-every-ms', 4_000);
 /** Kills in the kill pass: each killed job waits out its expiry, so unbounded kills every few seconds would starve the round. */
-const MAX_KILLS = num('--kills', 8);
-const DELTA_SAMPLE = num('--delta-sample', 100);
+const MAX_KILLS = numberFlag('--kills', 8);
+const DELTA_SAMPLE = numberFlag('--delta-sample', 100);
 /** The delta cycle's `mailboxConcurrency` (the tenant setting; the configuration's default when absent). */
-const DELTA_CONCURRENCY = arg('--delta-concurrency') === undefined ? undefined : Number(arg('--delta-concurrency'));
+const DELTA_CONCURRENCY = flag('--delta-concurrency') === undefined ? undefined : Number(flag('--delta-concurrency'));
 /** Messages in each sample mailbox before the delta cycle (its first sync; the cycle adds 10). */
-const DELTA_HISTORY = num('--delta-history', 20);
+const DELTA_HISTORY = numberFlag('--delta-history', 20);
 /** Seconds the joined, idle pool is watched before each timed round (its polling's CPU); 0: none. */
-const IDLE_PROBE_SECONDS = num('--idle-probe-seconds', 10);
+const IDLE_PROBE_SECONDS = numberFlag('--idle-probe-seconds', 10);
 /** Only the delta cycle (no PostgreSQL needed): its own JSON line. */
-const DELTA_ONLY = args.includes('--delta-only');
+const DELTA_ONLY = hasFlag('--delta-only');
 /** HubSpot portal (Free/Starter): 100 requests per rolling 10 s, for every worker together. */
 const HS_MAX = 100;
 const HS_INTERVAL_MS = 10_000;
@@ -100,7 +95,7 @@ const EXPIRE_SECONDS = 90;
  * the worker's default is 2 s). Short here so a queued round starts at once; it costs CPU on
  * every worker and on PostgreSQL (the passes log the idle pool's CPU).
  */
-const POLL_SECONDS = num('--poll-seconds', 0.5);
+const POLL_SECONDS = numberFlag('--poll-seconds', 0.5);
 const WORKER_ENV = {
   MAILBRIDGE_WORKER_EXPIRE_SECONDS: String(EXPIRE_SECONDS),
   MAILBRIDGE_WORKER_MAINTENANCE_SECONDS: '1',

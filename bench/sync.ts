@@ -37,23 +37,18 @@ import { openDatabase } from '../src/store/database.js';
 import { SqliteDomainIndex } from '../src/store/domain-index.js';
 import { SqliteSyncStore } from '../src/store/sync-store.js';
 import { apiCalls, GRAPH_PAGE, graphLowerBound, writeLowerBound } from './lower-bounds.js';
+import { flag, hasFlag, numberFlag } from './flags.js';
 
 type Crm = 'salesforce' | 'hubspot';
-const args = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const num = (name: string, fallback: number) => Number(arg(name) ?? fallback);
-const jsonOnly = args.includes('--json');
-const MAILBOXES = num('--mailboxes', 10);
-const MESSAGES = num('--messages', 2_000);
+const jsonOnly = hasFlag('--json');
+const MAILBOXES = numberFlag('--mailboxes', 10);
+const MESSAGES = numberFlag('--messages', 2_000);
 /** Graph, per mailbox: requests per window (a `$batch` item counts as one request). */
-const MAIL_LIMIT = num('--mail-limit', 100);
-const MAIL_WINDOW_MS = num('--mail-window-ms', 10_000);
+const MAIL_LIMIT = numberFlag('--mail-limit', 100);
+const MAIL_WINDOW_MS = numberFlag('--mail-window-ms', 10_000);
 const MAIL_CONCURRENCY = 4;
 /** CRM requests per second for the whole tenant (HubSpot's ten-secondly window / 10). */
-const CRM_PER_SEC = num('--crm-per-sec', 10);
+const CRM_PER_SEC = numberFlag('--crm-per-sec', 10);
 /** HubSpot's search API has its own limit (5/s), outside the ten-secondly window. */
 const HS_SEARCH_PER_SEC = 5;
 const SHARE = 0.75;
@@ -282,7 +277,7 @@ async function benchOne(crm: Crm): Promise<Record<string, unknown>> {
 }
 
 async function main(): Promise<void> {
-  const only = arg('--only') as Crm | undefined;
+  const only = flag('--only') as Crm | undefined;
   const result: Record<string, unknown> = {};
   for (const crm of ['salesforce', 'hubspot'] as const) {
     if (only && only !== crm) continue;

@@ -3,6 +3,8 @@
  * expiry (so a killed worker's job is retried within seconds), and waiting on a condition.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type pg from 'pg';
+import { QUEUE_OF } from '../../src/app/scheduler/pg-boss-queue.js';
 import { cliCommand } from '../../src/demo/sync-child.js';
 
 /** Short expiry so a killed worker's job is retried within seconds (production: 15 minutes). */
@@ -40,4 +42,21 @@ export async function until(check: () => Promise<boolean> | boolean, what: strin
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The pool's progress as pg-boss's table shows it: round and mailbox jobs not yet done, rounds completed. */
+export function queueProgress(db: pg.Client): { pending: () => Promise<number>; roundsDone: () => Promise<number> } {
+  return {
+    pending: async () => {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = ANY($1) AND state IN ('created', 'retry', 'active')`,
+        [[QUEUE_OF.sync, QUEUE_OF.mailbox]],
+      );
+      return rows[0]!.n;
+    },
+    roundsDone: async () => {
+      const { rows } = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [QUEUE_OF.sync]);
+      return rows[0]!.n;
+    },
+  };
 }

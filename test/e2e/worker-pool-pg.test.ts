@@ -11,7 +11,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgBossJobQueue, QUEUE_OF } from '../../src/app/scheduler/pg-boss-queue.js';
+import { PgBossJobQueue } from '../../src/app/scheduler/pg-boss-queue.js';
 import { compare } from '../../src/demo/chaos.js';
 import { createWorkspace, DEMO_TENANT_ID } from '../../src/demo/demo-config.js';
 import { startDemoEmulators } from '../../src/demo/demo-emulators.js';
@@ -19,7 +19,7 @@ import { demoTenant } from '../../src/demo/demo-tenant.js';
 import { RequestTap, type RequestClass } from '../../src/demo/request-tap.js';
 import { changeBetweenRounds, runDemo } from '../../src/demo/run-demo.js';
 import { startPostgresOrSkip, type PostgresServer } from '../helpers/postgres-server.js';
-import { startWorker, until, type WorkerProcess } from './worker-harness.js';
+import { queueProgress, startWorker, until, type WorkerProcess } from './worker-harness.js';
 import { dumpDatabase, inspectOnPostgres, rejectedTraces, runCli, usePostgresStore } from './pg-store-harness.js';
 
 let server: PostgresServer | null = null;
@@ -68,17 +68,7 @@ describe('worker pool on the PostgreSQL store', () => {
       });
 
       await db.connect();
-      const pending = async () => {
-        const { rows } = await db.query<{ n: number }>(
-          `SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = ANY($1) AND state IN ('created', 'retry', 'active')`,
-          [[QUEUE_OF.sync, QUEUE_OF.mailbox]],
-        );
-        return rows[0]!.n;
-      };
-      const roundsDone = async () => {
-        const { rows } = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [QUEUE_OF.sync]);
-        return rows[0]!.n;
-      };
+      const { pending, roundsDone } = queueProgress(db);
       await until(async () => (await db.query(`SELECT to_regclass('pgboss.job') AS t`)).rows[0]?.t !== null, 'the pool to create its queue');
       await until(async () => (await roundsDone()) >= 1 && (await pending()) === 0, 'round 1 to drain');
 

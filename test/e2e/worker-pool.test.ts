@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUE_OF, PgBossJobQueue } from '../../src/app/scheduler/pg-boss-queue.js';
+import { PgBossJobQueue } from '../../src/app/scheduler/pg-boss-queue.js';
 import { compare } from '../../src/demo/chaos.js';
 import { createWorkspace, DEMO_TENANT_ID } from '../../src/demo/demo-config.js';
 import { startDemoEmulators, type DemoCrm, type DemoProvider } from '../../src/demo/demo-emulators.js';
@@ -23,7 +23,7 @@ import { cliCommand } from '../../src/demo/sync-child.js';
 import { headerValue } from '../../src/emulators/common/mail-store.js';
 import { prng } from '../../src/emulators/common/prng.js';
 import { startPostgresOrSkip, type PostgresServer } from '../helpers/postgres-server.js';
-import { startWorker, until, type WorkerProcess } from './worker-harness.js';
+import { queueProgress, startWorker, until, type WorkerProcess } from './worker-harness.js';
 
 let server: PostgresServer | null = null;
 beforeAll(async () => {
@@ -98,17 +98,7 @@ describe('worker pool: 3 workers on PostgreSQL with SIGKILLs end like one embedd
       });
 
       await db.connect();
-      const pending = async () => {
-        const { rows } = await db.query<{ n: number }>(
-          `SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = ANY($1) AND state IN ('created', 'retry', 'active')`,
-          [[QUEUE_OF.sync, QUEUE_OF.mailbox]],
-        );
-        return rows[0]!.n;
-      };
-      const roundsDone = async () => {
-        const { rows } = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [QUEUE_OF.sync]);
-        return rows[0]!.n;
-      };
+      const { pending, roundsDone } = queueProgress(db);
       const queueReady = async () => (await db.query(`SELECT to_regclass('pgboss.job') AS t`)).rows[0]?.t !== null;
       await until(queueReady, 'the pool to create its queue');
 
